@@ -1,0 +1,70 @@
+"""Theo dõi nhiệm vụ: a directive follow-up tracker for Vietnamese government units."""
+from flask import Flask, redirect, request, url_for
+from flask_login import LoginManager, current_user
+from flask_wtf.csrf import CSRFProtect
+
+from . import clock
+from .rules import status
+from .config import ROOT, from_env
+from .db import database, open_database
+from .vietnamese import format_number
+from .web import url_with
+
+csrf = CSRFProtect()
+login_manager = LoginManager()
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(__name__, template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static"))
+    app.config.update(from_env())
+    app.config.update(config or {})
+    app.config.setdefault("CLOCK", clock.vietnam_now)
+    open_database(app.config["DATABASE_URL"])
+
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Vui lòng đăng nhập để tiếp tục."
+
+    from .admin import bp as admin_bp
+    from .assignments import bp as assignments_bp
+    from .auth import bp as auth_bp, load_user
+    from .directives import bp as directives_bp
+    from .units import bp as units_bp
+
+    login_manager.user_loader(load_user)
+    for bp in (auth_bp, units_bp, assignments_bp, directives_bp, admin_bp):
+        app.register_blueprint(bp)
+
+    @app.before_request
+    def open_connection_and_require_login():
+        database.connect(reuse_if_open=True)
+        view = app.view_functions.get(request.endpoint)
+        if view is None or getattr(view, "is_public", False) or request.endpoint == "static":
+            return None
+        if not current_user.is_authenticated:
+            return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+        return None
+
+    @app.teardown_request
+    def close_connection(exc):
+        if not database.is_closed():
+            database.close()
+
+    _register_filters(app)
+    from .cli import register_commands
+    register_commands(app)
+    return app
+
+
+def _register_filters(app: Flask) -> None:
+    app.add_template_filter(lambda d: d.strftime("%d/%m/%Y") if d else "", "date")
+    app.add_template_filter(lambda d: d.strftime("%H:%M %d/%m/%Y") if d else "", "datetime")
+    app.add_template_filter(format_number, "number")
+    app.add_template_global(url_with)
+    app.add_template_global(status.LABELS, "status_labels")
+    app.add_template_global(status.SYMBOLS, "status_symbols")
+
+    @app.context_processor
+    def inject_now():
+        return {"now": app.config["CLOCK"]()}

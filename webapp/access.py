@@ -1,0 +1,62 @@
+"""Who may see and change what. Every view asks here; templates never decide access."""
+from peewee import fn
+
+from .models import Assignment, Directive, Task, Unit
+
+
+def subtree_unit_ids(unit):
+    """A subquery of the ids of a unit and all units below it, at any depth."""
+    return Unit.select(Unit.id).where(Unit.path.startswith(unit.path))
+
+
+def visible_units(user):
+    """Units whose data the user may read."""
+    query = Unit.select()
+    if user.is_admin:
+        return query
+    if user.is_leader:
+        return query.where(Unit.path.startswith(user.unit.path))
+    return query.where(Unit.id == user.unit_id)
+
+
+def assignment_scope(user):
+    """A condition on Assignment (joined to Task) for the assignments the user may read.
+
+    Leaders see their subtree and every assignment of a directive issued inside it, since the
+    issuing body follows up its own directive.
+    """
+    if user.is_admin:
+        return True
+    if user.is_leader:
+        issued_inside = Directive.select(Directive.id).where(
+            Directive.issuer.in_(subtree_unit_ids(user.unit)))
+        return (Assignment.unit.in_(subtree_unit_ids(user.unit))
+                | Task.directive.in_(issued_inside))
+    return Assignment.unit == user.unit_id
+
+
+def can_view_assignment(user, assignment) -> bool:
+    if user.is_admin or assignment.unit_id == user.unit_id:
+        return True
+    if user.is_leader:
+        prefix = user.unit.path
+        return (assignment.unit.path.startswith(prefix)
+                or assignment.task.directive.issuer.path.startswith(prefix))
+    return False
+
+
+def can_update_assignment(user, assignment) -> bool:
+    """Only the assigned unit's own people (and admins) post progress."""
+    return user.is_admin or assignment.unit_id == user.unit_id
+
+
+def visible_directives(user):
+    """Directives with at least one assignment the user may read (all for admins)."""
+    query = Directive.select()
+    if user.is_admin:
+        return query
+    has_visible = fn.EXISTS(Assignment.select(Assignment.id).join(Task)
+                            .where((Task.directive == Directive.id) & assignment_scope(user)))
+    if user.is_leader:
+        return query.where(Directive.issuer.in_(subtree_unit_ids(user.unit)) | has_visible)
+    return query.where(has_visible)

@@ -1,0 +1,28 @@
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import HiddenField, IntegerField, SelectField, TextAreaField
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+
+from ..models import STATES
+
+
+class UpdateForm(FlaskForm):
+    state = SelectField("Tình trạng", choices=list(STATES.items()),
+                        validators=[InputRequired("Vui lòng chọn tình trạng.")])
+    percent = IntegerField("Tiến độ (%)", validators=[
+        Optional(), NumberRange(0, 100, "Tiến độ phải là số từ 0 đến 100.")])
+    note = TextAreaField("Ghi chú", validators=[Length(max=5000, message="Ghi chú tối đa 5.000 ký tự.")])
+    evidence = FileField("Tệp minh chứng (PDF, DOCX, XLSX, JPG, PNG; tối đa 10 MB)")
+    version = HiddenField()
+
+    def validate_percent(self, field):
+        if self.state.data == "not_started" and field.data:
+            raise ValidationError("Chưa thực hiện thì tiến độ phải là 0%.")
+        if self.state.data == "in_progress" and field.data == 100:
+            raise ValidationError("Tiến độ 100%: hãy chọn tình trạng “Hoàn thành”.")
+
+    def seen_version(self):
+        try:
+            return int(self.version.data)
+        except (TypeError, ValueError):
+            return None

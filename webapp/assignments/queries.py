@@ -1,0 +1,103 @@
+"""Queries and writes for assignments: scoped lists, counts per status class, posting updates."""
+from datetime import timedelta
+
+from peewee import SQL, Case, fn
+
+from ..access import assignment_scope, subtree_unit_ids
+from ..db import database
+from ..models import Assignment, Directive, Task, Unit, Update, User
+from ..rules import status
+
+
+class UpdateConflict(Exception):
+    """The assignment changed after the form was loaded."""
+
+
+def status_case(now, due_soon_days):
+    """The SQL twin of rules.status.classify, so lists can be filtered and counted in the database."""
+    soon_limit = now + timedelta(days=due_soon_days)
+    done = Assignment.done_at.is_null(False)
+    return Case(None, [
+        (done & (Assignment.due_at.is_null() | (Assignment.done_at <= Assignment.due_at)),
+         status.DONE_ON_TIME),
+        (done, status.DONE_LATE),
+        (Assignment.due_at.is_null(), status.NOT_DUE),
+        (Assignment.due_at < now, status.OVERDUE),
+        (Assignment.due_at <= soon_limit, status.DUE_SOON),
+    ], status.NOT_DUE)
+
+
+def scoped(user, unit=None, directive_id=None):
+    """Assignments the user may read, joined to task, directive and unit, optionally narrowed."""
+    query = (Assignment.select(Assignment, Task, Directive, Unit)
+             .join(Task).join(Directive)
+             .switch(Assignment).join(Unit)
+             .where(assignment_scope(user)))
+    if unit is not None:
+        query = query.where(Assignment.unit.in_(subtree_unit_ids(unit)))
+    if directive_id:
+        query = query.where(Task.directive == directive_id)
+    return query
+
+
+def counts_by_status(query, now, due_soon_days) -> dict:
+    case = status_case(now, due_soon_days)
+    # Group by the output name: PostgreSQL does not match two copies of a parameterised CASE.
+    rows = (query.select(case.alias("cls"), fn.COUNT(Assignment.id).alias("n"))
+            .group_by(SQL("cls")).order_by().dicts())
+    counts = {cls: 0 for cls in status.CLASSES}
+    for row in rows:
+        counts[row["cls"]] = row["n"]
+    return counts
+
+
+def filtered(query, status_class, now, due_soon_days):
+    if status_class in status.CLASSES:
+        query = query.where(status_case(now, due_soon_days) == status_class)
+    # Undone first, the earliest due first; no due date last.
+    return query.order_by(Assignment.done_at.is_null(False), Assignment.due_at.is_null(),
+                          Assignment.due_at, Task.position, Unit.sort_name)
+
+
+def get_assignment(assignment_id):
+    issuer = Unit.alias()
+    return (Assignment.select(Assignment, Task, Directive, Unit, issuer)
+            .join(Task).join(Directive).join(issuer, on=(Directive.issuer == issuer.id))
+            .switch(Assignment).join(Unit)
+            .where(Assignment.id == assignment_id).first())
+
+
+def partners(assignment):
+    """The other assignments of the same task: lead and cooperating units."""
+    return (Assignment.select(Assignment, Unit).join(Unit)
+            .where(Assignment.task == assignment.task_id)
+            .order_by(Assignment.role.desc(), Unit.sort_name))
+
+
+def history(assignment):
+    return (Update.select(Update, User).join(User)
+            .where(Update.assignment == assignment.id)
+            .order_by(Update.created_at.desc(), Update.id.desc()))
+
+
+def post_update(assignment, seen_version, author, state, percent, note, evidence, now) -> Update:
+    """Record an update and move the assignment to its new state, unless someone got there first."""
+    if assignment.version != seen_version:
+        raise UpdateConflict()
+    if state == "done":
+        percent = 100
+        done_at = assignment.done_at if assignment.state == "done" else now
+    else:
+        done_at = None
+    with database.atomic():
+        changed = (Assignment.update(state=state, percent=percent, done_at=done_at, updated_at=now,
+                                     version=Assignment.version + 1)
+                   .where((Assignment.id == assignment.id) & (Assignment.version == seen_version))
+                   .execute())
+        if changed != 1:
+            raise UpdateConflict()
+        return Update.create(
+            assignment=assignment.id, author=author, created_at=now, state=state, percent=percent,
+            note=note, evidence_name=evidence.original_name if evidence else None,
+            evidence_path=evidence.stored_name if evidence else None,
+            evidence_size=evidence.size if evidence else None)

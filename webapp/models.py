@@ -1,0 +1,189 @@
+"""The data model: units, users, directives, tasks, assignments and their updates."""
+from datetime import datetime
+
+from flask_login import UserMixin
+from peewee import (BooleanField, CharField, DateField, DateTimeField, ForeignKeyField,
+                    IntegerField, Model, TextField, TimeField)
+
+from .db import database
+from .rules.deadlines import DeadlineRule
+from .vietnamese import sort_key
+
+UNIT_KINDS = {
+    "ubnd_tinh": "UBND tỉnh",
+    "van_phong": "Văn phòng",
+    "so_nganh": "Sở, ban, ngành",
+    "buu_dien": "Bưu điện",
+    "cong_an": "Công an",
+    "ubnd_huyen": "UBND huyện / thị xã / thành phố",
+    "phong_huyen": "Phòng chuyên môn cấp huyện",
+    "ban_chi_dao": "Ban Chỉ đạo",
+    "ubnd_xa": "UBND xã / phường / thị trấn",
+    "to_cong_tac": "Tổ công tác cấp xã",
+    "doanh_nghiep": "Doanh nghiệp",
+}
+ROLES = {"admin": "Quản trị", "leader": "Lãnh đạo", "staff": "Cán bộ"}
+ASSIGNMENT_ROLES = {"lead": "Chủ trì", "cooperating": "Phối hợp"}
+STATES = {"not_started": "Chưa thực hiện", "in_progress": "Đang thực hiện", "done": "Hoàn thành"}
+
+
+class BaseModel(Model):
+    class Meta:
+        database = database
+        legacy_table_names = False
+
+
+class Unit(BaseModel):
+    name = CharField(max_length=200)
+    kind = CharField(max_length=40)
+    parent = ForeignKeyField("self", null=True, backref="children", on_delete="RESTRICT")
+    # Materialised path "/1/5/23/" so that a subtree is one indexed LIKE, at any depth.
+    path = CharField(max_length=1000, index=True, default="")
+    sort_name = CharField(max_length=500, index=True, default="")
+    active = BooleanField(default=True)
+    merged_into = ForeignKeyField("self", null=True, backref="merged_units", on_delete="SET NULL")
+    created_at = DateTimeField(default=datetime.now)
+
+    @property
+    def kind_label(self):
+        return UNIT_KINDS.get(self.kind, self.kind)
+
+    def save(self, *args, **kwargs):
+        self.sort_name = sort_key(self.name)
+        return super().save(*args, **kwargs)
+
+    def __str__(self):
+        return self.name
+
+
+class User(UserMixin, BaseModel):
+    username = CharField(max_length=60, unique=True)
+    password_hash = CharField(max_length=300)
+    full_name = CharField(max_length=200)
+    role = CharField(max_length=20, default="staff")
+    unit = ForeignKeyField(Unit, backref="users", on_delete="RESTRICT")
+    active = BooleanField(default=True)
+    must_change_password = BooleanField(default=False)
+    created_at = DateTimeField(default=datetime.now)
+
+    @property
+    def is_active(self):
+        return self.active
+
+    @property
+    def role_label(self):
+        return ROLES.get(self.role, self.role)
+
+    @property
+    def is_admin(self):
+        return self.role == "admin"
+
+    @property
+    def is_leader(self):
+        return self.role == "leader"
+
+
+class Directive(BaseModel):
+    number = CharField(max_length=100, default="")  # số, ký hiệu; may be blank in a draft: "/UBND-KGVX"
+    issued_on = DateField(null=True)
+    issued_precision = CharField(max_length=10, default="day")  # day | month | year
+    issuer = ForeignKeyField(Unit, backref="issued_directives", on_delete="RESTRICT")
+    place = CharField(max_length=100, default="")
+    subject = TextField()
+    legal_bases = TextField(default="")  # one cited document per line
+    recipients = TextField(default="")   # kính gửi, one per line
+    copies = TextField(default="")       # nơi nhận, one per line
+    signing_authority = CharField(max_length=200, default="")  # "TM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH"
+    signer_title = CharField(max_length=200, default="")
+    signer_name = CharField(max_length=200, default="")
+    created_at = DateTimeField(default=datetime.now)
+
+    @property
+    def issued_label(self):
+        if not self.issued_on:
+            return ""
+        if self.issued_precision == "year":
+            return f"{self.issued_on:%Y}"
+        if self.issued_precision == "month":
+            return f"{self.issued_on:%m/%Y}"
+        return f"{self.issued_on:%d/%m/%Y}"
+
+    @property
+    def reference(self):
+        """'Công văn số /UBND-KGVX (01/2024)': how the directive is named in lists."""
+        number = self.number or "(chưa có số)"
+        date = f" ({self.issued_label})" if self.issued_on else ""
+        return f"Số {number}{date}"
+
+    def lines(self, field):
+        return [line.strip() for line in getattr(self, field).splitlines() if line.strip()]
+
+
+class Task(BaseModel):
+    directive = ForeignKeyField(Directive, backref="tasks", on_delete="CASCADE")
+    section = CharField(max_length=300, default="")
+    position = IntegerField(default=0)
+    number = CharField(max_length=20, default="")
+    text = TextField()
+    addressed_to = CharField(max_length=300, default="")
+    deadline_text = CharField(max_length=300, default="")  # the wording of the directive
+    deadline_kind = CharField(max_length=20)
+    deadline_date = DateField(null=True)
+    deadline_time = TimeField(null=True, formats=["%H:%M:%S", "%H:%M"])
+    weekday = IntegerField(null=True)
+    month_day = IntegerField(null=True)
+    window_start = DateField(null=True)
+    window_end = DateField(null=True)
+    created_at = DateTimeField(default=datetime.now)
+
+    @property
+    def rule(self) -> DeadlineRule:
+        return DeadlineRule(kind=self.deadline_kind, date=self.deadline_date, time=self.deadline_time,
+                            weekday=self.weekday, day=self.month_day,
+                            window_start=self.window_start, window_end=self.window_end)
+
+
+class Assignment(BaseModel):
+    task = ForeignKeyField(Task, backref="assignments", on_delete="CASCADE")
+    unit = ForeignKeyField(Unit, backref="assignments", on_delete="RESTRICT")
+    role = CharField(max_length=20, default="lead")
+    state = CharField(max_length=20, default="not_started")
+    percent = IntegerField(default=0)
+    due_at = DateTimeField(null=True, index=True)  # copied from the task's rule so SQL can filter
+    done_at = DateTimeField(null=True)
+    version = IntegerField(default=1)  # optimistic lock: an update names the version it saw
+    updated_at = DateTimeField(null=True)
+
+    class Meta:
+        indexes = ((("task", "unit"), True),)
+
+    @property
+    def state_label(self):
+        return STATES.get(self.state, self.state)
+
+    @property
+    def role_label(self):
+        return ASSIGNMENT_ROLES.get(self.role, self.role)
+
+
+class Update(BaseModel):
+    assignment = ForeignKeyField(Assignment, backref="updates", on_delete="CASCADE")
+    author = ForeignKeyField(User, backref="updates", on_delete="RESTRICT")
+    created_at = DateTimeField(index=True)
+    state = CharField(max_length=20)
+    percent = IntegerField(default=0)
+    note = TextField(default="")
+    evidence_name = CharField(max_length=255, null=True)   # the uploader's file name, shown only
+    evidence_path = CharField(max_length=100, null=True)   # generated name under UPLOAD_DIR
+    evidence_size = IntegerField(null=True)
+
+    @property
+    def state_label(self):
+        return STATES.get(self.state, self.state)
+
+
+class SchemaVersion(BaseModel):
+    version = IntegerField()
+
+
+MODELS = [Unit, User, Directive, Task, Assignment, Update]

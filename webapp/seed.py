@@ -1,0 +1,296 @@
+"""Demo data: the two seed directives as DESIGN.md splits them, their units and demo users.
+
+The demo joins two real directives from two provinces (Quảng Trị; Tuần Giáo in Điện Biên), so the
+demo leader `lanhdao` sits on a top unit above both in order to follow both.
+"""
+from datetime import date, datetime, time
+
+from .db import database
+from .models import Directive, Task, Unit, Update, User
+from .rules import deadlines as dl
+from .tasks import save_task
+from .units.queries import create_unit
+from .users import create_user
+from .vietnamese import sort_key
+
+QT_DISTRICTS = [  # (UBND name, place name)
+    ("UBND thành phố Đông Hà", "thành phố Đông Hà"),
+    ("UBND thị xã Quảng Trị", "thị xã Quảng Trị"),
+    ("UBND huyện Gio Linh", "huyện Gio Linh"),
+    ("UBND huyện Vĩnh Linh", "huyện Vĩnh Linh"),
+    ("UBND huyện Cam Lộ", "huyện Cam Lộ"),
+    ("UBND huyện Hải Lăng", "huyện Hải Lăng"),
+    ("UBND huyện Triệu Phong", "huyện Triệu Phong"),
+    ("UBND huyện Đakrông", "huyện Đakrông"),
+    ("UBND huyện Hướng Hóa", "huyện Hướng Hóa"),
+]
+TUAN_GIAO_COMMUNES = [
+    "thị trấn Tuần Giáo", "xã Quài Cang", "xã Quài Nưa", "xã Quài Tở", "xã Chiềng Sinh",
+    "xã Chiềng Đông", "xã Tỏa Tình", "xã Tênh Phông", "xã Mường Thín", "xã Nà Tòng", "xã Pú Nhung",
+    "xã Rạng Đông", "xã Phình Sáng", "xã Ta Ma", "xã Mường Mùn", "xã Pú Xi", "xã Mùn Chung",
+    "xã Mường Khong", "xã Nà Sáy",
+]
+TELECOMS = ["VNPT Điện Biên", "Viettel Điện Biên", "MobiFone Điện Biên"]
+
+DEMO_ROOT = "Ban Chỉ đạo theo dõi (dữ liệu mẫu hai tỉnh)"
+DEMO_USERS = [  # username, full name, role, unit name
+    ("admin", "Quản trị Văn phòng UBND tỉnh", "admin", "Văn phòng UBND tỉnh Quảng Trị"),
+    ("lanhdao", "Hoàng Nam", "leader", DEMO_ROOT),
+    ("sldtbxh", "Nguyễn Thị Hương", "staff", "Sở Lao động - Thương binh và Xã hội"),
+    ("giolinh", "Lê Văn Hải", "staff", "UBND huyện Gio Linh"),
+    ("tuangiao", "Lê Xuân Cảnh", "leader", "UBND huyện Tuần Giáo"),
+    ("quaicang", "Lò Văn Thành", "staff", "Tổ công tác Đề án 06 xã Quài Cang"),
+]
+
+
+def _rule(kind, **fields):
+    names = {"date": "deadline_date", "time": "deadline_time", "day": "month_day"}
+    return {"deadline_kind": kind, **{names.get(k, k): v for k, v in fields.items()}}
+
+
+def _units():
+    """Create the unit tree and return a name -> Unit map."""
+    u = {}
+
+    def add(name, kind, parent=None):
+        u[name] = create_unit(name, kind, u[parent] if parent else None)
+        return u[name]
+
+    add(DEMO_ROOT, "ban_chi_dao")
+    add("UBND tỉnh Quảng Trị", "ubnd_tinh", DEMO_ROOT)
+    add("Văn phòng UBND tỉnh Quảng Trị", "van_phong", "UBND tỉnh Quảng Trị")
+    add("Sở Lao động - Thương binh và Xã hội", "so_nganh", "UBND tỉnh Quảng Trị")
+    add("Bưu điện tỉnh Quảng Trị", "buu_dien", "UBND tỉnh Quảng Trị")
+    add("Công an tỉnh Quảng Trị", "cong_an", "UBND tỉnh Quảng Trị")
+    add("Phòng Cảnh sát QLHC về TTXH, Công an tỉnh", "cong_an", "Công an tỉnh Quảng Trị")
+    for ubnd, place in QT_DISTRICTS:
+        add(ubnd, "ubnd_huyen", "UBND tỉnh Quảng Trị")
+        add(f"Phòng Lao động - Thương binh và Xã hội {place}", "phong_huyen", ubnd)
+        add(f"Bưu điện {place}", "buu_dien", ubnd)
+
+    add("UBND tỉnh Điện Biên", "ubnd_tinh", DEMO_ROOT)
+    add("UBND huyện Tuần Giáo", "ubnd_huyen", "UBND tỉnh Điện Biên")
+    add("Ban Chỉ đạo Đề án 06 huyện Tuần Giáo", "ban_chi_dao", "UBND huyện Tuần Giáo")
+    add("Công an huyện Tuần Giáo", "cong_an", "UBND huyện Tuần Giáo")
+    add("Phòng Lao động - Thương binh và Xã hội huyện Tuần Giáo", "phong_huyen", "UBND huyện Tuần Giáo")
+    add("Bưu điện huyện Tuần Giáo", "buu_dien", "UBND huyện Tuần Giáo")
+    for commune in TUAN_GIAO_COMMUNES:
+        add(f"UBND {commune}", "ubnd_xa", "UBND huyện Tuần Giáo")
+        add(f"Tổ công tác Đề án 06 {commune}", "to_cong_tac", f"UBND {commune}")
+    for telecom in TELECOMS:
+        add(telecom, "doanh_nghiep", DEMO_ROOT)
+    return u
+
+
+def _tasks(directive, specs):
+    """specs: (section, number, text, deadline_text, rule fields, lead units, cooperating units)."""
+    tasks = {}
+    for position, (section, number, text, deadline_text, rule, addressed_to, lead, coop) in enumerate(specs, 1):
+        task = Task(directive=directive, section=section, position=position, number=number, text=text,
+                    deadline_text=deadline_text, addressed_to=addressed_to, **rule)
+        tasks[number] = save_task(task, lead, coop)
+    return tasks
+
+
+def _quang_tri_directive(u):
+    so = u["Sở Lao động - Thương binh và Xã hội"]
+    bdt = u["Bưu điện tỉnh Quảng Trị"]
+    districts = [u[name] for name, _ in QT_DISTRICTS]
+    d = Directive.create(
+        number="/UBND-KGVX", issued_on=date(2024, 1, 1), issued_precision="year",
+        issuer=u["UBND tỉnh Quảng Trị"], place="Quảng Trị",
+        subject="V/v tăng cường thực hiện chi trả an sinh xã hội không dùng tiền mặt trên địa bàn tỉnh",
+        legal_bases="\n".join([
+            "Chỉ thị số 21/CT-TTg ngày 25/11/2022 của Thủ tướng Chính phủ về thúc đẩy chuyển đổi số "
+            "trong chi trả an sinh xã hội không dùng tiền mặt",
+            "Kế hoạch số 159/KH-UBND ngày 25/7/2023 của UBND tỉnh Quảng Trị về việc triển khai thực hiện "
+            "chi trả không dùng tiền mặt đến các đối tượng hưởng chính sách an sinh xã hội trên địa bàn tỉnh",
+            "Quyết định số 8674/QĐ-SLĐTBXH ngày 21/11/2023 của Sở Lao động - Thương binh và Xã hội ban hành "
+            "Quy trình thực hiện chi trả không dùng tiền mặt đến các đối tượng hưởng chính sách an sinh xã hội",
+        ]),
+        recipients="Sở Lao động - Thương binh và Xã hội\nBưu điện tỉnh\nUBND các huyện, thị xã, thành phố",
+        copies="\n".join(["Như trên", "Thường trực TCTTKĐA06/CP (C06, BCA)", "Bộ LĐ-TB&XH",
+                          "Cục BHXH (Bộ LĐ-TB&XH)", "Chủ tịch, các PCT UBND tỉnh", "Công an tỉnh",
+                          "CVP, các PVP", "Lưu VT, KT, KGVX"]),
+        signing_authority="TM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH", signer_title="PHÓ CHỦ TỊCH",
+        signer_name="Hoàng Nam")
+    s1, s2, s3 = ("1. Sở Lao động - Thương binh và Xã hội", "2. Bưu điện tỉnh",
+                  "3. UBND các huyện, thị xã, thành phố")
+    districts_label = "UBND các huyện, thị xã, thành phố"
+    jan, feb = date(2024, 1, 1), date(2024, 2, 1)
+    since = date(2024, 1, 1)
+    return d, _tasks(d, [
+        (s1, "1.1", "Khẩn trương chủ trì, phối hợp với UBND các huyện, thị xã, thành phố tổ chức phổ biến, "
+         "quán triệt và triển khai đến tận UBND các xã, phường, thị trấn về Kế hoạch số 159/KH-UBND ngày "
+         "25/7/2023 của UBND tỉnh; Quyết định số 8674/QĐ-SLĐTBXH ngày 21/11/2023 của Sở Lao động - Thương "
+         "binh và Xã hội về việc ban hành Quy trình thực hiện chi trả không dùng tiền mặt.",
+         "Hoàn thành trong tháng 01 năm 2024", _rule(dl.WITHIN_MONTH, date=jan), "", [so], districts),
+        (s1, "1.2", "Chủ trì, phối hợp Bưu điện tỉnh (đơn vị cung cấp dịch vụ chi trả) chỉ đạo các cơ quan, "
+         "đơn vị, địa phương liên quan hoàn thành ngay việc chi trả không dùng tiền mặt cho 386 đối tượng "
+         "đã đăng ký mở tài khoản.",
+         "Hoàn thành ngay (ngày hạn do quản trị đặt)", _rule(dl.IMMEDIATE, date=date(2024, 1, 15)), "",
+         [so], [bdt]),
+        (s1, "1.3", "Chủ trì, phối hợp với Bưu điện tỉnh tập trung thực hiện chi trả không dùng tiền mặt cho "
+         "số đối tượng vừa thuộc diện an sinh xã hội, vừa đang hưởng chế độ hưu trí đủ điều kiện thanh toán "
+         "không dùng tiền mặt trên địa bàn tỉnh.",
+         "Hoàn thành trong tháng 02 năm 2024", _rule(dl.WITHIN_MONTH, date=feb), "", [so], [bdt]),
+        (s1, "1.4", "Chủ trì, phối hợp với UBND các huyện, thị xã, thành phố theo dõi, đôn đốc, kiểm tra, "
+         "giám sát; định kỳ tổng hợp tiến độ, kết quả triển khai thực hiện trên toàn tỉnh (theo Mẫu Phụ lục "
+         "2a) gửi về Công an tỉnh (qua Phòng Cảnh sát Quản lý hành chính về trật tự xã hội).",
+         "Hàng ngày (trước 10 giờ hàng ngày)",
+         _rule(dl.DAILY, time=time(10, 0), window_start=since), "", [so], districts),
+        (s1, "1.5", "Báo cáo kết quả thực hiện nội dung yêu cầu tại Công văn này về UBND tỉnh.",
+         "Định kỳ trước ngày 28 hàng tháng", _rule(dl.MONTHLY, day=28, window_start=since), "", [so], []),
+        (s2, "2.1", "Khẩn trương hoàn thành việc chi trả không dùng tiền mặt cho 386 đối tượng đã đăng ký "
+         "mở tài khoản.", "Hoàn thành trước ngày 15/01/2024", _rule(dl.FIXED, date=date(2024, 1, 15)), "",
+         [bdt], []),
+        (s2, "2.2", "Phối hợp với Sở Lao động - TB&XH thực hiện chi trả không dùng tiền mặt cho số đối tượng "
+         "vừa thuộc diện an sinh xã hội, vừa đang hưởng chế độ hưu trí đủ điều kiện thanh toán không dùng "
+         "tiền mặt trên địa bàn tỉnh.", "Hoàn thành trong tháng 02 năm 2024",
+         _rule(dl.WITHIN_MONTH, date=feb), "", [bdt], [so]),
+        (s2, "2.3", "Chỉ đạo Bưu điện cấp huyện chủ trì, phối hợp với Phòng Lao động - TB&XH cấp huyện và "
+         "UBND các xã, phường, thị trấn tăng cường tổ chức tuyên truyền, vận động các đối tượng hưởng chính "
+         "sách an sinh xã hội mở tài khoản để chi trả trợ cấp không dùng tiền mặt.",
+         "Thường xuyên", _rule(dl.ONGOING), "", [bdt], []),
+        (s3, "3.1", "Trên cơ sở chỉ tiêu UBND tỉnh giao (Phụ lục 01), giao chỉ tiêu cụ thể cho từng xã, "
+         "phường, thị trấn thực hiện mở tài khoản, chi trả trợ cấp không dùng tiền mặt đối với các đối tượng "
+         "hưởng chính sách an sinh xã hội.", "Văn bản không ghi thời hạn", _rule(dl.ONGOING),
+         districts_label, districts, []),
+        (s3, "3.2", "Phối hợp với Sở Lao động - Thương binh và Xã hội tổ chức phổ biến, quán triệt và triển "
+         "khai đến tận UBND các xã, phường, thị trấn về Kế hoạch số 159/KH-UBND và Quyết định số "
+         "8674/QĐ-SLĐTBXH.", "Hoàn thành trong tháng 01/2024", _rule(dl.WITHIN_MONTH, date=jan),
+         districts_label, districts, []),
+        (s3, "3.3", "Chỉ đạo Phòng Lao động - Thương binh và Xã hội cấp huyện và UBND các xã, phường, thị "
+         "trấn thường xuyên cập nhật danh sách đối tượng hưởng chính sách an sinh xã hội; phối hợp với các "
+         "tổ chức chính trị - xã hội cơ sở cùng đơn vị Bưu điện tuyên truyền, vận động đối tượng mở tài khoản.",
+         "Thường xuyên", _rule(dl.ONGOING), districts_label, districts, []),
+        (s3, "3.4", "Chỉ đạo UBND các xã, phường, thị trấn xác nhận ủy quyền, phối hợp với đơn vị Bưu điện "
+         "thu thập thông tin hồ sơ mở tài khoản; thường xuyên rà soát biến động đối tượng để kịp thời điều chỉnh.",
+         "Thường xuyên", _rule(dl.ONGOING), districts_label, districts, []),
+        (s3, "3.5", "Chỉ đạo các cơ quan chuyên môn, UBND các xã, phường, thị trấn phối hợp chặt chẽ với lực "
+         "lượng Công an các cấp trong việc xác minh thông tin về các đối tượng hưởng chính sách an sinh xã hội.",
+         "Thường xuyên", _rule(dl.ONGOING), districts_label, districts, []),
+        (s3, "3.6", "Theo dõi, đôn đốc, kiểm tra, giám sát, tổng hợp báo cáo; chỉ đạo Phòng Lao động - TB&XH "
+         "tổng hợp tiến độ, kết quả triển khai trên địa bàn (theo Mẫu Phụ lục 2b) gửi về Sở Lao động - TB&XH.",
+         "Hàng ngày (trước 09 giờ hàng ngày)", _rule(dl.DAILY, time=time(9, 0), window_start=since),
+         districts_label, districts, []),
+    ])
+
+
+def _tuan_giao_directive(u):
+    groups = [u[f"Tổ công tác Đề án 06 {c}"] for c in TUAN_GIAO_COMMUNES]
+    police = u["Công an huyện Tuần Giáo"]
+    labour = u["Phòng Lao động - Thương binh và Xã hội huyện Tuần Giáo"]
+    post = u["Bưu điện huyện Tuần Giáo"]
+    window = {"window_start": date(2024, 3, 11), "window_end": date(2024, 3, 31)}
+    d = Directive.create(
+        number="/BCĐĐA06", issued_on=date(2024, 3, 1), issued_precision="month",
+        issuer=u["Ban Chỉ đạo Đề án 06 huyện Tuần Giáo"], place="Tuần Giáo",
+        subject="V/v tổ chức thực hiện cao điểm chi trả không dùng tiền mặt cho các đối tượng an sinh xã hội",
+        legal_bases="\n".join([
+            "Chỉ thị số 21/CT-TTg ngày 25/11/2022 của Thủ tướng Chính phủ về việc thúc đẩy chuyển đổi số "
+            "trong chi trả an sinh xã hội không dùng tiền mặt",
+            "Công văn số 241/UBND-NC ngày 16/01/2024 của UBND tỉnh Điện Biên về triển khai “cao điểm” chi "
+            "trả không dùng tiền mặt cho đối tượng an sinh xã hội",
+            "Công văn số 77/UBND-CA ngày 13/01/2024 của UBND huyện Tuần Giáo về triển khai cao điểm chi trả "
+            "không dùng tiền mặt cho đối tượng ASXH",
+            "Công văn số 95/UBND-CA ngày 21/01/2024 của UBND huyện Tuần Giáo về phối hợp giải quyết “điểm "
+            "nghẽn” trong việc thực hiện chi trả không dùng tiền mặt",
+        ]),
+        recipients="\n".join(["Công an huyện", "Phòng Lao động - Thương binh và Xã hội",
+                              "Bưu điện huyện Tuần Giáo",
+                              "Các doanh nghiệp viễn thông trên địa bàn huyện Tuần Giáo",
+                              "Tổ Công tác Đề án 06 các xã, thị trấn"]),
+        copies="Như kính gửi (thực hiện)\nLưu: BCĐĐA06 (CAH)",
+        signing_authority="TRƯỞNG BAN CHỈ ĐẠO", signer_title="CHỦ TỊCH UBND HUYỆN",
+        signer_name="Lê Xuân Cảnh")
+    s1, s2, s3, s4, s5 = ("1. Tổ Công tác Đề án 06 cấp xã", "2. Công an huyện",
+                          "3. Phòng Lao động - Thương binh và Xã hội", "4. Bưu điện huyện Tuần Giáo",
+                          "5. Các doanh nghiệp viễn thông trên địa bàn (VNPT, Viettel, Mobifone)")
+    campaign_end = "Thời gian cao điểm từ ngày 11/3/2024 đến hết ngày 31/3/2024"
+    groups_label = "Tổ Công tác Đề án 06 các xã, thị trấn"
+    return d, _tasks(d, [
+        (s1, "1.1", "Thành lập tổ công tác từ 5-7 người (Công chức Văn hóa cấp xã, Công an cấp xã và thành "
+         "viên có trình độ công nghệ thông tin; Trưởng Công an cấp xã làm Tổ trưởng); hướng dẫn công dân mở "
+         "tài khoản ngân hàng bằng phương thức online: tại trụ sở UBND xã với người đi lại được, tại nhà với "
+         "người không có điều kiện đi lại.", campaign_end, _rule(dl.FIXED, date=date(2024, 3, 31)),
+         groups_label, groups, []),
+        (s1, "1.2", "Tổng hợp, báo cáo kết quả, danh sách cụ thể các trường hợp đã mở tài khoản ngân hàng "
+         "online thành công và các trường hợp chưa mở về Công an huyện (qua Đội Cảnh sát QLHC về TTXH).",
+         "Định kỳ trước 14 giờ thứ tư hàng tuần",
+         _rule(dl.WEEKLY, weekday=2, time=time(14, 0), **window), groups_label, groups, []),
+        (s2, "2.1", "Trực tiếp chỉ đạo, đôn đốc, kiểm tra tổ công tác cấp xã hướng dẫn đối tượng mở tài "
+         "khoản ngân hàng bằng phương thức online để được cấp ngay tài khoản.", campaign_end,
+         _rule(dl.FIXED, date=date(2024, 3, 31)), "", [police], []),
+        (s2, "2.2", "Chỉ đạo Đội Cảnh sát QLHC về TTXH tổng hợp kết quả của tổ công tác các xã, thị trấn, "
+         "báo cáo Ban Chỉ đạo Đề án 06 huyện; lập danh sách các trường hợp mở tài khoản online thành công "
+         "trong tuần gửi Phòng Lao động - Thương binh và Xã hội.",
+         "Định kỳ hàng tuần (văn bản không ghi ngày; đặt thứ Năm, trước 17 giờ)",
+         _rule(dl.WEEKLY, weekday=3, time=time(17, 0), **window), "", [police], []),
+        (s2, "2.3", "Chỉ đạo Công an các xã, thị trấn cập nhật thông tin đối tượng an sinh xã hội trên hệ "
+         "thống Cơ sở dữ liệu quốc gia về dân cư, đảm bảo dữ liệu luôn “đúng, đủ, sạch, sống”.",
+         "Thường xuyên", _rule(dl.ONGOING), "", [police], []),
+        (s3, "3.1", "Khẩn trương cung cấp danh sách các trường hợp chưa được cấp tài khoản ngân hàng cho Tổ "
+         "trưởng tổ công tác cấp xã để tuyên truyền, vận động, hướng dẫn mở tài khoản online.",
+         "Khẩn trương (ngày hạn do quản trị đặt)", _rule(dl.IMMEDIATE, date=date(2024, 3, 12)), "",
+         [labour], []),
+        (s3, "3.2", "Cập nhật kịp thời danh sách các trường hợp đã mở tài khoản online thành công do Cơ quan "
+         "thường trực Ban Chỉ đạo huyện cung cấp lên phần mềm dữ liệu chuyên ngành.",
+         "Định kỳ hàng tuần (văn bản không ghi ngày; đặt thứ Sáu, trước 17 giờ)",
+         _rule(dl.WEEKLY, weekday=4, time=time(17, 0), **window), "", [labour], []),
+        (s3, "3.3", "Phối hợp với Bưu điện huyện Tuần Giáo chi trả không dùng tiền mặt cho 100% đối tượng đã "
+         "được cấp tài khoản ngân hàng, thực hiện ngay khi có đợt chi trả.", "Thực hiện ngay khi có đợt chi trả",
+         _rule(dl.ONGOING), "", [labour], [post]),
+        (s3, "3.4", "Sau đợt cao điểm, chỉ đạo công chức Văn hóa xã phối hợp Công an cùng cấp thường xuyên rà "
+         "soát, cập nhật thông tin đối tượng lên Cơ sở dữ liệu quốc gia về dân cư; báo cáo danh sách đối tượng "
+         "thay đổi thông tin; hướng dẫn đối tượng mới mở tài khoản online.", "Thường xuyên",
+         _rule(dl.ONGOING), "", [labour], []),
+        (s4, "4.1", "Thông báo lịch chi trả chế độ, chính sách ASXH tại các xã, thị trấn cho Phòng Lao động - "
+         "Thương binh và Xã hội, Công an huyện, UBND các xã, thị trấn và các đơn vị liên quan.",
+         "Định kỳ hàng tháng", _rule(dl.MONTHLY, window_start=date(2024, 3, 1)), "", [post], []),
+        (s4, "4.2", "Chỉ đạo bưu cục các xã, thị trấn tạm dừng chi trả cho trường hợp không còn đủ điều kiện "
+         "hưởng nhưng vẫn có trong danh sách, lập danh sách và báo cáo ngay về Bưu điện huyện.",
+         "Thường xuyên", _rule(dl.ONGOING), "", [post], []),
+        (s5, "5.1", "Cử cán bộ đồng hành cùng tổ công tác hỗ trợ chuyển đổi sim chính chủ phục vụ mở tài khoản "
+         "ngân hàng; xử lý triệt để sim rác, chuẩn hóa thuê bao; hỗ trợ giá sim cho người dân, đặc biệt hộ "
+         "nghèo, cận nghèo.", "Thường xuyên", _rule(dl.ONGOING),
+         "Các doanh nghiệp viễn thông trên địa bàn huyện Tuần Giáo", [u[t] for t in TELECOMS], []),
+    ])
+
+
+def _demo_history(u, users, qt_tasks, tg_tasks):
+    """A little history so that every status class shows up in the demo."""
+    from .assignments.queries import post_update
+    from .models import Assignment
+
+    def report(task, unit_name, author, when, state, percent, note):
+        a = (Assignment.select().where((Assignment.task == task.id) & (Assignment.unit == u[unit_name].id))
+             .get())
+        post_update(a, a.version, author, state, percent, note, None, when)
+
+    so, admin = users["sldtbxh"], users["admin"]
+    report(qt_tasks["1.1"], "Sở Lao động - Thương binh và Xã hội", so, datetime(2024, 1, 12, 15, 30),
+           "in_progress", 50, "Đã tổ chức hội nghị quán triệt cấp tỉnh; đang triển khai xuống các huyện.")
+    report(qt_tasks["1.1"], "Sở Lao động - Thương binh và Xã hội", so, datetime(2024, 1, 30, 16, 0),
+           "done", 100, "Đã phổ biến đến 100% UBND cấp xã.")
+    report(qt_tasks["2.1"], "Bưu điện tỉnh Quảng Trị", admin, datetime(2024, 1, 18, 10, 0),
+           "done", 100, "Đã chi trả xong cho 386 đối tượng (chậm 3 ngày do đối soát tài khoản).")
+    report(qt_tasks["3.2"], "UBND thành phố Đông Hà", admin, datetime(2024, 1, 25, 9, 0),
+           "done", 100, "Đã tổ chức hội nghị triển khai tại 9/9 phường.")
+    report(qt_tasks["3.2"], "UBND huyện Gio Linh", users["giolinh"], datetime(2024, 1, 20, 14, 0),
+           "in_progress", 60, "Đã triển khai tại 12/19 xã, thị trấn.")
+    report(tg_tasks["1.1"], "Tổ công tác Đề án 06 xã Quài Nưa", admin, datetime(2024, 3, 22, 11, 0),
+           "done", 100, "Đã thành lập tổ 6 người; hướng dẫn mở 142 tài khoản.")
+    report(tg_tasks["1.1"], "Tổ công tác Đề án 06 xã Chiềng Sinh", admin, datetime(2024, 4, 3, 8, 30),
+           "done", 100, "Hoàn thành sau đợt cao điểm.")
+
+
+def load_demo(password: str, method: str) -> None:
+    """Create the whole demo in one transaction: either all of it or nothing."""
+    with database.atomic():
+        units = _units()
+        users = {username: create_user(username, password, full_name, role, units[unit_name], method=method)
+                 for username, full_name, role, unit_name in DEMO_USERS}
+        _, qt_tasks = _quang_tri_directive(units)
+        _, tg_tasks = _tuan_giao_directive(units)
+        _demo_history(units, users, qt_tasks, tg_tasks)

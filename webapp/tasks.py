@@ -1,0 +1,44 @@
+"""Creating and editing tasks with their assignments (no Flask; used by the admin pages and the seed)."""
+from .db import database
+from .models import Assignment, Task, Update
+
+
+class TaskError(ValueError):
+    """A task change we refuse, with a Vietnamese message."""
+
+
+def sync_assignments(task: Task, lead_units, cooperating_units) -> None:
+    """Make the task's assignments match the given units: one per unit, lead before cooperating.
+
+    A unit that already reported on its assignment cannot be dropped: its history would be lost.
+    """
+    wanted = {u.id: "lead" for u in lead_units}
+    for u in cooperating_units:
+        wanted.setdefault(u.id, "cooperating")
+    due_at = task.rule.due_at()
+    existing = {a.unit_id: a for a in Assignment.select().where(Assignment.task == task.id)}
+    dropped = [a for uid, a in existing.items() if uid not in wanted]
+    with_history = [a for a in dropped if Update.select().where(Update.assignment == a.id).exists()]
+    if with_history:
+        names = ", ".join(a.unit.name for a in with_history)
+        raise TaskError(f"Không thể bỏ đơn vị đã cập nhật tiến độ: {names}.")
+    with database.atomic():
+        if dropped:
+            Assignment.delete().where(Assignment.id.in_([a.id for a in dropped])).execute()
+        for unit_id, role in wanted.items():
+            if unit_id in existing:
+                if existing[unit_id].role != role:
+                    Assignment.update(role=role).where(Assignment.id == existing[unit_id].id).execute()
+            else:
+                Assignment.create(task=task.id, unit=unit_id, role=role, due_at=due_at)
+        # The rule may have changed: every assignment follows it.
+        Assignment.update(due_at=due_at).where(Assignment.task == task.id).execute()
+
+
+def save_task(task: Task, lead_units, cooperating_units) -> Task:
+    if not lead_units:
+        raise TaskError("Nhiệm vụ phải có ít nhất một đơn vị chủ trì.")
+    with database.atomic():
+        task.save()
+        sync_assignments(task, lead_units, cooperating_units)
+    return task

@@ -1,0 +1,71 @@
+"""Evidence files: checked for size, extension and real content type, stored under generated names."""
+import os
+import uuid
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
+ALLOWED_EXTENSIONS = {"pdf", "docx", "xlsx", "jpg", "jpeg", "png"}
+
+
+class UploadError(ValueError):
+    """A file we refuse, with a message for the user."""
+
+
+@dataclass
+class StoredFile:
+    stored_name: str
+    original_name: str
+    size: int
+
+
+def _content_matches(ext: str, path: Path) -> bool:
+    with open(path, "rb") as fh:
+        head = fh.read(8)
+    if ext == "pdf":
+        return head.startswith(b"%PDF-")
+    if ext in ("jpg", "jpeg"):
+        return head.startswith(b"\xff\xd8\xff")
+    if ext == "png":
+        return head == b"\x89PNG\r\n\x1a\n"
+    if ext in ("docx", "xlsx"):
+        marker = "word/document.xml" if ext == "docx" else "xl/workbook.xml"
+        try:
+            with zipfile.ZipFile(path) as zf:
+                return marker in zf.namelist()
+        except zipfile.BadZipFile:
+            return False
+    return False
+
+
+def store_evidence(file_storage, upload_dir: str) -> StoredFile | None:
+    """Save an uploaded evidence file, or raise UploadError; None when no file was chosen."""
+    if file_storage is None or not file_storage.filename:
+        return None
+    original = os.path.basename(file_storage.filename.replace("\\", "/"))[:255]
+    ext = original.rsplit(".", 1)[-1].lower() if "." in original else ""
+    if ext not in ALLOWED_EXTENSIONS:
+        raise UploadError("Chỉ nhận tệp PDF, DOCX, XLSX, JPG hoặc PNG.")
+    directory = Path(upload_dir)
+    directory.mkdir(parents=True, exist_ok=True)
+    stored_name = uuid.uuid4().hex
+    target = directory / stored_name
+    size = 0
+    with open(target, "wb") as out:
+        while chunk := file_storage.stream.read(64 * 1024):
+            size += len(chunk)
+            if size > MAX_EVIDENCE_BYTES:
+                out.close()
+                target.unlink(missing_ok=True)
+                raise UploadError("Tệp quá lớn: tối đa 10 MB.")
+            out.write(chunk)
+    if size == 0 or not _content_matches(ext, target):
+        target.unlink(missing_ok=True)
+        raise UploadError(f"Nội dung tệp không phải là tệp {ext.upper()} hợp lệ.")
+    return StoredFile(stored_name, original, size)
+
+
+def discard(upload_dir: str, stored: StoredFile | None) -> None:
+    if stored:
+        (Path(upload_dir) / stored.stored_name).unlink(missing_ok=True)

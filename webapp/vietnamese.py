@@ -1,0 +1,56 @@
+"""Vietnamese text helpers: alphabetical sort keys, name normalisation, number and date formats."""
+import unicodedata
+
+# Vietnamese alphabet order: Đ after D, Ă and Â after A, and so on.
+_ALPHABET = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
+_TONES = {"\u0300": 2, "\u0301": 4, "\u0303": 3, "\u0309": 1, "\u0323": 5}  # huyền sắc ngã hỏi nặng
+
+
+def _letters(text: str):
+    """Yield (base letter, tone rank) for each character, folding case."""
+    for ch in unicodedata.normalize("NFC", text.lower()):
+        if ch == "đ":
+            yield "đ", 0
+            continue
+        parts = unicodedata.normalize("NFD", ch)
+        base, tone = parts[0], 0
+        for mark in parts[1:]:
+            if mark in _TONES:
+                tone = _TONES[mark]
+            elif mark == "\u031b":  # horn: ơ, ư
+                base = {"o": "ơ", "u": "ư"}.get(base, base)
+            elif mark == "\u0302":
+                base = {"a": "â", "e": "ê", "o": "ô"}.get(base, base)
+            elif mark == "\u0306":
+                base = "ă" if base == "a" else base
+        yield base, tone
+
+
+def sort_key(text: str) -> str:
+    """An ASCII key that sorts the same under any database collation: letters first, tones second."""
+    primary, secondary = [], []
+    for base, tone in _letters(text or ""):
+        pos = _ALPHABET.find(base)
+        if pos >= 0:
+            primary.append(chr(ord("A") + pos))
+        elif base.isdigit():
+            primary.append(base)
+        else:
+            primary.append(" ")
+        secondary.append(str(tone))
+    return "".join(primary) + "|" + "".join(secondary)
+
+
+def fold(text: str) -> str:
+    """Lower-case, diacritics removed, spaces collapsed: for tolerant name matching and search."""
+    text = unicodedata.normalize("NFD", (text or "").lower()).replace("đ", "d")
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return " ".join(text.split())
+
+
+def format_number(value, decimals: int = 0) -> str:
+    """16975 -> '16.975'; 31.7 with decimals=1 -> '31,7'."""
+    if value is None:
+        return ""
+    text = f"{value:,.{decimals}f}"
+    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")

@@ -1,0 +1,4 @@
+"""WSGI entry point: `flask --app wsgi run` or `gunicorn wsgi:app`."""
+from webapp import create_app
+
+app = create_app()
