@@ -47,12 +47,12 @@ def make_app(tmp_path, **overrides):
 
 @pytest.fixture
 def app(tmp_path):
+    # No app context is held open here: Flask would then share `g` (and Flask-Login's cached user)
+    # between the test's requests. Model calls in tests connect on their own.
     app = make_app(tmp_path)
-    with app.app_context():
-        database.connect(reuse_if_open=True)
-        yield app
-        if not database.is_closed():
-            database.close()
+    yield app
+    if not database.is_closed():
+        database.close()
 
 
 @pytest.fixture

@@ -52,6 +52,7 @@ def create_app(config: dict | None = None) -> Flask:
             database.close()
 
     _register_filters(app)
+    _register_error_pages(app)
     from .cli import register_commands
     register_commands(app)
     return app
@@ -68,3 +69,26 @@ def _register_filters(app: Flask) -> None:
     @app.context_processor
     def inject_now():
         return {"now": app.config["CLOCK"]()}
+
+
+ERRORS = {
+    400: ("Yêu cầu không hợp lệ", "Yêu cầu gửi lên không hợp lệ."),
+    403: ("Không có quyền", "Bạn không có quyền thực hiện thao tác này."),
+    404: ("Không tìm thấy", "Trang hoặc dữ liệu bạn tìm không có, hoặc bạn không có quyền xem."),
+    413: ("Tệp quá lớn", "Tệp tải lên vượt quá giới hạn cho phép (10 MB)."),
+    500: ("Lỗi hệ thống", "Đã có lỗi xảy ra; vui lòng thử lại sau hoặc báo cho quản trị."),
+}
+
+
+def _register_error_pages(app: Flask) -> None:
+    from flask import render_template
+    from flask_wtf.csrf import CSRFError
+
+    def render(code, message=None):
+        title, default = ERRORS[code]
+        return render_template("error.html", title=title, message=message or default), code
+
+    for code in ERRORS:
+        app.register_error_handler(code, lambda exc, code=code: render(code))
+    app.register_error_handler(
+        CSRFError, lambda exc: render(400, "Biểu mẫu đã hết hạn hoặc thiếu mã bảo vệ; hãy tải lại trang rồi gửi lại."))

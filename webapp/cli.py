@@ -27,14 +27,15 @@ def register_commands(app):
         from .seed import DEMO_USERS, load_demo
         with database.connection_context():
             if Unit.select().exists():
-                if if_empty:
-                    click.echo("Dữ liệu đã có sẵn, không nạp lại dữ liệu mẫu.")
-                    return
-                raise click.ClickException("Cơ sở dữ liệu đã có dữ liệu; dữ liệu mẫu chỉ nạp vào cơ sở dữ liệu trống.")
-            password = os.environ.get("DEMO_PASSWORD", "doimatkhau")
-            load_demo(password, current_app.config["PASSWORD_METHOD"])
-        click.echo("Đã nạp dữ liệu mẫu. Tài khoản (mật khẩu: "
-                   f"{'DEMO_PASSWORD' if os.environ.get('DEMO_PASSWORD') else 'doimatkhau'}):")
+                if not if_empty:
+                    raise click.ClickException(
+                        "Cơ sở dữ liệu đã có dữ liệu; dữ liệu mẫu chỉ nạp vào cơ sở dữ liệu trống.")
+                click.echo("Dữ liệu đã có sẵn, không nạp lại dữ liệu mẫu.")
+            else:
+                load_demo(os.environ.get("DEMO_PASSWORD", "doimatkhau"), current_app.config["PASSWORD_METHOD"])
+                click.echo("Đã nạp dữ liệu mẫu.")
+        password = "giá trị DEMO_PASSWORD" if os.environ.get("DEMO_PASSWORD") else "doimatkhau"
+        click.echo(f"Tài khoản mẫu (mật khẩu: {password}):")
         for username, _, role, unit_name in DEMO_USERS:
             click.echo(f"  {username:<10} {ROLES[role]:<9} {unit_name}")
 

@@ -1,13 +1,13 @@
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import HiddenField, IntegerField, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
+from ..forms import Form, choices
 from ..models import STATES
 
 
-class UpdateForm(FlaskForm):
-    state = SelectField("Tình trạng", choices=list(STATES.items()),
+class UpdateForm(Form):
+    state = SelectField("Tình trạng", choices=choices(STATES),
                         validators=[InputRequired("Vui lòng chọn tình trạng.")])
     percent = IntegerField("Tiến độ (%)", validators=[
         Optional(), NumberRange(0, 100, "Tiến độ phải là số từ 0 đến 100.")])

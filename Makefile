@@ -1,0 +1,36 @@
+# The two commands a new user needs: `make run` and `make test`. Everything else they need is set up here.
+VENV   := .venv
+PY     := $(VENV)/bin/python
+FLASK  := $(VENV)/bin/flask --app wsgi
+STAMP  := $(VENV)/.requirements-installed
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+
+.PHONY: run test test-pg install chromium bench
+
+$(PY):
+	python3 -m venv $(VENV)
+
+$(STAMP): requirements.txt | $(PY)
+	$(VENV)/bin/pip install --disable-pip-version-check -q -r requirements.txt
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## make run: install, create or migrate the SQLite database, load the demo once, serve on :5000
+run: install
+	$(FLASK) init-db
+	$(FLASK) seed-demo --if-empty
+	@echo "Theo dõi nhiệm vụ: http://$(HOST):$(PORT)  (Ctrl+C để dừng)"
+	$(VENV)/bin/gunicorn --workers 2 --threads 4 --bind $(HOST):$(PORT) --access-logfile - wsgi:app
+
+## make test: install, make sure Chromium is there for the browser tests, run the whole suite
+test: install chromium
+	$(VENV)/bin/pytest
+
+## make test-pg: the same suite against a local PostgreSQL cluster (started and prepared here)
+test-pg: install chromium
+	bash scripts/with-postgres.sh $(VENV)/bin/pytest
+
+chromium:
+	@bash scripts/ensure-chromium.sh

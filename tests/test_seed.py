@@ -1,0 +1,76 @@
+"""The demo data holds both seed directives completely."""
+from webapp.models import Assignment, Directive, Task, Unit, User
+from webapp.seed import QT_DISTRICTS, TELECOMS, TUAN_GIAO_COMMUNES
+
+
+def assignments_of(number, role=None):
+    query = Assignment.select().join(Task).join(Directive).where(Directive.number == number)
+    if role:
+        query = query.where(Assignment.role == role)
+    return query.count()
+
+
+def test_quang_tri_directive_yields_the_assignments_its_text_gives(demo):
+    districts = 9
+    # Section 1, Sở LĐTBXH leads 5 tasks: dissemination (with the districts), the 386 paid at once
+    # (with Bưu điện tỉnh), the pension group (with Bưu điện tỉnh), daily Phụ lục 2a (with the
+    # districts), the monthly report before the 28th.
+    so_lead, so_coop = 5, districts + 1 + 1 + districts
+    # Section 2, Bưu điện tỉnh leads 3: the 386 before 15/01, the pension group (with the Sở), campaigning.
+    post_lead, post_coop = 3, 1
+    # Section 3, each district leads 6: split targets, disseminate, lists, authorisations, verification,
+    # daily Phụ lục 2b.
+    district_lead = 6 * districts
+    assert len(QT_DISTRICTS) == districts
+    assert assignments_of("/UBND-KGVX", "lead") == so_lead + post_lead + district_lead == 62
+    assert assignments_of("/UBND-KGVX", "cooperating") == so_coop + post_coop == 21
+    assert assignments_of("/UBND-KGVX") == 83
+    assert Task.select().join(Directive).where(Directive.number == "/UBND-KGVX").count() == 14
+
+
+def test_tuan_giao_directive_yields_one_assignment_per_commune_group(demo):
+    communes = len(TUAN_GIAO_COMMUNES)
+    assert communes == 19
+    # 2 tasks per commune group, Công an huyện 3, Phòng LĐTBXH 4, Bưu điện huyện 2, 3 telecoms 1 each.
+    lead = 2 * communes + 3 + 4 + 2 + len(TELECOMS)
+    assert assignments_of("/BCĐĐA06", "lead") == lead == 50
+    assert assignments_of("/BCĐĐA06", "cooperating") == 1  # Bưu điện huyện pays with Phòng LĐTBXH
+
+
+def test_directive_headers_are_entered_as_the_text_gives_them(demo):
+    qt = Directive.get(Directive.number == "/UBND-KGVX")
+    assert qt.issuer.name == "UBND tỉnh Quảng Trị"
+    assert qt.signer_name == "Hoàng Nam" and qt.signing_authority.endswith("KT. CHỦ TỊCH")
+    assert len(qt.lines("legal_bases")) == 3 and "159/KH-UBND" in qt.legal_bases
+    assert qt.lines("recipients")[-1] == "UBND các huyện, thị xã, thành phố"
+    assert "Lưu VT, KT, KGVX" in qt.lines("copies")
+    tg = Directive.get(Directive.number == "/BCĐĐA06")
+    assert tg.issued_label == "03/2024" and tg.signer_name == "Lê Xuân Cảnh"
+    assert len(tg.lines("legal_bases")) == 4
+
+
+def test_deadlines_follow_the_text(demo):
+    def task(number, directive):
+        return Task.select().join(Directive).where((Task.number == number) & (Directive.number == directive)).get()
+    assert task("1.1", "/UBND-KGVX").rule.describe() == "Trong tháng 01/2024"
+    assert task("1.4", "/UBND-KGVX").rule.describe().startswith("Hằng ngày trước 10:00")
+    assert task("3.6", "/UBND-KGVX").rule.describe().startswith("Hằng ngày trước 09:00")
+    assert task("1.5", "/UBND-KGVX").rule.describe().startswith("Trước ngày 28 hằng tháng")
+    assert task("2.1", "/UBND-KGVX").rule.describe() == "Hạn ngày 15/01/2024"
+    assert task("1.2", "/BCĐĐA06").rule.describe() == "Thứ Tư hằng tuần trước 14:00 (từ 11/03/2024 đến 31/03/2024)"
+    assert task("2.3", "/BCĐĐA06").rule.describe() == "Thường xuyên"
+
+
+def test_units_and_demo_users(demo):
+    assert Unit.select().where(Unit.kind == "ubnd_huyen").count() == 10  # 9 in Quảng Trị + Tuần Giáo
+    assert Unit.select().where(Unit.kind == "to_cong_tac").count() == 19
+    for name, _ in QT_DISTRICTS:
+        district = Unit.get(Unit.name == name)
+        kinds = sorted(c.kind for c in district.children)
+        assert kinds == ["buu_dien", "phong_huyen"], name
+    roles = {u.username: u.role for u in User.select()}
+    assert roles == {"admin": "admin", "lanhdao": "leader", "sldtbxh": "staff", "giolinh": "staff",
+                     "tuangiao": "leader", "quaicang": "staff"}
+    quaicang = User.get(User.username == "quaicang")
+    assert quaicang.unit.name == "Tổ công tác Đề án 06 xã Quài Cang"
+    assert quaicang.unit.path.startswith(Unit.get(Unit.name == "UBND huyện Tuần Giáo").path)
