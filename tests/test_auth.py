@@ -1,0 +1,58 @@
+"""Logging in and out, login required everywhere, CSRF on every POST."""
+import re
+
+from tests.conftest import DEMO_PASSWORD, make_app
+
+
+def test_every_page_needs_a_login(demo, app):
+    client = app.test_client()
+    for path in ("/", "/van-ban/", "/van-ban/1", "/giao-viec/1", "/giao-viec/1/minh-chung/1", "/quan-tri/"):
+        response = client.get(path)
+        assert response.status_code == 302 and "/dang-nhap" in response.headers["Location"], path
+
+
+def test_wrong_password_is_refused_with_a_vietnamese_message(demo, app):
+    response = app.test_client().post("/dang-nhap", data={"username": "quaicang", "password": "sai"})
+    assert response.status_code == 200
+    assert "Tên đăng nhập hoặc mật khẩu không đúng." in response.get_data(as_text=True)
+
+
+def test_login_goes_back_to_the_page_asked_for_but_never_off_site(demo, app):
+    client = app.test_client()
+    response = client.post("/dang-nhap?next=/van-ban/", data={"username": "quaicang", "password": DEMO_PASSWORD})
+    assert response.headers["Location"] == "/van-ban/"
+    client = app.test_client()
+    response = client.post("/dang-nhap?next=//evil.example/", data={"username": "quaicang", "password": DEMO_PASSWORD})
+    assert response.headers["Location"] == "/"
+
+
+def test_inactive_user_cannot_log_in(demo, app):
+    from webapp.models import User
+    User.update(active=False).where(User.username == "giolinh").execute()
+    response = app.test_client().post("/dang-nhap", data={"username": "giolinh", "password": DEMO_PASSWORD})
+    assert response.status_code == 200
+
+
+def test_logout_is_a_post_and_ends_the_session(demo, client_for):
+    client = client_for("quaicang")
+    assert client.get("/dang-xuat").status_code == 405
+    client.post("/dang-xuat")
+    assert client.get("/").status_code == 302
+
+
+def test_posts_without_a_csrf_token_are_refused_in_vietnamese(tmp_path):
+    app = make_app(tmp_path, WTF_CSRF_ENABLED=True)
+    from tests.conftest import FAST_HASH
+    from webapp.seed import load_demo
+    load_demo(DEMO_PASSWORD, FAST_HASH)
+    client = app.test_client()
+    response = client.post("/dang-nhap", data={"username": "quaicang", "password": DEMO_PASSWORD})
+    assert response.status_code == 400 and "mã bảo vệ" in response.get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"',
+                      client.get("/dang-nhap").get_data(as_text=True)).group(1)
+    response = client.post("/dang-nhap", data={"username": "quaicang", "password": DEMO_PASSWORD,
+                                               "csrf_token": token})
+    assert response.status_code == 302
+    # A logged-in POST without the token (as a forged cross-site form would be) is refused.
+    assert client.post("/dang-xuat").status_code == 400
+    assert client.post("/dang-xuat", headers={"X-CSRFToken": token}).status_code == 302
