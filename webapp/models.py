@@ -7,7 +7,7 @@ from peewee import (BooleanField, CharField, DateField, DateTimeField, ForeignKe
 
 from .db import database
 from .rules.deadlines import DeadlineRule
-from .vietnamese import sort_key
+from .vietnamese import fold, sort_key
 
 UNIT_KINDS = {
     "ubnd_tinh": "UBND tỉnh",
@@ -141,6 +141,12 @@ class Task(BaseModel):
         return DeadlineRule(kind=self.deadline_kind, date=self.deadline_date, time=self.deadline_time,
                             weekday=self.weekday, day=self.month_day,
                             window_start=self.window_start, window_end=self.window_end)
+
+    @property
+    def deadline_quote(self) -> str:
+        """The directive's own wording, when it says more than the rule's description."""
+        text = self.deadline_text.strip()
+        return "" if fold(text) in ("", fold(self.rule.describe())) else text
 
 
 class Assignment(BaseModel):

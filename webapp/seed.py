@@ -6,12 +6,11 @@ demo leader `lanhdao` sits on a top unit above both in order to follow both.
 from datetime import date, datetime, time
 
 from .db import database
-from .models import Directive, Task, Unit, Update, User
+from .models import Directive, Task
 from .rules import deadlines as dl
 from .tasks import save_task
 from .units.queries import create_unit
 from .users import create_user
-from .vietnamese import sort_key
 
 QT_DISTRICTS = [  # (UBND name, place name)
     ("UBND thành phố Đông Hà", "thành phố Đông Hà"),

@@ -1,0 +1,24 @@
+-- The schema of the first release (version 1), as SQLite created it: for upgrade tests.
+CREATE TABLE IF NOT EXISTS "unit" ("id" INTEGER NOT NULL PRIMARY KEY, "name" VARCHAR(200) NOT NULL, "kind" VARCHAR(40) NOT NULL, "parent_id" INTEGER, "path" VARCHAR(1000) NOT NULL, "sort_name" VARCHAR(500) NOT NULL, "active" INTEGER NOT NULL, "merged_into_id" INTEGER, "created_at" DATETIME NOT NULL, FOREIGN KEY ("parent_id") REFERENCES "unit" ("id") ON DELETE RESTRICT, FOREIGN KEY ("merged_into_id") REFERENCES "unit" ("id") ON DELETE SET NULL);
+CREATE INDEX "unit_parent_id" ON "unit" ("parent_id");
+CREATE INDEX "unit_path" ON "unit" ("path");
+CREATE INDEX "unit_sort_name" ON "unit" ("sort_name");
+CREATE INDEX "unit_merged_into_id" ON "unit" ("merged_into_id");
+CREATE TABLE IF NOT EXISTS "directive" ("id" INTEGER NOT NULL PRIMARY KEY, "number" VARCHAR(100) NOT NULL, "issued_on" DATE, "issued_precision" VARCHAR(10) NOT NULL, "issuer_id" INTEGER NOT NULL, "place" VARCHAR(100) NOT NULL, "subject" TEXT NOT NULL, "legal_bases" TEXT NOT NULL, "recipients" TEXT NOT NULL, "copies" TEXT NOT NULL, "signing_authority" VARCHAR(200) NOT NULL, "signer_title" VARCHAR(200) NOT NULL, "signer_name" VARCHAR(200) NOT NULL, "created_at" DATETIME NOT NULL, FOREIGN KEY ("issuer_id") REFERENCES "unit" ("id") ON DELETE RESTRICT);
+CREATE INDEX "directive_issuer_id" ON "directive" ("issuer_id");
+CREATE TABLE IF NOT EXISTS "task" ("id" INTEGER NOT NULL PRIMARY KEY, "directive_id" INTEGER NOT NULL, "section" VARCHAR(300) NOT NULL, "position" INTEGER NOT NULL, "number" VARCHAR(20) NOT NULL, "text" TEXT NOT NULL, "addressed_to" VARCHAR(300) NOT NULL, "deadline_text" VARCHAR(300) NOT NULL, "deadline_kind" VARCHAR(20) NOT NULL, "deadline_date" DATE, "deadline_time" TIME, "weekday" INTEGER, "month_day" INTEGER, "window_start" DATE, "window_end" DATE, "created_at" DATETIME NOT NULL, FOREIGN KEY ("directive_id") REFERENCES "directive" ("id") ON DELETE CASCADE);
+CREATE INDEX "task_directive_id" ON "task" ("directive_id");
+CREATE TABLE IF NOT EXISTS "assignment" ("id" INTEGER NOT NULL PRIMARY KEY, "task_id" INTEGER NOT NULL, "unit_id" INTEGER NOT NULL, "role" VARCHAR(20) NOT NULL, "state" VARCHAR(20) NOT NULL, "percent" INTEGER NOT NULL, "due_at" DATETIME, "done_at" DATETIME, "version" INTEGER NOT NULL, "updated_at" DATETIME, FOREIGN KEY ("task_id") REFERENCES "task" ("id") ON DELETE CASCADE, FOREIGN KEY ("unit_id") REFERENCES "unit" ("id") ON DELETE RESTRICT);
+CREATE INDEX "assignment_task_id" ON "assignment" ("task_id");
+CREATE INDEX "assignment_unit_id" ON "assignment" ("unit_id");
+CREATE INDEX "assignment_due_at" ON "assignment" ("due_at");
+CREATE UNIQUE INDEX "assignment_task_id_unit_id" ON "assignment" ("task_id", "unit_id");
+CREATE TABLE IF NOT EXISTS "schema_version" ("id" INTEGER NOT NULL PRIMARY KEY, "version" INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS "user" ("id" INTEGER NOT NULL PRIMARY KEY, "username" VARCHAR(60) NOT NULL, "password_hash" VARCHAR(300) NOT NULL, "full_name" VARCHAR(200) NOT NULL, "role" VARCHAR(20) NOT NULL, "unit_id" INTEGER NOT NULL, "active" INTEGER NOT NULL, "must_change_password" INTEGER NOT NULL, "created_at" DATETIME NOT NULL, FOREIGN KEY ("unit_id") REFERENCES "unit" ("id") ON DELETE RESTRICT);
+CREATE UNIQUE INDEX "user_username" ON "user" ("username");
+CREATE INDEX "user_unit_id" ON "user" ("unit_id");
+CREATE TABLE IF NOT EXISTS "update" ("id" INTEGER NOT NULL PRIMARY KEY, "assignment_id" INTEGER NOT NULL, "author_id" INTEGER NOT NULL, "created_at" DATETIME NOT NULL, "state" VARCHAR(20) NOT NULL, "percent" INTEGER NOT NULL, "note" TEXT NOT NULL, "evidence_name" VARCHAR(255), "evidence_path" VARCHAR(100), "evidence_size" INTEGER, FOREIGN KEY ("assignment_id") REFERENCES "assignment" ("id") ON DELETE CASCADE, FOREIGN KEY ("author_id") REFERENCES "user" ("id") ON DELETE RESTRICT);
+CREATE INDEX "update_assignment_id" ON "update" ("assignment_id");
+CREATE INDEX "update_author_id" ON "update" ("author_id");
+CREATE INDEX "update_created_at" ON "update" ("created_at");
+INSERT INTO "schema_version" ("version") VALUES (1);
