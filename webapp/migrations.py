@@ -1,15 +1,47 @@
 """Schema versions: a fresh database gets the current schema, an older one its pending migrations.
 
-Each migration is a function taking a playhouse.migrate migrator; append new ones to MIGRATIONS
-and never edit one that has shipped.
+Each migration is a function taking a playhouse.migrate migrator. Append new ones to MIGRATIONS and
+never edit one that has shipped; a table a migration creates is described inside it, frozen, so
+that later changes to the models do not change what an old migration does.
 """
-from playhouse.migrate import PostgresqlMigrator, SqliteMigrator, migrate  # noqa: F401
+from peewee import (CharField, DateField, DateTimeField, ForeignKeyField, IntegerField, Model,
+                    TextField)
+from playhouse.migrate import PostgresqlMigrator, SqliteMigrator, migrate
 
 from .db import database, is_sqlite
-from .models import MODELS, SchemaVersion
+from .models import MODELS, Assignment, SchemaVersion, User
 
-# Version 1 is the schema created by create_tables for the models of the first release.
-MIGRATIONS = []  # [(version, function(migrator)), ...] for versions 2, 3, ...
+
+def v2_occurrences(migrator):
+    """Recurring duties: the occurrence table, its watermark per assignment, calendar feed tokens."""
+    class OccurrenceV2(Model):
+        assignment = ForeignKeyField(Assignment, on_delete="CASCADE", backref="+")
+        due_at = DateTimeField(index=True)
+        submitted_at = DateTimeField(null=True)
+        submitted_by = ForeignKeyField(User, null=True, on_delete="RESTRICT", backref="+")
+        note = TextField(default="")
+        evidence_name = CharField(max_length=255, null=True)
+        evidence_path = CharField(max_length=100, null=True)
+        evidence_size = IntegerField(null=True)
+
+        class Meta:
+            database = database
+            table_name = "occurrence"
+            indexes = ((("assignment", "due_at"), True),)
+
+    migrate(
+        migrator.add_column("assignment", "occurrences_until", DateField(null=True)),
+        migrator.add_column("user", "calendar_token", CharField(max_length=64, null=True)),
+        migrator.add_index("user", ("calendar_token",), True),
+    )
+    database.create_tables([OccurrenceV2])
+
+
+# Version 1 is the schema created by create_tables for the models of the first release
+# (tests/data/schema_v1.sqlite.sql).
+MIGRATIONS = [
+    (2, v2_occurrences),
+]
 
 CURRENT_VERSION = 1 + len(MIGRATIONS)
 

@@ -64,6 +64,7 @@ class User(UserMixin, BaseModel):
     unit = ForeignKeyField(Unit, backref="users", on_delete="RESTRICT")
     active = BooleanField(default=True)
     must_change_password = BooleanField(default=False)
+    calendar_token = CharField(max_length=64, null=True, unique=True)  # secret of the iCalendar feed URL
     created_at = DateTimeField(default=datetime.now)
 
     @property
@@ -159,6 +160,8 @@ class Assignment(BaseModel):
     done_at = DateTimeField(null=True)
     version = IntegerField(default=1)  # optimistic lock: an update names the version it saw
     updated_at = DateTimeField(null=True)
+    # Recurring duties: occurrences exist up to this date (materialised on demand, never by a job).
+    occurrences_until = DateField(null=True)
 
     class Meta:
         indexes = ((("task", "unit"), True),)
@@ -188,8 +191,23 @@ class Update(BaseModel):
         return STATES.get(self.state, self.state)
 
 
+class Occurrence(BaseModel):
+    """One due time of a recurring duty for one unit, and its submission."""
+    assignment = ForeignKeyField(Assignment, backref="occurrences", on_delete="CASCADE")
+    due_at = DateTimeField(index=True)
+    submitted_at = DateTimeField(null=True)
+    submitted_by = ForeignKeyField(User, null=True, backref="submissions", on_delete="RESTRICT")
+    note = TextField(default="")
+    evidence_name = CharField(max_length=255, null=True)
+    evidence_path = CharField(max_length=100, null=True)
+    evidence_size = IntegerField(null=True)
+
+    class Meta:
+        indexes = ((("assignment", "due_at"), True),)
+
+
 class SchemaVersion(BaseModel):
     version = IntegerField()
 
 
-MODELS = [Unit, User, Directive, Task, Assignment, Update]
+MODELS = [Unit, User, Directive, Task, Assignment, Update, Occurrence]

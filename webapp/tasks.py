@@ -1,5 +1,9 @@
 """Creating and editing tasks with their assignments (no Flask; used by the admin pages and the seed)."""
+from datetime import date
+
+from .clock import vietnam_now
 from .db import database
+from .occurrences import rule_changed
 from .models import Assignment, Task, Update
 
 
@@ -35,10 +39,14 @@ def sync_assignments(task: Task, lead_units, cooperating_units) -> None:
         Assignment.update(due_at=due_at).where(Assignment.task == task.id).execute()
 
 
-def save_task(task: Task, lead_units, cooperating_units) -> Task:
+def save_task(task: Task, lead_units, cooperating_units, today: date | None = None) -> Task:
+    """Save a task and its assignments; an edited rule regenerates only future, unsubmitted occurrences."""
     if not lead_units:
         raise TaskError("Nhiệm vụ phải có ít nhất một đơn vị chủ trì.")
     with database.atomic():
+        old_rule = Task.get_by_id(task.id).rule if task.id else None
         task.save()
         sync_assignments(task, lead_units, cooperating_units)
+        if old_rule is not None and old_rule != task.rule:
+            rule_changed(task, today or vietnam_now().date())
     return task

@@ -1,0 +1,89 @@
+"""Occurrences of recurring duties: on-demand materialisation, rule edits and submission."""
+from datetime import date, datetime, time
+
+import pytest
+
+from webapp import occurrences
+from webapp.models import Assignment, Directive, Occurrence, Task, Unit
+from webapp.rules import status
+from webapp.tasks import save_task
+
+
+def occurrences_of(unit_name, task_number, directive):
+    return list(Occurrence.select().join(Assignment).join(Task).join(Directive)
+                .switch(Assignment).join(Unit)
+                .where((Unit.name == unit_name) & (Task.number == task_number) & (Directive.number == directive))
+                .order_by(Occurrence.due_at))
+
+
+def test_seed_duties_all_get_their_occurrences(demo):
+    occurrences.materialise(date(2024, 4, 30), today=date(2024, 4, 1))
+    weekly = occurrences_of("Tổ công tác Đề án 06 xã Quài Cang", "1.2", "/BCĐĐA06")
+    assert [o.due_at for o in weekly] == [datetime(2024, 3, d, 14) for d in (13, 20, 27)]
+    groups = (Occurrence.select().join(Assignment).join(Task)
+              .where((Task.number == "1.2") & (Task.deadline_kind == "weekly")).count())
+    assert groups == 19 * 3 + 0  # 19 commune groups, three Wednesdays
+    daily_2a = occurrences_of("Sở Lao động - Thương binh và Xã hội", "1.4", "/UBND-KGVX")
+    assert len(daily_2a) == 31 + 29 + 31 + 30 and daily_2a[0].due_at == datetime(2024, 1, 1, 10)
+    daily_2b = occurrences_of("UBND huyện Gio Linh", "3.6", "/UBND-KGVX")
+    assert daily_2b[-1].due_at == datetime(2024, 4, 30, 9)
+    monthly = occurrences_of("Sở Lao động - Thương binh và Xã hội", "1.5", "/UBND-KGVX")
+    assert [o.due_at.date() for o in monthly] == [date(2024, m, 28) for m in (1, 2, 3, 4)]
+    police = occurrences_of("Công an huyện Tuần Giáo", "2.2", "/BCĐĐA06")
+    assert [o.due_at.date() for o in police] == [date(2024, 3, d) for d in (14, 21, 28)]
+    post = occurrences_of("Bưu điện huyện Tuần Giáo", "4.1", "/BCĐĐA06")
+    assert [o.due_at.date() for o in post] == [date(2024, 3, 31), date(2024, 4, 30)]
+    # Cooperating units carry no report obligation of their own.
+    assert occurrences_of("UBND huyện Gio Linh", "1.4", "/UBND-KGVX") == []
+
+
+def test_materialising_twice_makes_no_duplicates(demo):
+    first = occurrences.materialise(date(2024, 3, 31), today=date(2024, 3, 20))
+    count = Occurrence.select().count()
+    assert first == count > 0
+    assert occurrences.materialise(date(2024, 3, 31), today=date(2024, 3, 20)) == 0
+    Assignment.update(occurrences_until=None).execute()  # as if two workers raced from the start
+    occurrences.materialise(date(2024, 3, 31), today=date(2024, 3, 20))
+    assert Occurrence.select().count() == count
+
+
+def test_extending_the_range_adds_only_the_new_days(demo):
+    occurrences.materialise(date(2024, 1, 31), today=date(2024, 1, 15))
+    before = len(occurrences_of("UBND huyện Gio Linh", "3.6", "/UBND-KGVX"))
+    occurrences.materialise(date(2024, 2, 29), today=date(2024, 1, 15))
+    assert len(occurrences_of("UBND huyện Gio Linh", "3.6", "/UBND-KGVX")) == before + 29
+
+
+def test_rule_edit_regenerates_only_future_unsubmitted_occurrences(app, factory):
+    unit = factory.unit("Xã Định Kỳ")
+    task = factory.task(lead=[unit], kind="daily", deadline_time=time(9, 0), window_start=date(2024, 3, 1))
+    occurrences.materialise(date(2024, 3, 10), today=date(2024, 3, 5))
+    by_day = {o.due_at.date(): o for o in Occurrence.select()}
+    occurrences.submit(by_day[date(2024, 3, 3)], factory.user(unit=unit).id, "đã nộp", None, datetime(2024, 3, 3, 8))
+    occurrences.submit(by_day[date(2024, 3, 8)], factory.user(unit=unit).id, "nộp sớm", None, datetime(2024, 3, 5, 8))
+    task.deadline_time = time(15, 0)
+    save_task(task, [unit], [], today=date(2024, 3, 5))
+    occurrences.materialise(date(2024, 3, 10), today=date(2024, 3, 5))
+    due = {o.due_at.date(): o.due_at.time() for o in Occurrence.select()}
+    assert due[date(2024, 3, 3)] == time(9) and due[date(2024, 3, 5)] == time(9)   # past and today: kept
+    assert due[date(2024, 3, 8)] == time(9)                                       # submitted: kept
+    assert due[date(2024, 3, 6)] == time(15) and due[date(2024, 3, 10)] == time(15)
+    assert Occurrence.select().count() == 10
+
+
+def test_submission_is_once_and_late_is_shown_as_late(app, factory):
+    unit = factory.unit()
+    factory.task(lead=[unit], kind="weekly", weekday=2, deadline_time=time(14, 0), window_start=date(2024, 3, 11),
+                 window_end=date(2024, 3, 31))
+    occurrences.materialise(date(2024, 3, 31), today=date(2024, 3, 11))
+    first, second, _ = Occurrence.select().order_by(Occurrence.due_at)
+    user = factory.user(unit=unit)
+    occurrences.submit(first, user.id, "", None, datetime(2024, 3, 13, 14, 0))
+    occurrences.submit(second, user.id, "", None, datetime(2024, 3, 20, 14, 1))
+    with pytest.raises(occurrences.AlreadySubmitted):
+        occurrences.submit(first, user.id, "lần hai", None, datetime(2024, 3, 14))
+    first, second = Occurrence.get_by_id(first.id), Occurrence.get_by_id(second.id)
+    now = datetime(2024, 4, 1)
+    assert status.classify(first.due_at, first.submitted_at, now) == status.DONE_ON_TIME
+    assert status.classify(second.due_at, second.submitted_at, now) == status.DONE_LATE
+    assert first.note == ""
