@@ -87,3 +87,81 @@ def test_submission_is_once_and_late_is_shown_as_late(app, factory):
     assert status.classify(first.due_at, first.submitted_at, now) == status.DONE_ON_TIME
     assert status.classify(second.due_at, second.submitted_at, now) == status.DONE_LATE
     assert first.note == ""
+
+
+def weekly_assignment(unit_name="Tổ công tác Đề án 06 xã Quài Cang"):
+    return (Assignment.select().join(Task).switch(Assignment).join(Unit)
+            .where((Unit.name == unit_name) & (Task.number == "1.2") & (Task.deadline_kind == "weekly")).get())
+
+
+def test_assignment_page_lists_occurrences_and_submits_in_place(demo, client_for, clock):
+    clock.now = datetime(2024, 3, 20, 15, 0)  # the 20/03 report was due at 14:00
+    a = weekly_assignment()
+    client = client_for("quaicang")
+    page = client.get(f"/giao-viec/{a.id}").get_data(as_text=True)
+    assert "Các kỳ báo cáo" in page and "14:00 27/03/2024" in page and "Nộp muộn" in page
+    occ = Occurrence.get((Occurrence.assignment == a.id) & (Occurrence.due_at == datetime(2024, 3, 20, 14)))
+    response = client.post(f"/giao-viec/{a.id}/ky-bao-cao/{occ.id}", data={"note": "Đã mở 12 tài khoản."},
+                           headers={"HX-Request": "true"})
+    body = response.get_data(as_text=True)
+    assert "<html" not in body and "Đã nộp báo cáo kỳ hạn 14:00 20/03/2024." in body
+    assert "Hoàn thành quá hạn" in body and "Đã mở 12 tài khoản." in body
+    saved = Occurrence.get_by_id(occ.id)
+    assert saved.submitted_at == datetime(2024, 3, 20, 15, 0) and saved.submitted_by.username == "quaicang"
+    again = client.post(f"/giao-viec/{a.id}/ky-bao-cao/{occ.id}", data={"note": "lần hai"})
+    assert "đã được nộp trước đó" in again.get_data(as_text=True)
+    assert Occurrence.get_by_id(occ.id).note == "Đã mở 12 tài khoản."
+
+
+def test_occurrence_submission_without_javascript_redirects(demo, client_for, clock):
+    clock.now = datetime(2024, 3, 13, 10, 0)
+    a = weekly_assignment()
+    client = client_for("quaicang")
+    client.get(f"/giao-viec/{a.id}")
+    occ = Occurrence.get((Occurrence.assignment == a.id) & (Occurrence.due_at == datetime(2024, 3, 13, 14)))
+    response = client.post(f"/giao-viec/{a.id}/ky-bao-cao/{occ.id}", data={"note": "Đúng hạn"})
+    assert response.status_code == 302
+    assert "Hoàn thành đúng hạn" in client.get(response.headers["Location"]).get_data(as_text=True)
+
+
+def test_other_units_and_leaders_cannot_submit_an_occurrence(demo, client_for, clock):
+    a = weekly_assignment("Tổ công tác Đề án 06 xã Quài Nưa")
+    client_for("admin").get(f"/giao-viec/{a.id}")  # materialise
+    occ = Occurrence.select().where(Occurrence.assignment == a.id).first()
+    url = f"/giao-viec/{a.id}/ky-bao-cao/{occ.id}"
+    assert client_for("quaicang").post(url, data={"note": "x"}).status_code == 404
+    assert client_for("tuangiao").post(url, data={"note": "x"}).status_code == 403
+    assert client_for("quaicang").get(f"/giao-viec/{a.id}/ky-bao-cao").status_code == 404
+    own = weekly_assignment()
+    assert client_for("quaicang").post(f"/giao-viec/{own.id}/ky-bao-cao/{occ.id}", data={}).status_code == 404
+    assert Occurrence.get_by_id(occ.id).submitted_at is None
+
+
+def test_a_refused_file_leaves_the_occurrence_unsubmitted(demo, client_for, clock):
+    import io
+    a = weekly_assignment()
+    client = client_for("quaicang")
+    client.get(f"/giao-viec/{a.id}")
+    occ = Occurrence.select().where(Occurrence.assignment == a.id).first()
+    response = client.post(f"/giao-viec/{a.id}/ky-bao-cao/{occ.id}", headers={"HX-Request": "true"},
+                           data={"note": "kèm tệp", "evidence": (io.BytesIO(b"not a pdf"), "bc.pdf")},
+                           content_type="multipart/form-data")
+    assert "không phải là tệp PDF hợp lệ" in response.get_data(as_text=True)
+    assert Occurrence.get_by_id(occ.id).submitted_at is None
+
+
+def test_a_recurring_duty_is_overdue_while_a_report_is_missing_and_done_when_all_are_in(demo, client_for, clock):
+    a = weekly_assignment()
+    client = client_for("quaicang")
+    clock.now = datetime(2024, 3, 13, 15, 0)
+    client.get("/")
+    assert Assignment.get_by_id(a.id).due_at == datetime(2024, 3, 13, 14)
+    assert "quá hạn" in client.get("/?status=overdue").get_data(as_text=True).split("<tbody>")[1]
+    for day in (13, 20, 27):
+        occ = Occurrence.get((Occurrence.assignment == a.id) & (Occurrence.due_at == datetime(2024, 3, day, 14)))
+        clock.now = datetime(2024, 3, day, 13, 0)
+        client.post(f"/giao-viec/{a.id}/ky-bao-cao/{occ.id}", data={"note": f"tuần {day}"})
+    clock.now = datetime(2024, 4, 2, 8, 0)
+    client.get("/")
+    refreshed = Assignment.get_by_id(a.id)
+    assert status.classify(refreshed.due_at, refreshed.done_at, clock.now) == status.DONE_ON_TIME

@@ -83,3 +83,17 @@ def test_reporting_rate_arithmetic():
     assert (rate.expected, rate.submitted, rate.on_time) == (5, 3, 2)
     assert rate.rate == pytest.approx(60.0) and rate.on_time_rate == pytest.approx(40.0)
     assert Rate(0, 0, 0).rate is None
+
+
+def test_a_recurring_duty_owes_its_oldest_missing_report():
+    from webapp.rules.recurrence import recurring_due_and_done
+    d1, d2, d3 = datetime(2024, 3, 13, 14), datetime(2024, 3, 20, 14), datetime(2024, 3, 27, 14)
+    assert recurring_due_and_done(d2, None, d3, d1, window_over=False) == (d2, None)
+    assert recurring_due_and_done(None, None, d3, datetime(2024, 3, 27, 9), window_over=False) == (None, None)
+    on_time = recurring_due_and_done(None, None, d3, datetime(2024, 3, 27, 9), window_over=True)
+    late = recurring_due_and_done(None, d1, d3, datetime(2024, 3, 27, 9), window_over=True)
+    from webapp.rules import status
+    now = datetime(2024, 4, 2)
+    assert status.classify(*on_time, now) == status.DONE_ON_TIME
+    assert status.classify(*late, now) == status.DONE_LATE
+    assert status.classify(*recurring_due_and_done(d1, None, d3, None, True), now) == status.OVERDUE

@@ -5,15 +5,17 @@ its end. Each lead assignment of a recurring task remembers how far its occurren
 """
 from datetime import date, datetime, timedelta
 
-from peewee import chunked
+from peewee import Case, chunked, fn
 
 from .db import database
 from .models import Assignment, Occurrence, Task
 from .rules.deadlines import RECURRING
-from .rules.recurrence import due_times
+from .rules.recurrence import due_times, recurring_due_and_done
 
 # Nobody needs occurrences materialised further ahead than this.
 MAX_AHEAD = timedelta(days=400)
+# Pages look this far ahead ("due in the next 7 days").
+AHEAD_DAYS = 7
 
 
 class AlreadySubmitted(Exception):
@@ -23,6 +25,11 @@ class AlreadySubmitted(Exception):
 def recurring_lead_assignments():
     return (Assignment.select(Assignment, Task).join(Task)
             .where(Task.deadline_kind.in_(sorted(RECURRING)) & (Assignment.role == "lead")))
+
+
+def ensure_current(now: datetime) -> int:
+    """Occurrences up to a week ahead: what pages showing status classes need first."""
+    return materialise(now.date() + timedelta(days=AHEAD_DAYS), now.date())
 
 
 def materialise(until: date, today: date) -> int:
@@ -48,7 +55,40 @@ def materialise(until: date, today: date) -> int:
              .where(Assignment.id.in_(ids) & (Assignment.occurrences_until.is_null()
                                               | (Assignment.occurrences_until < until)))
              .execute())
+        refresh_status(stale, today)
     return len(rows)
+
+
+def refresh_status(assignments, today: date) -> None:
+    """Set each recurring assignment's due_at/done_at from its occurrences, so that SQL can count
+    its status class like any other assignment's. Only write the rows that change."""
+    by_id = {a.id: a for a in assignments}
+    for ids in chunked(list(by_id), 500):
+        late = Occurrence.submitted_at > Occurrence.due_at
+        rows = (Occurrence.select(
+                    Occurrence.assignment.alias("aid"),
+                    fn.MIN(Case(None, [(Occurrence.submitted_at.is_null(), Occurrence.due_at)])).alias("open"),
+                    fn.MIN(Case(None, [(late, Occurrence.due_at)])).alias("late"),
+                    fn.MAX(Occurrence.due_at).alias("last_due"),
+                    fn.MAX(Occurrence.submitted_at).alias("last_sub"))
+                .where(Occurrence.assignment.in_(ids))
+                .group_by(Occurrence.assignment).dicts())
+        for row in rows:
+            a = by_id[row["aid"]]
+            window_end = a.task.window_end
+            due_at, done_at = recurring_due_and_done(
+                _dt(row["open"]), _dt(row["late"]), _dt(row["last_due"]), _dt(row["last_sub"]),
+                window_over=window_end is not None and window_end < today)
+            if (a.due_at, a.done_at) != (due_at, done_at):
+                Assignment.update(due_at=due_at, done_at=done_at).where(Assignment.id == a.id).execute()
+                a.due_at, a.done_at = due_at, done_at
+
+
+def _dt(value):
+    """Aggregates come back as text from SQLite and as datetimes from PostgreSQL."""
+    if value is None or isinstance(value, datetime):
+        return value
+    return datetime.fromisoformat(value)
 
 
 def _days_already_reported(stale) -> set:
@@ -74,23 +114,18 @@ def rule_changed(task: Task, today: date) -> None:
         (Assignment.update(occurrences_until=today)
          .where((Assignment.task == task.id) & (Assignment.occurrences_until > today))
          .execute())
+        refresh_status(recurring_lead_assignments().where(Assignment.task == task.id), today)
 
 
 def submit(occurrence: Occurrence, user_id: int, note: str, evidence, now: datetime) -> None:
     """Record a submission once; a late one is allowed (its lateness is derived, not stored)."""
-    changed = (Occurrence.update(submitted_at=now, submitted_by=user_id, note=note,
-                                 evidence_name=evidence.original_name if evidence else None,
-                                 evidence_path=evidence.stored_name if evidence else None,
-                                 evidence_size=evidence.size if evidence else None)
-               .where((Occurrence.id == occurrence.id) & Occurrence.submitted_at.is_null())
-               .execute())
-    if changed != 1:
-        raise AlreadySubmitted()
-
-
-def for_assignment(assignment_id: int, start: datetime, end: datetime):
-    """An assignment's occurrences due in [start, end], newest first."""
-    return (Occurrence.select()
-            .where((Occurrence.assignment == assignment_id) & (Occurrence.due_at >= start)
-                   & (Occurrence.due_at <= end))
-            .order_by(Occurrence.due_at.desc()))
+    with database.atomic():
+        changed = (Occurrence.update(submitted_at=now, submitted_by=user_id, note=note,
+                                     evidence_name=evidence.original_name if evidence else None,
+                                     evidence_path=evidence.stored_name if evidence else None,
+                                     evidence_size=evidence.size if evidence else None)
+                   .where((Occurrence.id == occurrence.id) & Occurrence.submitted_at.is_null())
+                   .execute())
+        if changed != 1:
+            raise AlreadySubmitted()
+        refresh_status(recurring_lead_assignments().where(Assignment.id == occurrence.assignment_id), now.date())

@@ -3,7 +3,7 @@ from datetime import date
 
 from .clock import vietnam_now
 from .db import database
-from .occurrences import rule_changed
+from .occurrences import recurring_lead_assignments, refresh_status, rule_changed
 from .models import Assignment, Task, Update
 
 
@@ -35,8 +35,10 @@ def sync_assignments(task: Task, lead_units, cooperating_units) -> None:
                     Assignment.update(role=role).where(Assignment.id == existing[unit_id].id).execute()
             else:
                 Assignment.create(task=task.id, unit=unit_id, role=role, due_at=due_at)
-        # The rule may have changed: every assignment follows it.
-        Assignment.update(due_at=due_at).where(Assignment.task == task.id).execute()
+        # A one-off rule gives every assignment its due time; a recurring one takes it from the
+        # occurrences (occurrences.refresh_status).
+        if not task.rule.is_recurring:
+            Assignment.update(due_at=due_at).where(Assignment.task == task.id).execute()
 
 
 def save_task(task: Task, lead_units, cooperating_units, today: date | None = None) -> Task:
@@ -47,6 +49,9 @@ def save_task(task: Task, lead_units, cooperating_units, today: date | None = No
         old_rule = Task.get_by_id(task.id).rule if task.id else None
         task.save()
         sync_assignments(task, lead_units, cooperating_units)
+        today = today or vietnam_now().date()
         if old_rule is not None and old_rule != task.rule:
-            rule_changed(task, today or vietnam_now().date())
+            rule_changed(task, today)
+        elif task.rule.is_recurring:
+            refresh_status(recurring_lead_assignments().where(Assignment.task == task.id), today)
     return task

@@ -1,5 +1,5 @@
 """Small helpers shared by the blueprints."""
-from flask import abort, request
+from flask import abort, request, url_for
 
 
 def is_htmx() -> bool:
@@ -34,8 +34,7 @@ class Page:
 
 
 def url_with(**changes) -> str:
-    """The current URL with some query arguments changed (None or '' removes one)."""
-    from flask import url_for
+    """The current URL with some query arguments changed; None or '' removes one."""
     args = request.args.to_dict()
     args.update(changes)
     args = {k: v for k, v in args.items() if v not in (None, "")}

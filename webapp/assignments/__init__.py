@@ -6,32 +6,37 @@ from flask import (Blueprint, abort, current_app, flash, redirect, render_templa
 from flask_login import current_user
 
 from ..access import can_update_assignment, can_view_assignment
-from ..models import Update
+from .. import occurrences
+from ..models import Occurrence, Update
 from ..rules import status
-from ..web import is_htmx
 from ..uploads import UploadError, discard, store_evidence
+from ..web import Page, is_htmx, page_number
 from . import queries
-from .forms import UpdateForm
+from .forms import OccurrenceForm, UpdateForm
 
 bp = Blueprint("assignments", __name__, url_prefix="/giao-viec")
 
 
 def _visible_or_404(assignment_id):
+    occurrences.ensure_current(current_app.config["CLOCK"]())
     assignment = queries.get_assignment(assignment_id)
     if assignment is None or not can_view_assignment(current_user, assignment):
         abort(404)
     return assignment
 
 
-def _render(assignment, form, message=None, conflict=False):
+def _render(assignment, form, message=None, conflict=False, occurrence_ctx=None):
     now = current_app.config["CLOCK"]()
     cls = status.classify(assignment.due_at, assignment.done_at, now, current_app.config["DUE_SOON_DAYS"])
     context = dict(assignment=assignment, form=form, status_class=cls,
                    partners=list(queries.partners(assignment)), updates=list(queries.history(assignment)),
                    can_update=can_update_assignment(current_user, assignment),
                    message=message, conflict=conflict)
-    template = "assignments/_panel.html" if is_htmx() else "assignments/detail.html"
-    return render_template(template, **context)
+    if is_htmx():
+        return render_template("assignments/_panel.html", **context)
+    if occurrence_ctx is None:
+        occurrence_ctx = _occurrence_context(assignment)
+    return render_template("assignments/detail.html", **context, **occurrence_ctx)
 
 
 def _fresh_form(assignment):
@@ -86,14 +91,95 @@ def _conflict(assignment, form):
     return _render(assignment, form, conflict=True)
 
 
+def _send_evidence(record):
+    """An evidence file, always as a download, never rendered by the browser."""
+    if record is None or not record.evidence_path:
+        abort(404)
+    path = Path(current_app.config["UPLOAD_DIR"]) / record.evidence_path
+    if not path.is_file():
+        abort(404)
+    return send_file(path, as_attachment=True, download_name=record.evidence_name,
+                     mimetype="application/octet-stream")
+
+
 @bp.route("/<int:assignment_id>/minh-chung/<int:update_id>")
 def evidence(assignment_id, update_id):
     assignment = _visible_or_404(assignment_id)
-    update = Update.get_or_none((Update.id == update_id) & (Update.assignment == assignment.id))
-    if update is None or not update.evidence_path:
+    return _send_evidence(Update.get_or_none((Update.id == update_id) & (Update.assignment == assignment.id)))
+
+
+# Recurring duties: the occurrences of this assignment and their submission.
+
+def _occurrence_context(assignment, form=None, form_for=None, message=None) -> dict:
+    """What the occurrences block needs; empty for an assignment with no recurring duty."""
+    if not (assignment.task.rule.is_recurring and assignment.role == "lead"):
+        return {}
+    now = current_app.config["CLOCK"]()
+    occurrences.ensure_current(now)
+    page = Page(queries.occurrences_shown(assignment, now, occurrences.AHEAD_DAYS), page_number(), 10)
+    rows = [(o, status.classify(o.due_at, o.submitted_at, now, current_app.config["DUE_SOON_DAYS"]))
+            for o in page.items]
+    return dict(occurrence_rows=rows, occurrence_page=page, occurrence_message=message,
+                occurrence_form=form or OccurrenceForm(formdata=None), form_for=form_for)
+
+
+def _render_occurrences(assignment, **kwargs):
+    return render_template("assignments/_occurrences.html", assignment=assignment,
+                           can_update=can_update_assignment(current_user, assignment),
+                           **_occurrence_context(assignment, **kwargs))
+
+
+@bp.route("/<int:assignment_id>/ky-bao-cao")
+def occurrence_list(assignment_id):
+    """The occurrences block alone, for htmx paging; a plain request gets the assignment page."""
+    assignment = _visible_or_404(assignment_id)
+    if not is_htmx():
+        return redirect(url_for("assignments.detail", assignment_id=assignment_id, **request.args))
+    return _render_occurrences(assignment)
+
+
+@bp.route("/<int:assignment_id>/ky-bao-cao/<int:occurrence_id>", methods=["POST"])
+def submit_occurrence(assignment_id, occurrence_id):
+    assignment = _visible_or_404(assignment_id)
+    occurrence = Occurrence.get_or_none((Occurrence.id == occurrence_id) & (Occurrence.assignment == assignment.id))
+    if occurrence is None:
         abort(404)
-    path = Path(current_app.config["UPLOAD_DIR"]) / update.evidence_path
-    if not path.is_file():
-        abort(404)
-    return send_file(path, as_attachment=True, download_name=update.evidence_name,
-                     mimetype="application/octet-stream")
+    if not can_update_assignment(current_user, assignment):
+        abort(403)
+    form = OccurrenceForm()
+    if form.validate_on_submit() and _store_submission(form, occurrence):
+        message = f"Đã nộp báo cáo kỳ hạn {occurrence.due_at:%H:%M %d/%m/%Y}."
+        if is_htmx():
+            return _render_occurrences(assignment, message=message)
+        flash(message, "success")
+        return redirect(url_for("assignments.detail", assignment_id=assignment_id))
+    if is_htmx():
+        return _render_occurrences(assignment, form=form, form_for=occurrence.id)
+    # Without JavaScript a refused submission shows the whole page, errors beside the row.
+    return _render(assignment, _fresh_form(assignment),
+                   occurrence_ctx=_occurrence_context(assignment, form=form, form_for=occurrence.id))
+
+
+def _store_submission(form, occurrence) -> bool:
+    """Save the file and the submission; on refusal put the reason on the form and keep nothing."""
+    upload_dir = current_app.config["UPLOAD_DIR"]
+    try:
+        evidence = store_evidence(form.evidence.data, upload_dir)
+    except UploadError as exc:
+        form.evidence.errors.append(str(exc))
+        return False
+    try:
+        occurrences.submit(occurrence, current_user.id, form.note.data.strip(), evidence,
+                           current_app.config["CLOCK"]())
+    except occurrences.AlreadySubmitted:
+        discard(upload_dir, evidence)
+        form.note.errors.append("Kỳ báo cáo này đã được nộp trước đó.")
+        return False
+    return True
+
+
+@bp.route("/<int:assignment_id>/ky-bao-cao/<int:occurrence_id>/tep")
+def occurrence_evidence(assignment_id, occurrence_id):
+    assignment = _visible_or_404(assignment_id)
+    return _send_evidence(Occurrence.get_or_none((Occurrence.id == occurrence_id)
+                                                 & (Occurrence.assignment == assignment.id)))

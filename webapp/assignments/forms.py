@@ -26,3 +26,8 @@ class UpdateForm(Form):
             return int(self.version.data)
         except (TypeError, ValueError):
             return None
+
+
+class OccurrenceForm(Form):
+    note = TextAreaField("Nội dung báo cáo", validators=[Length(max=5000, message="Nội dung tối đa 5.000 ký tự.")])
+    evidence = FileField("Tệp báo cáo (PDF, DOCX, XLSX, JPG, PNG; tối đa 10 MB)")

@@ -1,11 +1,11 @@
 """Queries and writes for assignments: scoped lists, counts per status class, posting updates."""
 from datetime import timedelta
 
-from peewee import SQL, Case, fn
+from peewee import JOIN, SQL, Case, fn
 
 from ..access import assignment_scope, subtree_unit_ids
 from ..db import database
-from ..models import Assignment, Directive, Task, Unit, Update, User
+from ..models import Assignment, Directive, Occurrence, Task, Unit, Update, User
 from ..rules import status
 
 
@@ -86,6 +86,9 @@ def post_update(assignment, seen_version, author, state, percent, note, evidence
         raise UpdateConflict()
     if state == "done":
         percent = 100
+    if assignment.task.rule.is_recurring:
+        done_at = assignment.done_at  # a recurring duty is done through its occurrences
+    elif state == "done":
         done_at = assignment.done_at if assignment.state == "done" else now
     else:
         done_at = None
@@ -101,3 +104,11 @@ def post_update(assignment, seen_version, author, state, percent, note, evidence
             note=note, evidence_name=evidence.original_name if evidence else None,
             evidence_path=evidence.stored_name if evidence else None,
             evidence_size=evidence.size if evidence else None)
+
+
+def occurrences_shown(assignment, now, ahead_days):
+    """An assignment's occurrences due up to a few days ahead, the most recent first."""
+    return (Occurrence.select(Occurrence, User).join(User, JOIN.LEFT_OUTER)
+            .where((Occurrence.assignment == assignment.id)
+                   & (Occurrence.due_at <= now + timedelta(days=ahead_days)))
+            .order_by(Occurrence.due_at.desc()))

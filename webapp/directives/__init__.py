@@ -2,6 +2,7 @@
 from flask import Blueprint, abort, current_app, render_template, request
 from flask_login import current_user
 
+from .. import occurrences
 from ..access import visible_directives
 from ..models import Directive, Unit
 from ..web import Page, is_htmx, page_number
@@ -26,5 +27,6 @@ def detail(directive_id):
     if directive is None:
         abort(404)
     now = current_app.config["CLOCK"]()
+    occurrences.ensure_current(now)
     view = queries.directive_view(directive, current_user, now, current_app.config["DUE_SOON_DAYS"])
     return render_template("directives/detail.html", directive=directive, view=view)

@@ -37,3 +37,16 @@ def due_times(rule: DeadlineRule, first_day: date, last_day: date, default_start
     else:
         dates = rrule(RR_MONTHLY, **_monthly_days(rule.day), **span)
     return list(dates)
+
+
+def recurring_due_and_done(oldest_open, first_late, last_due, last_submitted, window_over: bool):
+    """The (due_at, done_at) that give a recurring duty its status class from its occurrences.
+
+    A duty owes its oldest unsubmitted report; once its window is over and every report is in,
+    it is done, late if any report was late.
+    """
+    if oldest_open is not None:
+        return oldest_open, None
+    if window_over and last_due is not None:
+        return (first_late, last_submitted) if first_late is not None else (last_due, last_submitted)
+    return None, None

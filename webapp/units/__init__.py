@@ -2,6 +2,7 @@
 from flask import Blueprint, abort, current_app, render_template, request
 from flask_login import current_user
 
+from .. import occurrences
 from ..access import visible_directives, visible_units
 from ..assignments import queries as assignment_queries
 from ..models import Directive, Unit
@@ -20,6 +21,7 @@ def classified(assignments, now, due_soon_days):
 def home():
     now = current_app.config["CLOCK"]()
     soon = current_app.config["DUE_SOON_DAYS"]
+    occurrences.ensure_current(now)
     unit = None
     if request.args.get("unit"):
         unit = visible_units(current_user).where(Unit.id == request.args.get("unit", type=int)).first()
