@@ -83,3 +83,22 @@ def test_unit_home_filters_in_place_and_keeps_the_url_in_step(live_server, brows
     page.wait_for_selector("select[name=status]")
     assert page.locator("select[name=status]").input_value() == ""
     page.close()
+
+
+def test_leader_filters_the_dashboard_and_follows_a_number_to_the_overdue_items(live_server, browser):
+    page = browser.new_page()
+    log_in(page, live_server, "lanhdao")
+    page.click("nav a:has-text('Tổng hợp')")
+    page.wait_for_selector("h1:has-text('Tổng hợp')")
+    option = page.locator("#d-directive option", has_text="/BCĐĐA06")
+    page.select_option("#d-directive", value=option.get_attribute("value"))
+    page.wait_for_url("**directive=**")
+    assert "/UBND-KGVX" not in page.locator("#dashboard-body table").first.inner_text()
+    link = page.locator("#dashboard-body table.counts-table a[data-status=overdue]").first
+    expected = int(link.inner_text().replace(".", ""))
+    link.click()
+    page.wait_for_url("**status=overdue**")
+    badges = page.locator("table.list .badge").all_inner_texts()
+    assert len(badges) == min(expected, 50) and all("quá hạn" in b for b in badges)
+    assert all("/BCĐĐA06" in t for t in page.locator("table.list tbody td:nth-child(3)").all_inner_texts())
+    page.close()

@@ -10,12 +10,15 @@ def subtree_unit_ids(unit):
 
 
 def visible_units(user):
-    """Units whose data the user may read."""
+    """Units whose data the user may read: for leaders their subtree and the units their own
+    directives are assigned to."""
     query = Unit.select()
     if user.is_admin:
         return query
     if user.is_leader:
-        return query.where(Unit.path.startswith(user.unit.path))
+        issued_inside = Directive.select(Directive.id).where(Directive.issuer.in_(subtree_unit_ids(user.unit)))
+        assigned_by_them = Assignment.select(Assignment.unit).join(Task).where(Task.directive.in_(issued_inside))
+        return query.where(Unit.path.startswith(user.unit.path) | Unit.id.in_(assigned_by_them))
     return query.where(Unit.id == user.unit_id)
 
 

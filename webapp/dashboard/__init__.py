@@ -1,0 +1,85 @@
+"""Tổng hợp: the leaders' summary of status classes, overdue work and reporting discipline."""
+from datetime import date
+
+from flask import Blueprint, abort, current_app, render_template, request
+
+from flask_login import current_user
+
+from .. import occurrences
+from ..access import visible_directives, visible_units
+from ..auth import roles_required
+from ..models import Directive, Unit
+from ..rules import status
+from ..rules.reporting import PERIOD_KINDS, period_containing
+from ..units.queries import tree_order
+from ..web import Page, is_htmx, page_number
+from . import queries
+
+bp = Blueprint("dashboard", __name__, url_prefix="/tong-hop")
+
+PREVIEW_ROWS = 10
+DUE_AHEAD_DAYS = 7
+
+
+@bp.before_request
+@roles_required("leader", "admin")
+def leaders_only():
+    return None
+
+
+def _filters(now) -> queries.Filters:
+    """Read the filters from the query string; a unit the user may not see is a 404."""
+    unit = None
+    if request.args.get("unit"):
+        unit = visible_units(current_user).where(Unit.id == request.args.get("unit", type=int)).first()
+        if unit is None:
+            abort(404)
+    kind = request.args.get("period") if request.args.get("period") in PERIOD_KINDS else "month"
+    try:
+        day = date.fromisoformat(request.args.get("date", "")) if request.args.get("date") else now.date()
+    except ValueError:
+        day = now.date()
+    return queries.Filters(request.args.get("directive", type=int), unit, period_containing(kind, day))
+
+
+def _filter_choices():
+    return dict(
+        directives=visible_directives(current_user).order_by(Directive.issued_on.desc(nulls="LAST")),
+        units=tree_order(visible_units(current_user)),
+        period_kinds=PERIOD_KINDS,
+    )
+
+
+@bp.route("/")
+def index():
+    now = current_app.config["CLOCK"]()
+    soon = current_app.config["DUE_SOON_DAYS"]
+    filters = _filters(now)
+    occurrences.materialise(max(filters.period.end, now.date()), now.date())
+    occurrences.ensure_current(now)
+    overdue = queries.overdue(current_user, filters, now, soon)
+    due_soon = queries.due_within(current_user, filters, now, DUE_AHEAD_DAYS)
+    context = dict(
+        filters=filters, now=now, classes=status.CLASSES,
+        unit_rows=queries.unit_rows(current_user, filters, now, soon),
+        directive_rows=queries.directive_rows(current_user, filters, now, soon),
+        overdue=queries.with_days_overdue(overdue.limit(PREVIEW_ROWS), now), overdue_total=overdue.count(),
+        due_soon=list(due_soon.limit(PREVIEW_ROWS)), due_soon_total=due_soon.count(),
+        **_filter_choices(),
+    )
+    template = "dashboard/_body.html" if is_htmx() else "dashboard/index.html"
+    return render_template(template, **context)
+
+
+@bp.route("/qua-han")
+def overdue_list():
+    """The whole overdue list, most days overdue first, a page at a time."""
+    now = current_app.config["CLOCK"]()
+    filters = _filters(now)
+    occurrences.ensure_current(now)
+    page = Page(queries.overdue(current_user, filters, now, current_app.config["DUE_SOON_DAYS"]),
+                page_number(), current_app.config["PAGE_SIZE"])
+    context = dict(filters=filters, now=now, page=page, rows=queries.with_days_overdue(page.items, now),
+                   **_filter_choices())
+    template = "dashboard/_overdue.html" if is_htmx() else "dashboard/overdue.html"
+    return render_template(template, **context)
