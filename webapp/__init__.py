@@ -29,12 +29,13 @@ def create_app(config: dict | None = None) -> Flask:
     from .admin import bp as admin_bp
     from .assignments import bp as assignments_bp
     from .auth import bp as auth_bp, load_user
+    from .calendar import bp as calendar_bp
     from .dashboard import bp as dashboard_bp
     from .directives import bp as directives_bp
     from .units import bp as units_bp
 
     login_manager.user_loader(load_user)
-    for bp in (auth_bp, units_bp, assignments_bp, directives_bp, dashboard_bp, admin_bp):
+    for bp in (auth_bp, units_bp, assignments_bp, directives_bp, dashboard_bp, calendar_bp, admin_bp):
         app.register_blueprint(bp)
 
     @app.before_request

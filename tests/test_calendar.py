@@ -1,0 +1,50 @@
+"""The per-user iCalendar feed, parsed back with the icalendar package."""
+from datetime import datetime
+
+from icalendar import Calendar
+
+from webapp.clock import TZ
+from webapp.models import User
+
+
+def feed_url(client, username):
+    client.post("/lich/tao-moi")
+    return f"/lich/{User.get(User.username == username).calendar_token}.ics"
+
+
+def test_feed_lists_the_units_deadlines_and_report_occurrences(demo, client_for, app, clock):
+    clock.now = datetime(2024, 3, 12, 9, 0)
+    client = client_for("quaicang")
+    url = feed_url(client, "quaicang")
+    response = app.test_client().get(url)  # a calendar client has no session
+    assert response.status_code == 200 and response.mimetype == "text/calendar"
+    cal = Calendar.from_ical(response.data)
+    events = {str(e["uid"]): e for e in cal.walk("VEVENT")}
+    ends = sorted(e.decoded("dtend") for e in events.values())
+    assert datetime(2024, 3, 13, 14, tzinfo=TZ) in ends and datetime(2024, 3, 27, 14, tzinfo=TZ) in ends
+    assert datetime(2024, 3, 31, 23, 59, 59, tzinfo=TZ) in ends  # task 1.1, a one-off deadline
+    assert len(events) == 4
+    summaries = [str(e["summary"]) for e in events.values()]
+    assert any(s.startswith("Nộp báo cáo: 1.2.") for s in summaries)
+    assert any(s.startswith("Hạn: 1.1.") for s in summaries)
+    assert all("Quài Nưa" not in str(e.get("description")) for e in events.values())
+    assert cal.walk("VTIMEZONE") and str(cal["x-wr-calname"]).endswith("Quài Cang")
+
+
+def test_renewing_the_address_stops_the_old_one(demo, client_for, app):
+    client = client_for("quaicang")
+    old = feed_url(client, "quaicang")
+    new = feed_url(client, "quaicang")
+    assert old != new
+    assert app.test_client().get(old).status_code == 404
+    assert app.test_client().get(new).status_code == 200
+
+
+def test_unknown_token_is_404_and_the_home_explains_subscribing(demo, client_for, app):
+    assert app.test_client().get("/lich/" + "x" * 43 + ".ics").status_code == 404
+    page = client_for("quaicang").get("/").get_data(as_text=True)
+    assert "Tạo địa chỉ lịch" in page
+    client = client_for("quaicang")
+    url = feed_url(client, "quaicang")
+    page = client.get("/").get_data(as_text=True)
+    assert url in page and "Outlook" in page and "Thunderbird" in page
