@@ -63,3 +63,17 @@ def visible_directives(user):
     if user.is_leader:
         return query.where(Directive.issuer.in_(subtree_unit_ids(user.unit)) | has_visible)
     return query.where(has_visible)
+
+
+def unit_choices(user):
+    """(unit, depth) pairs in tree order for a filter, reading only the columns a menu needs."""
+    from .units.queries import tree_order
+    return tree_order(visible_units(user).select(Unit.id, Unit.name, Unit.parent, Unit.sort_name))
+
+
+def directive_choices(user):
+    """Directives for a filter menu, newest first, reading only the columns a menu needs."""
+    return (visible_directives(user)
+            .select(Directive.id, Directive.number, Directive.issued_on, Directive.issued_precision,
+                    Directive.subject)
+            .order_by(Directive.issued_on.desc(nulls="LAST"), Directive.id.desc()))

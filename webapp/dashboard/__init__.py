@@ -1,23 +1,23 @@
 """Tổng hợp: the leaders' summary of status classes, overdue work and reporting discipline."""
-from datetime import date
+from datetime import date, timedelta
 
 from flask import Blueprint, abort, current_app, render_template, request
 
 from flask_login import current_user
 
 from .. import occurrences
-from ..access import visible_directives, visible_units
+from ..access import directive_choices, unit_choices, visible_units
 from ..auth import roles_required
-from ..models import Directive, Unit
+from ..models import Unit
 from ..rules import status
 from ..rules.reporting import PERIOD_KINDS, period_containing
-from ..units.queries import tree_order
 from ..web import Page, is_htmx, page_number
 from . import queries
 
 bp = Blueprint("dashboard", __name__, url_prefix="/tong-hop")
 
 PREVIEW_ROWS = 10
+SUMMARY_ROWS = 25  # units and directives shown before "show all"
 DUE_AHEAD_DAYS = 7
 
 
@@ -43,11 +43,8 @@ def _filters(now) -> queries.Filters:
 
 
 def _filter_choices():
-    return dict(
-        directives=visible_directives(current_user).order_by(Directive.issued_on.desc(nulls="LAST")),
-        units=tree_order(visible_units(current_user)),
-        period_kinds=PERIOD_KINDS,
-    )
+    return dict(directives=directive_choices(current_user), units=unit_choices(current_user),
+                period_kinds=PERIOD_KINDS)
 
 
 @bp.route("/")
@@ -55,14 +52,19 @@ def index():
     now = current_app.config["CLOCK"]()
     soon = current_app.config["DUE_SOON_DAYS"]
     filters = _filters(now)
-    occurrences.materialise(max(filters.period.end, now.date()), now.date())
-    occurrences.ensure_current(now)
+    occurrences.materialise(max(filters.period.end, now.date() + timedelta(days=occurrences.AHEAD_DAYS)),
+                            now.date())
     overdue = queries.overdue(current_user, filters, now, soon)
     due_soon = queries.due_within(current_user, filters, now, DUE_AHEAD_DAYS)
+    unit_rows = queries.unit_rows(current_user, filters, now, soon)
+    directive_rows = queries.directive_rows(current_user, filters, now, soon)
+    show_all = request.args.get("all", "")
     context = dict(
         filters=filters, now=now, classes=status.CLASSES,
-        unit_rows=queries.unit_rows(current_user, filters, now, soon),
-        directive_rows=queries.directive_rows(current_user, filters, now, soon),
+        unit_rows=unit_rows if show_all == "units" else unit_rows[:SUMMARY_ROWS], unit_total=len(unit_rows),
+        rate_rows=[r for r in unit_rows if r.rate.expected],
+        directive_rows=directive_rows if show_all == "directives" else directive_rows[:SUMMARY_ROWS],
+        directive_total=len(directive_rows),
         overdue=queries.with_days_overdue(overdue.limit(PREVIEW_ROWS), now), overdue_total=overdue.count(),
         due_soon=list(due_soon.limit(PREVIEW_ROWS)), due_soon_total=due_soon.count(),
         **_filter_choices(),

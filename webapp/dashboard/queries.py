@@ -58,13 +58,15 @@ def unit_rows(user, filters: Filters, now, due_soon_days) -> list[UnitRow]:
     for row in rates:
         bucket = by_group.setdefault(_group_of(row["path"], root), {"counts": {}, "rate": Rate(0, 0, 0)})
         bucket["rate"] = bucket["rate"] + Rate(row["expected"], row["submitted"] or 0, row["on_time"] or 0)
-    units = {u.id: u for u in Unit.select().where(Unit.id.in_(list(by_group)))} if by_group else {}
+    units = ({u.id: u for u in Unit.select(Unit.id, Unit.name, Unit.sort_name).where(Unit.id.in_(list(by_group)))}
+             if by_group else {})
     result = []
     for gid, bucket in by_group.items():
         row = UnitRow(units[gid], rate=bucket["rate"])
         row.counts.update(bucket["counts"])
         result.append(row)
-    return sorted(result, key=lambda r: r.unit.sort_name)
+    # What leaders chase first: the most overdue units on top.
+    return sorted(result, key=lambda r: (-r.counts[status.OVERDUE], r.unit.sort_name))
 
 
 def reporting_rows(user, filters: Filters, now):
@@ -93,9 +95,11 @@ def directive_rows(user, filters: Filters, now, due_soon_days):
     counts: dict[int, dict] = {}
     for row in rows:
         counts.setdefault(row["did"], {c: 0 for c in status.CLASSES})[row["cls"]] = row["n"]
-    directives = Directive.select().where(Directive.id.in_(list(counts))) if counts else []
+    directives = (Directive.select(Directive.id, Directive.number, Directive.issued_on, Directive.issued_precision,
+                                   Directive.subject).where(Directive.id.in_(list(counts)))
+                  if counts else [])
     return sorted(((d, counts[d.id]) for d in directives),
-                  key=lambda pair: pair[0].issued_on or date.min, reverse=True)
+                  key=lambda pair: (-pair[1][status.OVERDUE], -(pair[0].issued_on or date.min).toordinal()))
 
 
 def overdue(user, filters: Filters, now, due_soon_days):

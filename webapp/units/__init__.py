@@ -3,12 +3,11 @@ from flask import Blueprint, abort, current_app, render_template, request
 from flask_login import current_user
 
 from .. import occurrences
-from ..access import visible_directives, visible_units
+from ..access import directive_choices, unit_choices, visible_units
 from ..assignments import queries as assignment_queries
-from ..models import Directive, Unit
+from ..models import Unit
 from ..rules import status
 from ..web import Page, is_htmx, page_number
-from .queries import tree_order
 
 bp = Blueprint("units", __name__)
 
@@ -38,8 +37,8 @@ def home():
         rows=classified(page.items, now, soon), page=page, counts=counts,
         total=sum(counts.values()), status_class=status_class, directive_id=directive_id,
         unit=unit, classes=status.CLASSES,
-        directives=visible_directives(current_user).order_by(Directive.issued_on.desc(nulls="LAST")),
-        units=tree_order(visible_units(current_user)) if not current_user.role == "staff" else [],
+        directives=directive_choices(current_user),
+        units=unit_choices(current_user) if current_user.role != "staff" else [],
     )
     template = "units/_assignments.html" if is_htmx() else "units/home.html"
     return render_template(template, **context)
