@@ -56,3 +56,30 @@ def test_posts_without_a_csrf_token_are_refused_in_vietnamese(tmp_path):
     # A logged-in POST without the token (as a forged cross-site form would be) is refused.
     assert client.post("/dang-xuat").status_code == 400
     assert client.post("/dang-xuat", headers={"X-CSRFToken": token}).status_code == 302
+
+
+def test_user_changes_own_password(demo, client_for, app):
+    client = client_for("giolinh")
+    bad = client.post("/doi-mat-khau", data={"current": "sai", "new": "matkhau-moi-1", "confirm": "matkhau-moi-1"})
+    assert "Mật khẩu hiện tại không đúng." in bad.get_data(as_text=True)
+    mismatch = client.post("/doi-mat-khau", data={"current": DEMO_PASSWORD, "new": "matkhau-moi-1", "confirm": "khac"})
+    assert "không khớp" in mismatch.get_data(as_text=True)
+    short = client.post("/doi-mat-khau", data={"current": DEMO_PASSWORD, "new": "ngan", "confirm": "ngan"})
+    assert "ít nhất 8" in short.get_data(as_text=True) or "từ 8 ký tự" in short.get_data(as_text=True)
+    ok = client.post("/doi-mat-khau", data={"current": DEMO_PASSWORD, "new": "matkhau-moi-1", "confirm": "matkhau-moi-1"})
+    assert ok.status_code == 302
+    fresh = app.test_client()
+    assert fresh.post("/dang-nhap", data={"username": "giolinh", "password": DEMO_PASSWORD}).status_code == 200
+    assert fresh.post("/dang-nhap", data={"username": "giolinh", "password": "matkhau-moi-1"}).status_code == 302
+
+
+def test_a_password_set_by_the_admin_must_be_changed_first(demo, client_for, app):
+    from webapp.models import User
+    User.update(must_change_password=True).where(User.username == "giolinh").execute()
+    client = client_for("giolinh")
+    response = client.get("/")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/doi-mat-khau")
+    assert client.get("/van-ban/").status_code == 302
+    client.post("/doi-mat-khau", data={"current": DEMO_PASSWORD, "new": "matkhau-moi-2", "confirm": "matkhau-moi-2"})
+    assert client.get("/").status_code == 200
+    assert User.get(User.username == "giolinh").must_change_password is False

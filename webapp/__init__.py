@@ -28,7 +28,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     from .admin import bp as admin_bp
     from .assignments import bp as assignments_bp
-    from .auth import bp as auth_bp, load_user
+    from .auth import bp as auth_bp, load_user, require_password_change
     from .calendar import bp as calendar_bp
     from .dashboard import bp as dashboard_bp
     from .directives import bp as directives_bp
@@ -46,7 +46,7 @@ def create_app(config: dict | None = None) -> Flask:
             return None
         if not current_user.is_authenticated:
             return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
-        return None
+        return require_password_change()
 
     @app.teardown_request
     def close_connection(exc):

@@ -45,8 +45,18 @@ def save_task(task: Task, lead_units, cooperating_units, today: date | None = No
     """Save a task and its assignments; an edited rule regenerates only future, unsubmitted occurrences."""
     if not lead_units:
         raise TaskError("Nhiệm vụ phải có ít nhất một đơn vị chủ trì.")
+    is_new = task.id is None
+    try:
+        return _save(task, lead_units, cooperating_units, today, is_new)
+    except Exception:
+        if is_new:  # the insert was rolled back: the object must not keep its id
+            task.id = None
+        raise
+
+
+def _save(task, lead_units, cooperating_units, today, is_new):
     with database.atomic():
-        old_rule = Task.get_by_id(task.id).rule if task.id else None
+        old_rule = None if is_new else Task.get_by_id(task.id).rule
         task.save()
         sync_assignments(task, lead_units, cooperating_units)
         today = today or vietnam_now().date()

@@ -17,3 +17,9 @@ def check_password(user: User, password: str) -> bool:
 def create_user(username, password, full_name, role, unit, method=DEFAULT_METHOD, **extra) -> User:
     return User.create(username=username, password_hash=hash_password(password, method),
                        full_name=full_name, role=role, unit=unit, **extra)
+
+
+def set_password(user: User, password: str, method: str = DEFAULT_METHOD) -> None:
+    """The user's own choice of password: it clears the admin's 'must change' flag."""
+    User.update(password_hash=hash_password(password, method), must_change_password=False).where(
+        User.id == user.id).execute()

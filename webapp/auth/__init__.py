@@ -2,14 +2,14 @@
 from functools import wraps
 from urllib.parse import urlparse
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
 from wtforms import PasswordField, StringField
-from wtforms.validators import DataRequired
+from wtforms.validators import DataRequired, EqualTo, Length
 
 from ..forms import Form
 from ..models import Unit, User
-from ..users import check_password
+from ..users import check_password, set_password
 
 bp = Blueprint("auth", __name__)
 
@@ -35,6 +35,14 @@ def load_user(user_id):
     return (User.select(User, Unit).join(Unit)
             .where((User.id == int(user_id)) & (User.active == True))  # noqa: E712
             .first())
+
+
+class PasswordForm(Form):
+    current = PasswordField("Mật khẩu hiện tại", validators=[DataRequired("Vui lòng nhập mật khẩu hiện tại.")])
+    new = PasswordField("Mật khẩu mới (ít nhất 8 ký tự)", validators=[
+        DataRequired("Vui lòng nhập mật khẩu mới."), Length(min=8, max=200, message="Mật khẩu mới phải có từ 8 ký tự.")])
+    confirm = PasswordField("Nhập lại mật khẩu mới", validators=[
+        EqualTo("new", message="Hai lần nhập mật khẩu mới không khớp.")])
 
 
 class LoginForm(Form):
@@ -74,3 +82,27 @@ def logout():
     logout_user()
     flash("Bạn đã đăng xuất.", "success")
     return redirect(url_for("auth.login"))
+
+
+@bp.route("/doi-mat-khau", methods=["GET", "POST"])
+def change_password():
+    form = PasswordForm()
+    if form.validate_on_submit():
+        if not check_password(current_user, form.current.data):
+            form.current.errors.append("Mật khẩu hiện tại không đúng.")
+        elif form.new.data == form.current.data:
+            form.new.errors.append("Mật khẩu mới phải khác mật khẩu hiện tại.")
+        else:
+            set_password(current_user, form.new.data, current_app.config["PASSWORD_METHOD"])
+            flash("Đã đổi mật khẩu.", "success")
+            return redirect(url_for("units.home"))
+    return render_template("auth/password.html", form=form)
+
+
+def require_password_change():
+    """A user whose password an admin set must choose their own before doing anything else."""
+    if (current_user.is_authenticated and current_user.must_change_password
+            and request.endpoint not in ("auth.change_password", "auth.logout", "static")):
+        flash("Vui lòng đổi mật khẩu do quản trị đặt trước khi tiếp tục.", "error")
+        return redirect(url_for("auth.change_password"))
+    return None

@@ -15,6 +15,8 @@ def create_unit(name, kind, parent=None, **fields) -> Unit:
 
 def move_unit(unit: Unit, new_parent: Unit | None) -> None:
     """Re-parent a unit and rewrite the paths of its whole subtree in one statement."""
+    if new_parent is not None and new_parent.path.startswith(unit.path):
+        raise ValueError("A unit cannot move under itself or one of its descendants.")
     old_path = unit.path
     new_path = f"{new_parent.path if new_parent else '/'}{unit.id}/"
     with database.atomic():
