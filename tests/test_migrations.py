@@ -73,13 +73,3 @@ def test_an_upgraded_database_has_the_same_columns_as_a_fresh_one(tmp_path):
     make_app(tmp_path, DATABASE_URL=f"sqlite:///{fresh}")
     assert columns(old) == columns(fresh)
 
-
-def test_a_unit_cannot_move_under_its_own_subtree(app, factory):
-    import pytest
-
-    from webapp.units.queries import move_unit
-    parent = factory.unit("Cha")
-    child = factory.unit("Con", parent=parent)
-    with pytest.raises(ValueError):
-        move_unit(parent, child)
-    assert Unit.get_by_id(parent.id).parent_id is None
