@@ -30,13 +30,14 @@ class FrozenClock:
 
 
 def make_app(tmp_path, **overrides):
-    url = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path / 'test.db'}"
+    url = (overrides.get("DATABASE_URL") or os.environ.get("TEST_DATABASE_URL")
+           or f"sqlite:///{tmp_path / 'test.db'}")
     config = {
         "TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "test-secret",
         "UPLOAD_DIR": str(tmp_path / "uploads"), "PASSWORD_METHOD": FAST_HASH,
         "WTF_CSRF_ENABLED": False, "CLOCK": FrozenClock(datetime(2024, 3, 20, 10, 0)),
     }
-    config.update(overrides)
+    config.update({k: v for k, v in overrides.items() if k != "DATABASE_URL"})
     app = create_app(config)
     with database.connection_context():
         if not url.startswith("sqlite"):  # one shared PostgreSQL database: start each test empty
