@@ -1,5 +1,5 @@
 """The demo data holds both seed directives completely."""
-from webapp.models import Assignment, Directive, Task, Unit, User
+from webapp.models import Assignment, Directive, Target, Task, Unit, User
 from webapp.seed import QT_DISTRICTS, TELECOMS, TUAN_GIAO_COMMUNES
 
 
@@ -66,11 +66,27 @@ def test_units_and_demo_users(demo):
     assert Unit.select().where(Unit.kind == "to_cong_tac").count() == 19
     for name, _ in QT_DISTRICTS:
         district = Unit.get(Unit.name == name)
-        kinds = sorted(c.kind for c in district.children)
+        kinds = sorted(c.kind for c in district.children if c.kind != "ubnd_xa")
         assert kinds == ["buu_dien", "phong_huyen"], name
+    communes = {name: Unit.select().where((Unit.parent == Unit.get(Unit.name == name).id)
+                                          & (Unit.kind == "ubnd_xa")).count()
+                for name in ("UBND huyện Gio Linh", "UBND thành phố Đông Hà")}
+    assert communes == {"UBND huyện Gio Linh": 17, "UBND thành phố Đông Hà": 9}
     roles = {u.username: u.role for u in User.select()}
     assert roles == {"admin": "admin", "lanhdao": "leader", "sldtbxh": "staff", "giolinh": "staff",
                      "tuangiao": "leader", "quaicang": "staff"}
     quaicang = User.get(User.username == "quaicang")
     assert quaicang.unit.name == "Tổ công tác Đề án 06 xã Quài Cang"
     assert quaicang.unit.path.startswith(Unit.get(Unit.name == "UBND huyện Tuần Giáo").path)
+
+
+def test_demo_targets_are_the_seed_appendix_and_dong_ha_is_split(demo):
+    from peewee import fn
+    province = (Target.select(Target.group, fn.SUM(Target.total), fn.SUM(Target.q1 + Target.q2 + Target.q3 + Target.q4))
+                .join(Unit).where((Target.year == 2024) & (Unit.kind == "ubnd_huyen")).group_by(Target.group).tuples())
+    assert dict((g, (t, y)) for g, t, y in province) == {"nguoi_co_cong": (16975, 5385),
+                                                         "bao_tro_xa_hoi": (47479, 13519)}
+    dong_ha = Unit.get(Unit.name == "UBND thành phố Đông Hà")
+    wards = (Target.select(fn.SUM(Target.total), fn.SUM(Target.q1)).join(Unit)
+             .where((Unit.parent == dong_ha.id) & (Target.group == "nguoi_co_cong")).tuples().get())
+    assert wards == (1912, 96)

@@ -9,7 +9,7 @@ from peewee import (CharField, DateField, DateTimeField, ForeignKeyField, Intege
 from playhouse.migrate import PostgresqlMigrator, SqliteMigrator, migrate
 
 from .db import database, is_sqlite
-from .models import MODELS, Assignment, SchemaVersion, User
+from .models import MODELS, Assignment, SchemaVersion, Unit, User
 
 
 def v2_occurrences(migrator):
@@ -37,10 +37,49 @@ def v2_occurrences(migrator):
     database.create_tables([OccurrenceV2])
 
 
+def v3_targets(migrator):
+    """Targets and progress figures, and the link from a daily report task to its figures."""
+    class TargetV3(Model):
+        unit = ForeignKeyField(Unit, on_delete="RESTRICT", backref="+")
+        year = IntegerField()
+        group = CharField(max_length=20)
+        total = IntegerField(default=0)
+        q1 = IntegerField(default=0)
+        q2 = IntegerField(default=0)
+        q3 = IntegerField(default=0)
+        q4 = IntegerField(default=0)
+        updated_at = DateTimeField(null=True)
+
+        class Meta:
+            database = database
+            table_name = "target"
+            indexes = ((("unit", "year", "group"), True),)
+
+    class ProgressFigureV3(Model):
+        unit = ForeignKeyField(Unit, on_delete="RESTRICT", backref="+")
+        day = DateField()
+        group = CharField(max_length=20)
+        beneficiaries = IntegerField(default=0)
+        accounts_opened = IntegerField(default=0)
+        paid_cashless = IntegerField(default=0)
+        note = TextField(default="")
+        entered_by = ForeignKeyField(User, on_delete="RESTRICT", backref="+")
+        entered_at = DateTimeField()
+
+        class Meta:
+            database = database
+            table_name = "progress_figure"
+            indexes = ((("unit", "day", "group"), True),)
+
+    migrate(migrator.add_column("task", "figures_report", CharField(max_length=10, null=True)))
+    database.create_tables([TargetV3, ProgressFigureV3])
+
+
 # Version 1 is the schema created by create_tables for the models of the first release
 # (tests/data/schema_v1.sqlite.sql).
 MIGRATIONS = [
     (2, v2_occurrences),
+    (3, v3_targets),
 ]
 
 CURRENT_VERSION = 1 + len(MIGRATIONS)

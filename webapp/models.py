@@ -135,6 +135,8 @@ class Task(BaseModel):
     month_day = IntegerField(null=True)
     window_start = DateField(null=True)
     window_end = DateField(null=True)
+    # A daily report whose figures are the progress figures: "2b" (district) or "2a" (province).
+    figures_report = CharField(max_length=10, null=True)
     created_at = DateTimeField(default=datetime.now)
 
     @property
@@ -206,8 +208,47 @@ class Occurrence(BaseModel):
         indexes = ((("assignment", "due_at"), True),)
 
 
+GROUPS = {"nguoi_co_cong": "Người có công", "bao_tro_xa_hoi": "Đối tượng bảo trợ xã hội"}
+
+
+class Target(BaseModel):
+    """Chỉ tiêu: for a unit, group and year, the beneficiaries and the minimum reached per quarter."""
+    unit = ForeignKeyField(Unit, backref="targets", on_delete="RESTRICT")
+    year = IntegerField()
+    group = CharField(max_length=20)
+    total = IntegerField(default=0)
+    q1 = IntegerField(default=0)
+    q2 = IntegerField(default=0)
+    q3 = IntegerField(default=0)
+    q4 = IntegerField(default=0)
+    updated_at = DateTimeField(null=True)
+
+    class Meta:
+        indexes = ((("unit", "year", "group"), True),)
+
+    @property
+    def quarters(self):
+        return (self.q1, self.q2, self.q3, self.q4)
+
+
+class ProgressFigure(BaseModel):
+    """Số liệu tiến độ of a unit on a day for a group; the two counts are cumulative."""
+    unit = ForeignKeyField(Unit, backref="figures", on_delete="RESTRICT")
+    day = DateField()
+    group = CharField(max_length=20)
+    beneficiaries = IntegerField(default=0)
+    accounts_opened = IntegerField(default=0)
+    paid_cashless = IntegerField(default=0)
+    note = TextField(default="")
+    entered_by = ForeignKeyField(User, backref="figures", on_delete="RESTRICT")
+    entered_at = DateTimeField()
+
+    class Meta:
+        indexes = ((("unit", "day", "group"), True),)
+
+
 class SchemaVersion(BaseModel):
     version = IntegerField()
 
 
-MODELS = [Unit, User, Directive, Task, Assignment, Update, Occurrence]
+MODELS = [Unit, User, Directive, Task, Assignment, Update, Occurrence, Target, ProgressFigure]

@@ -6,7 +6,7 @@ demo leader `lanhdao` sits on a top unit above both in order to follow both.
 from datetime import date, datetime, time
 
 from .db import database
-from .models import Directive, Task
+from .models import GROUPS, Directive, Target, Task
 from .rules import deadlines as dl
 from .tasks import save_task
 from .units.queries import create_unit
@@ -30,6 +30,33 @@ TUAN_GIAO_COMMUNES = [
     "xã Mường Khong", "xã Nà Sáy",
 ]
 TELECOMS = ["VNPT Điện Biên", "Viettel Điện Biên", "MobiFone Điện Biên"]
+
+# Communes (before the 2025 reorganisation) of the two districts whose targets the demo splits.
+COMMUNES = {
+    "UBND huyện Gio Linh": [
+        "thị trấn Gio Linh", "thị trấn Cửa Việt", "xã Gio An", "xã Gio Châu", "xã Gio Hải", "xã Gio Mai",
+        "xã Gio Mỹ", "xã Gio Quang", "xã Gio Sơn", "xã Gio Việt", "xã Hải Thái", "xã Linh Hải",
+        "xã Linh Trường", "xã Phong Bình", "xã Trung Giang", "xã Trung Hải", "xã Trung Sơn",
+    ],
+    "UBND thành phố Đông Hà": [
+        "Phường 1", "Phường 2", "Phường 3", "Phường 4", "Phường 5", "phường Đông Giang",
+        "phường Đông Lễ", "phường Đông Lương", "phường Đông Thanh",
+    ],
+}
+
+# Phụ lục 01 of the Quảng Trị directive, 2024: per district, (total, Q1..Q4) for người có công and
+# for đối tượng bảo trợ xã hội. The quarters are increments.
+APPENDIX_01 = [
+    ("UBND thành phố Đông Hà", (1912, 96, 191, 287, 382), (3260, 163, 326, 489, 652)),
+    ("UBND thị xã Quảng Trị", (1151, 58, 115, 173, 230), (1178, 59, 118, 177, 236)),
+    ("UBND huyện Gio Linh", (2391, 72, 167, 191, 287), (6815, 204, 477, 545, 818)),
+    ("UBND huyện Vĩnh Linh", (3015, 90, 211, 241, 362), (6505, 195, 455, 520, 781)),
+    ("UBND huyện Cam Lộ", (987, 30, 69, 79, 118), (3378, 101, 236, 270, 405)),
+    ("UBND huyện Hải Lăng", (2419, 73, 169, 194, 290), (7510, 225, 526, 601, 901)),
+    ("UBND huyện Triệu Phong", (2957, 89, 207, 237, 355), (8101, 243, 567, 648, 972)),
+    ("UBND huyện Đakrông", (967, 10, 29, 39, 68), (3601, 36, 108, 144, 252)),
+    ("UBND huyện Hướng Hóa", (1176, 12, 35, 47, 82), (7131, 71, 214, 285, 499)),
+]
 
 DEMO_ROOT = "Ban Chỉ đạo theo dõi (dữ liệu mẫu hai tỉnh)"
 DEMO_USERS = [  # username, full name, role, unit name
@@ -66,6 +93,8 @@ def _units():
         add(ubnd, "ubnd_huyen", "UBND tỉnh Quảng Trị")
         add(f"Phòng Lao động - Thương binh và Xã hội {place}", "phong_huyen", ubnd)
         add(f"Bưu điện {place}", "buu_dien", ubnd)
+        for commune in COMMUNES.get(ubnd, []):
+            add(f"UBND {commune}", "ubnd_xa", ubnd)
 
     add("UBND tỉnh Điện Biên", "ubnd_tinh", DEMO_ROOT)
     add("UBND huyện Tuần Giáo", "ubnd_huyen", "UBND tỉnh Điện Biên")
@@ -137,7 +166,7 @@ def _quang_tri_directive(u):
          "giám sát; định kỳ tổng hợp tiến độ, kết quả triển khai thực hiện trên toàn tỉnh (theo Mẫu Phụ lục "
          "2a) gửi về Công an tỉnh (qua Phòng Cảnh sát Quản lý hành chính về trật tự xã hội).",
          "Hàng ngày (trước 10 giờ hàng ngày)",
-         _rule(dl.DAILY, time=time(10, 0), window_start=since), "", [so], districts),
+         _rule(dl.DAILY, time=time(10, 0), window_start=since, figures_report="2a"), "", [so], districts),
         (s1, "1.5", "Báo cáo kết quả thực hiện nội dung yêu cầu tại Công văn này về UBND tỉnh.",
          "Định kỳ trước ngày 28 hàng tháng", _rule(dl.MONTHLY, day=28, window_start=since), "", [so], []),
         (s2, "2.1", "Khẩn trương hoàn thành việc chi trả không dùng tiền mặt cho 386 đối tượng đã đăng ký "
@@ -171,7 +200,8 @@ def _quang_tri_directive(u):
          "Thường xuyên", _rule(dl.ONGOING), districts_label, districts, []),
         (s3, "3.6", "Theo dõi, đôn đốc, kiểm tra, giám sát, tổng hợp báo cáo; chỉ đạo Phòng Lao động - TB&XH "
          "tổng hợp tiến độ, kết quả triển khai trên địa bàn (theo Mẫu Phụ lục 2b) gửi về Sở Lao động - TB&XH.",
-         "Hàng ngày (trước 09 giờ hàng ngày)", _rule(dl.DAILY, time=time(9, 0), window_start=since),
+         "Hàng ngày (trước 09 giờ hàng ngày)",
+         _rule(dl.DAILY, time=time(9, 0), window_start=since, figures_report="2b"),
          districts_label, districts, []),
     ])
 
@@ -284,6 +314,23 @@ def _demo_history(u, users, qt_tasks, tg_tasks):
            "done", 100, "Hoàn thành sau đợt cao điểm.")
 
 
+def _targets(u):
+    """The seed's Phụ lục 01 for the districts, and Đông Hà's split among its wards."""
+    rows = []
+    for district, *groups in APPENDIX_01:
+        for group, (total, *quarters) in zip(GROUPS, groups):
+            rows.append({"unit": u[district].id, "year": 2024, "group": group, "total": total,
+                         "q1": quarters[0], "q2": quarters[1], "q3": quarters[2], "q4": quarters[3]})
+    wards = [u[f"UBND {name}"] for name in COMMUNES["UBND thành phố Đông Hà"]]
+    for district, *groups in APPENDIX_01[:1]:
+        for group, figures in zip(GROUPS, groups):
+            for index, ward in enumerate(wards):
+                share = [f // len(wards) + (1 if index < f % len(wards) else 0) for f in figures]
+                rows.append({"unit": ward.id, "year": 2024, "group": group, "total": share[0],
+                             "q1": share[1], "q2": share[2], "q3": share[3], "q4": share[4]})
+    Target.insert_many(rows).execute()
+
+
 def load_demo(password: str, method: str) -> None:
     """Create the whole demo in one transaction: either all of it or nothing."""
     with database.atomic():
@@ -293,3 +340,4 @@ def load_demo(password: str, method: str) -> None:
         _, qt_tasks = _quang_tri_directive(units)
         _, tg_tasks = _tuan_giao_directive(units)
         _demo_history(units, users, qt_tasks, tg_tasks)
+        _targets(units)
