@@ -62,7 +62,8 @@ def test_user_changes_own_password(demo, client_for, app):
     client = client_for("giolinh")
     bad = client.post("/doi-mat-khau", data={"current": "sai", "new": "matkhau-moi-1", "confirm": "matkhau-moi-1"})
     assert "Mật khẩu hiện tại không đúng." in bad.get_data(as_text=True)
-    mismatch = client.post("/doi-mat-khau", data={"current": DEMO_PASSWORD, "new": "matkhau-moi-1", "confirm": "khac"})
+    mismatch = client.post("/doi-mat-khau",
+                           data={"current": DEMO_PASSWORD, "new": "matkhau-moi-1", "confirm": "khac"})
     assert "không khớp" in mismatch.get_data(as_text=True)
     short = client.post("/doi-mat-khau", data={"current": DEMO_PASSWORD, "new": "ngan", "confirm": "ngan"})
     assert "ít nhất 8" in short.get_data(as_text=True) or "từ 8 ký tự" in short.get_data(as_text=True)

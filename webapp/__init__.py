@@ -7,7 +7,7 @@ from . import clock
 from .rules import status
 from .config import ROOT, from_env
 from .db import database, open_database
-from .vietnamese import format_number
+from .vietnamese import format_number, format_percent
 from .web import url_with
 
 csrf = CSRFProtect()
@@ -31,11 +31,12 @@ def create_app(config: dict | None = None) -> Flask:
     from .auth import bp as auth_bp, load_user, require_password_change
     from .calendar import bp as calendar_bp
     from .dashboard import bp as dashboard_bp
+    from .targets import bp as targets_bp
     from .directives import bp as directives_bp
     from .units import bp as units_bp
 
     login_manager.user_loader(load_user)
-    for bp in (auth_bp, units_bp, assignments_bp, directives_bp, dashboard_bp, calendar_bp, admin_bp):
+    for bp in (auth_bp, units_bp, assignments_bp, directives_bp, dashboard_bp, targets_bp, calendar_bp, admin_bp):
         app.register_blueprint(bp)
 
     @app.before_request
@@ -64,6 +65,7 @@ def _register_filters(app: Flask) -> None:
     app.add_template_filter(lambda d: d.strftime("%d/%m/%Y") if d else "", "date")
     app.add_template_filter(lambda d: d.strftime("%H:%M %d/%m/%Y") if d else "", "datetime")
     app.add_template_filter(format_number, "number")
+    app.add_template_filter(format_percent, "percent")
     app.add_template_global(url_with)
     app.add_template_global(status.LABELS, "status_labels")
     app.add_template_global(status.SYMBOLS, "status_symbols")

@@ -77,3 +77,24 @@ def directive_choices(user):
             .select(Directive.id, Directive.number, Directive.issued_on, Directive.issued_precision,
                     Directive.subject)
             .order_by(Directive.issued_on.desc(nulls="LAST"), Directive.id.desc()))
+
+
+def can_view_rollup(user, unit) -> bool:
+    """Roll-ups of a district or province: for everyone working inside it, leaders above it, admins,
+    and the province's own bodies (a Sở follows every district of its province)."""
+    if user.is_admin or user.unit.path.startswith(unit.path):
+        return True
+    if user.is_leader and unit.path.startswith(user.unit.path):
+        return True
+    if user.unit.kind == "ubnd_huyen":  # a district is not a province body: it sees its own
+        return False
+    parent = user.unit.parent
+    return parent is not None and parent.kind == "ubnd_tinh" and unit.path.startswith(parent.path)
+
+
+def can_split_targets(user, district) -> bool:
+    return user.is_admin or user.unit_id == district.id
+
+
+def can_enter_figures(user, unit) -> bool:
+    return user.is_admin or user.unit_id == unit.id

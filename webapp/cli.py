@@ -39,6 +39,39 @@ def register_commands(app):
         for username, _, role, unit_name in DEMO_USERS:
             click.echo(f"  {username:<10} {ROLES[role]:<9} {unit_name}")
 
+    @app.cli.command("import-targets")
+    @click.argument("path", type=click.Path(exists=True, dir_okay=False))
+    @click.option("--year", type=int, required=True, help="Năm của chỉ tiêu, ví dụ 2024.")
+    def import_targets(path, year):
+        """Import Phụ lục 01 (targets per district) from an .xlsx file: all of it or nothing."""
+        from .targets import appendix, queries
+        with open(path, "rb") as fh:
+            data = fh.read()
+        with database.connection_context():
+            try:
+                result = queries.import_appendix(data, year, current_app.config["CLOCK"]())
+            except appendix.AppendixError as exc:
+                for problem in exc.problems:
+                    click.echo(f"- {problem}", err=True)
+                raise click.ClickException(f"Tệp chưa được nhập: {len(exc.problems)} lỗi, không lưu gì.") from None
+        click.echo(f"Đã nhập chỉ tiêu năm {year}: {result['created']} mới, {result['updated']} thay đổi, "
+                   f"{result['unchanged']} không đổi.")
+
+    @app.cli.command("export-targets")
+    @click.argument("path", type=click.Path(dir_okay=False, writable=True))
+    @click.option("--year", type=int, required=True, help="Năm của chỉ tiêu, ví dụ 2024.")
+    def export_targets(path, year):
+        """Write the districts' targets as Phụ lục 01 (.xlsx)."""
+        from .targets import appendix, queries
+        with database.connection_context():
+            districts = list(Unit.select().where(Unit.kind == "ubnd_huyen").order_by(Unit.sort_name))
+            rows = queries.appendix_rows(districts, year)
+        if not rows:
+            raise click.ClickException(f"Chưa có chỉ tiêu năm {year}.")
+        with open(path, "wb") as fh:
+            fh.write(appendix.build_appendix(year, [(unit.name, figures) for unit, figures in rows]))
+        click.echo(f"Đã ghi {path}: {len(rows)} địa phương.")
+
     @app.cli.command("create-user")
     @click.option("--username", prompt="Tên đăng nhập")
     @click.option("--full-name", prompt="Họ và tên")

@@ -322,12 +322,13 @@ def _targets(u):
             rows.append({"unit": u[district].id, "year": 2024, "group": group, "total": total,
                          "q1": quarters[0], "q2": quarters[1], "q3": quarters[2], "q4": quarters[3]})
     wards = [u[f"UBND {name}"] for name in COMMUNES["UBND thành phố Đông Hà"]]
-    for district, *groups in APPENDIX_01[:1]:
-        for group, figures in zip(GROUPS, groups):
-            for index, ward in enumerate(wards):
-                share = [f // len(wards) + (1 if index < f % len(wards) else 0) for f in figures]
-                rows.append({"unit": ward.id, "year": 2024, "group": group, "total": share[0],
-                             "q1": share[1], "q2": share[2], "q3": share[3], "q4": share[4]})
+    _, *dong_ha_groups = APPENDIX_01[0]
+    for group, figures in zip(GROUPS, dong_ha_groups):
+        for index, ward in enumerate(wards):
+            # Even shares, the remainder to the first wards, so the wards add up to the city's target.
+            share = [f // len(wards) + (1 if index < f % len(wards) else 0) for f in figures]
+            rows.append({"unit": ward.id, "year": 2024, "group": group, "total": share[0],
+                         "q1": share[1], "q2": share[2], "q3": share[3], "q4": share[4]})
     Target.insert_many(rows).execute()
 
 

@@ -54,3 +54,10 @@ def format_number(value, decimals: int = 0) -> str:
         return ""
     text = f"{value:,.{decimals}f}"
     return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+
+
+def format_percent(fraction, decimals: int = 0) -> str:
+    """0.3172 -> '32%'; with decimals=1 -> '31,7%'; None -> ''."""
+    if fraction is None:
+        return ""
+    return format_number(fraction * 100, decimals) + "%"

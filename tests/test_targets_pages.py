@@ -1,0 +1,119 @@
+"""Pages of targets and progress figures: split to communes, figure entry, Phụ lục 2a/2b, access."""
+import io
+from datetime import date, datetime
+
+import openpyxl
+
+from webapp.models import Occurrence, ProgressFigure, Target, Unit
+
+
+def unit(name):
+    return Unit.get(Unit.name == name)
+
+
+def split_data(district, value=lambda commune_index, group, field: 0):
+    data = {}
+    for index, commune in enumerate(Unit.select().where((Unit.parent == district.id) & (Unit.kind == "ubnd_xa"))
+                                    .order_by(Unit.sort_name)):
+        for group in ("nguoi_co_cong", "bao_tro_xa_hoi"):
+            for field in ("total", "q1", "q2", "q3", "q4"):
+                data[f"v-{commune.id}-{group}-{field}"] = str(value(index, group, field))
+    return data
+
+
+def test_district_splits_its_targets_and_sees_a_warning_when_short(demo, client_for):
+    gio_linh = unit("UBND huyện Gio Linh")
+    client = client_for("giolinh")
+    page = client.get(f"/chi-tieu/chia/{gio_linh.id}?year=2024").get_data(as_text=True)
+    assert "xã Gio An" in page and "2.391" in page  # the district's target shown beside the sums
+    data = split_data(gio_linh, lambda i, g, f: 10)
+    preview = client.post(f"/chi-tieu/chia/{gio_linh.id}?year=2024", data={**data, "preview": "1"},
+                          headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert "<html" not in preview and 'data-sum="nguoi_co_cong-total">170' in preview
+    assert "thấp hơn chỉ tiêu của huyện" in preview
+    assert Target.select().join(Unit).where(Unit.parent == gio_linh.id).count() == 0  # a preview saves nothing
+    response = client.post(f"/chi-tieu/chia/{gio_linh.id}?year=2024", data=data)
+    assert response.status_code == 302
+    saved = Target.select().join(Unit).where(Unit.parent == gio_linh.id)
+    assert saved.count() == 17 * 2 and all(t.total == 10 for t in saved)
+    after = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Đã lưu chỉ tiêu cho 17 xã" in after and "thấp hơn chỉ tiêu của huyện" in after
+
+
+def test_split_with_bad_numbers_saves_nothing(demo, client_for):
+    gio_linh = unit("UBND huyện Gio Linh")
+    data = split_data(gio_linh, lambda i, g, f: "abc" if i == 3 and f == "q2" else 5)
+    page = client_for("giolinh").post(f"/chi-tieu/chia/{gio_linh.id}?year=2024", data=data).get_data(as_text=True)
+    assert "Phải là số nguyên không âm." in page
+    assert Target.select().join(Unit).where(Unit.parent == gio_linh.id).count() == 0
+
+
+def test_only_the_district_splits_its_targets(demo, client_for):
+    gio_linh = unit("UBND huyện Gio Linh")
+    assert client_for("quaicang").get(f"/chi-tieu/chia/{gio_linh.id}").status_code == 404
+    assert client_for("sldtbxh").get(f"/chi-tieu/chia/{gio_linh.id}").status_code == 403
+    assert client_for("lanhdao").get(f"/chi-tieu/chia/{gio_linh.id}").status_code == 403
+    assert client_for("lanhdao").post(f"/chi-tieu/chia/{gio_linh.id}", data=split_data(gio_linh)).status_code == 403
+    assert client_for("admin").get(f"/chi-tieu/chia/{gio_linh.id}").status_code == 200
+
+
+def entry_form(b=100, opened=40, paid=30, note=""):
+    return {f"{g}-{k}": str(v) for g in ("nguoi_co_cong", "bao_tro_xa_hoi")
+            for k, v in (("beneficiaries", b), ("accounts_opened", opened), ("paid_cashless", paid))} | \
+        {"nguoi_co_cong-note": note, "bao_tro_xa_hoi-note": note}
+
+
+def test_a_commune_enters_its_figures_and_the_districts_2b_report_counts_as_sent(demo, client_for, clock, factory):
+    clock.now = datetime(2024, 3, 20, 8, 30)
+    gio_an = unit("UBND xã Gio An")
+    factory.user("gioan", unit=gio_an)
+    client = client_for("gioan")
+    assert client.post("/so-lieu/?day=2024-03-20", data=entry_form()).status_code == 302
+    assert ProgressFigure.select().where(ProgressFigure.unit == gio_an.id).count() == 2
+    report = (Occurrence.select().join_from(Occurrence, Occurrence.assignment.rel_model)
+              .where((Occurrence.assignment.rel_model.unit == unit("UBND huyện Gio Linh").id)
+                     & (Occurrence.due_at == datetime(2024, 3, 20, 9, 0))).get())
+    assert report.submitted_at == datetime(2024, 3, 20, 8, 30)
+    lower = client.post("/so-lieu/?day=2024-03-21", data=entry_form(opened=35)).get_data(as_text=True)
+    assert "cần ghi lý do" in lower
+    assert ProgressFigure.select().where(ProgressFigure.day == date(2024, 3, 21)).count() == 0
+
+
+def test_a_commune_cannot_enter_figures_for_another_commune(demo, client_for, factory):
+    factory.user("gioan", unit=unit("UBND xã Gio An"))
+    other = unit("UBND xã Gio Mai")
+    response = client_for("gioan").post(f"/so-lieu/?day=2024-03-20&unit={other.id}", data=entry_form())
+    assert ProgressFigure.select().where(ProgressFigure.unit == other.id).count() == 0
+    assert response.status_code in (302, 200)  # the unit parameter is ignored for non-admins: own unit
+    assert ProgressFigure.select().where(ProgressFigure.unit == unit("UBND xã Gio An").id).count() == 2
+
+
+def test_phu_luc_2b_and_2a_show_the_roll_up_with_targets_and_export_to_excel(demo, client_for, clock, factory):
+    clock.now = datetime(2024, 4, 2, 8, 0)
+    for name, paid in (("UBND xã Gio An", 30), ("UBND xã Gio Mai", 50)):
+        factory.user(name.split()[-1].lower() + "x", unit=unit(name))
+        client_for(name.split()[-1].lower() + "x").post("/so-lieu/?day=2024-04-01", data=entry_form(paid=paid))
+    gio_linh, province = unit("UBND huyện Gio Linh"), unit("UBND tỉnh Quảng Trị")
+    client = client_for("sldtbxh")
+    page = client.get(f"/so-lieu/2b/{gio_linh.id}?day=2024-04-01").get_data(as_text=True)
+    assert "xã Gio An" in page and "Tổng cộng" in page and "<svg" in page
+    province_page = client.get(f"/so-lieu/2a/{province.id}?day=2024-04-01").get_data(as_text=True)
+    # Gio Linh: 200 beneficiaries, 80 paid; target to date 72 + 167 = 239 → 33,5%
+    assert "UBND huyện Gio Linh" in province_page and "33,5%" in province_page
+    excel = client.get(f"/so-lieu/2a/{province.id}/excel?day=2024-04-01")
+    assert excel.headers["Content-Disposition"].startswith("attachment")
+    ws = openpyxl.load_workbook(io.BytesIO(excel.data)).active
+    rows = {ws.cell(r, 2).value: r for r in range(1, ws.max_row + 1)}
+    gio = rows["UBND huyện Gio Linh"]
+    assert [ws.cell(gio, c).value for c in (3, 4, 5, 7)] == [200, 80, 80, 239]
+    assert ws.cell(gio, 8).number_format == "0.0%" and round(ws.cell(gio, 8).value, 3) == 0.335
+    assert ws.cell(rows["Tổng cộng"], 5).value == 80
+
+
+def test_roll_ups_are_only_for_people_inside_or_above(demo, client_for):
+    gio_linh, province = unit("UBND huyện Gio Linh"), unit("UBND tỉnh Quảng Trị")
+    assert client_for("quaicang").get(f"/so-lieu/2b/{gio_linh.id}").status_code == 404
+    assert client_for("tuangiao").get(f"/so-lieu/2a/{province.id}").status_code == 404
+    assert client_for("giolinh").get(f"/so-lieu/2b/{gio_linh.id}").status_code == 200
+    assert client_for("lanhdao").get(f"/so-lieu/2a/{province.id}").status_code == 200
+    assert client_for("giolinh").get(f"/so-lieu/2b/{unit('UBND thành phố Đông Hà').id}").status_code == 404
