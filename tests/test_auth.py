@@ -67,7 +67,8 @@ def test_user_changes_own_password(demo, client_for, app):
     assert "không khớp" in mismatch.get_data(as_text=True)
     short = client.post("/doi-mat-khau", data={"current": DEMO_PASSWORD, "new": "ngan", "confirm": "ngan"})
     assert "ít nhất 8" in short.get_data(as_text=True) or "từ 8 ký tự" in short.get_data(as_text=True)
-    ok = client.post("/doi-mat-khau", data={"current": DEMO_PASSWORD, "new": "matkhau-moi-1", "confirm": "matkhau-moi-1"})
+    ok = client.post("/doi-mat-khau",
+                     data={"current": DEMO_PASSWORD, "new": "matkhau-moi-1", "confirm": "matkhau-moi-1"})
     assert ok.status_code == 302
     fresh = app.test_client()
     assert fresh.post("/dang-nhap", data={"username": "giolinh", "password": DEMO_PASSWORD}).status_code == 200

@@ -102,3 +102,26 @@ def test_leader_filters_the_dashboard_and_follows_a_number_to_the_overdue_items(
     assert len(badges) == min(expected, 50) and all("quá hạn" in b for b in badges)
     assert all("/BCĐĐA06" in t for t in page.locator("table.list tbody td:nth-child(3)").all_inner_texts())
     page.close()
+
+
+def test_district_splits_a_target_among_communes_and_sees_the_live_sum(live_server, browser):
+    page = browser.new_page()
+    log_in(page, live_server, "giolinh")
+    page.click("nav a:has-text('Chỉ tiêu, số liệu')")
+    page.click("a:has-text('Giao cho xã')")
+    page.wait_for_selector("h1:has-text('Giao chỉ tiêu')")
+    total_cell = page.locator('[data-sum="nguoi_co_cong-total"]')
+    assert total_cell.inner_text().startswith("0")
+    inputs = page.locator('table.split input[name$="-nguoi_co_cong-total"]')
+    inputs.nth(0).fill("1200")
+    inputs.nth(1).fill("1.000")
+    page.wait_for_function("document.querySelector('[data-sum=\"nguoi_co_cong-total\"]').textContent.trim()"
+                           ".startsWith('2.200')")
+    assert "thấp hơn chỉ tiêu của huyện" in page.locator("#split-sums").inner_text()
+    inputs.nth(2).fill("191")
+    page.wait_for_function("document.querySelector('[data-sum=\"nguoi_co_cong-total\"]').textContent.trim()"
+                           " === '2.391'")
+    page.click("button:has-text('Lưu chỉ tiêu các xã')")
+    page.wait_for_selector(".flash:has-text('Đã lưu chỉ tiêu cho 17 xã')")
+    assert page.locator('table.split input[name$="-nguoi_co_cong-total"]').nth(0).input_value() == "1200"
+    page.close()

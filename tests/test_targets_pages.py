@@ -107,7 +107,9 @@ def test_phu_luc_2b_and_2a_show_the_roll_up_with_targets_and_export_to_excel(dem
     gio = rows["UBND huyện Gio Linh"]
     assert [ws.cell(gio, c).value for c in (3, 4, 5, 7)] == [200, 80, 80, 239]
     assert ws.cell(gio, 8).number_format == "0.0%" and round(ws.cell(gio, 8).value, 3) == 0.335
-    assert ws.cell(rows["Tổng cộng"], 5).value == 80
+    district_rows = [r for name, r in rows.items() if isinstance(name, str) and name.startswith("UBND ")]
+    assert len(district_rows) == 9
+    assert ws.cell(rows["Tổng cộng"], 5).value == sum(ws.cell(r, 5).value for r in district_rows) > 80
 
 
 def test_roll_ups_are_only_for_people_inside_or_above(demo, client_for):
@@ -117,3 +119,13 @@ def test_roll_ups_are_only_for_people_inside_or_above(demo, client_for):
     assert client_for("giolinh").get(f"/so-lieu/2b/{gio_linh.id}").status_code == 200
     assert client_for("lanhdao").get(f"/so-lieu/2a/{province.id}").status_code == 200
     assert client_for("giolinh").get(f"/so-lieu/2b/{unit('UBND thành phố Đông Hà').id}").status_code == 404
+
+
+def test_the_targets_page_shows_the_appendix_with_its_totals_to_the_province(demo, client_for):
+    page = client_for("sldtbxh").get("/chi-tieu/?year=2024").get_data(as_text=True)
+    total_rows = page.split('<tr class="total">')[1:]
+    assert len(total_rows) == 2
+    assert "16.975" in total_rows[0] and "5.385" in total_rows[0] and "32%" in total_rows[0]
+    assert "47.479" in total_rows[1] and "13.519" in total_rows[1] and "28%" in total_rows[1]
+    assert "UBND huyện Gio Linh" in client_for("giolinh").get("/chi-tieu/").get_data(as_text=True)
+    assert "UBND huyện Gio Linh" not in client_for("quaicang").get("/chi-tieu/").get_data(as_text=True)

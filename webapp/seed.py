@@ -332,6 +332,21 @@ def _targets(u):
     Target.insert_many(rows).execute()
 
 
+def _figures(u, users):
+    """Three days of figures from Đông Hà's wards, so that Phụ lục 2a and 2b have something to show."""
+    from .models import ProgressFigure
+    rows = []
+    for index, name in enumerate(COMMUNES["UBND thành phố Đông Hà"]):
+        ward = u[f"UBND {name}"]
+        for day_offset, day in enumerate((date(2024, 3, 18), date(2024, 3, 19), date(2024, 3, 20))):
+            for group, beneficiaries in (("nguoi_co_cong", 212 + index), ("bao_tro_xa_hoi", 362 + 2 * index)):
+                opened = 20 + 3 * index + 4 * day_offset
+                rows.append({"unit": ward.id, "day": day, "group": group, "beneficiaries": beneficiaries,
+                             "accounts_opened": opened, "paid_cashless": opened - 2, "note": "",
+                             "entered_by": users["admin"].id, "entered_at": datetime.combine(day, time(8, 0))})
+    ProgressFigure.insert_many(rows).execute()
+
+
 def load_demo(password: str, method: str) -> None:
     """Create the whole demo in one transaction: either all of it or nothing."""
     with database.atomic():
@@ -342,3 +357,4 @@ def load_demo(password: str, method: str) -> None:
         _, tg_tasks = _tuan_giao_directive(units)
         _demo_history(units, users, qt_tasks, tg_tasks)
         _targets(units)
+        _figures(units, users)

@@ -6,7 +6,7 @@ from flask import (Blueprint, Response, abort, current_app, flash, redirect, ren
                    url_for)
 from flask_login import current_user
 
-from ..access import can_enter_figures, can_split_targets, can_view_rollup, visible_units
+from ..access import can_enter_figures, can_split_targets, can_view_rollup
 from ..auth import roles_required
 from ..models import GROUPS, Unit
 from ..web import is_htmx
@@ -28,8 +28,10 @@ def _year():
 
 
 def _district_rows(year):
-    """(district, {group: Figures}) for the districts the user may see that have targets or may split."""
-    districts = list(visible_units(current_user).where(Unit.kind == "ubnd_huyen").order_by(Unit.sort_name))
+    """(district, {group: Figures}) for the districts whose figures the user may see (a Sở: every
+    district of its province) that have targets or that the user splits."""
+    districts = [d for d in Unit.select().where(Unit.kind == "ubnd_huyen").order_by(Unit.sort_name)
+                 if can_view_rollup(current_user, d)]
     with_targets = {unit.id: figures for unit, figures in queries.appendix_rows(districts, year)}
     return [(d, with_targets.get(d.id, {})) for d in districts
             if d.id in with_targets or can_split_targets(current_user, d)]
@@ -38,11 +40,18 @@ def _district_rows(year):
 # --- Phụ lục 01 -------------------------------------------------------------------------------
 
 @bp.route("/chi-tieu/")
-def index(problems=None, result=None):
+def index(problems=None):
     year = _year()
-    return render_template("targets/index.html", year=year, rows=_district_rows(year), groups=GROUPS,
-                           years=queries.years_with_targets(), problems=problems, result=result,
-                           can_split=lambda d: can_split_targets(current_user, d))
+    rows = _district_rows(year)
+    provinces = {p.id: p for p in Unit.select().where(Unit.id.in_([d.parent_id for d, _ in rows]))}
+    totals = {g: appendix.Figures(sum(f[g].total for _, f in rows if g in f),
+                                  [sum(f[g].quarters[q] for _, f in rows if g in f) for q in range(4)])
+              for g in GROUPS}
+    return render_template("targets/index.html", year=year, rows=rows, groups=GROUPS, totals=totals,
+                           years=queries.years_with_targets(), problems=problems,
+                           provinces=[p for p in provinces.values() if can_view_rollup(current_user, p)],
+                           can_split=lambda d: can_split_targets(current_user, d),
+                           can_view=lambda u: can_view_rollup(current_user, u))
 
 
 @bp.route("/chi-tieu/nhap", methods=["POST"])
