@@ -97,3 +97,57 @@ def test_cli_import_and_export(demo, app, tmp_path):
     result = runner.invoke(args=["import-targets", str(bad), "--year", "2024"])
     assert result.exit_code != 0 and "không lưu gì" in result.output and Target.select().count() == 0
     assert runner.invoke(args=["export-targets", str(out), "--year", "1999"]).exit_code != 0
+
+
+def corrected(**cells):
+    wb = seed_workbook(rows=CORRECTED)
+    for ref, value in cells.items():
+        wb.active[ref] = value
+    return to_bytes(wb)
+
+
+def merged_data_row():
+    wb = seed_workbook(rows=CORRECTED)
+    wb.active.merge_cells("C12:D12")
+    return to_bytes(wb)
+
+
+def duplicate_locality():
+    rows = list(CORRECTED)
+    rows[1] = (rows[0][0],) + rows[1][1:]
+    return to_bytes(seed_workbook(rows=rows))
+
+
+def empty_workbook():
+    return to_bytes(openpyxl.Workbook())
+
+
+BAD_FILES = {
+    "not a zip": lambda: b"plain text, not a workbook",
+    "xls renamed": lambda: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512,
+    "empty workbook": empty_workbook,
+    "text in a number cell": lambda: corrected(D10="12a"),
+    "negative": lambda: corrected(C10=-1912),
+    "wrong 6 = 2+3+4+5": lambda: corrected(H10=957),
+    "wrong Tổng cộng": lambda: corrected(C19=16976),
+    "formula": lambda: corrected(D10="=SUM(1,2)"),
+    "merged data cells": merged_data_row,
+    "duplicate locality": duplicate_locality,
+    "unknown locality": lambda: corrected(B11="Huyện Không Có"),
+    "script in a name": lambda: corrected(B11="<script>alert(1)</script>"),
+}
+
+
+def test_every_kind_of_bad_file_leaves_the_database_unchanged(demo, app):
+    from datetime import datetime
+
+    from webapp.targets import appendix, queries
+    before = target_snapshot()
+    for kind, make in BAD_FILES.items():
+        try:
+            queries.import_appendix(make(), 2024, datetime(2024, 5, 1))
+        except appendix.AppendixError as exc:
+            assert exc.problems and all(p.reason for p in exc.problems), kind
+        else:
+            raise AssertionError(f"{kind}: imported")
+        assert target_snapshot() == before, kind
