@@ -4,8 +4,8 @@ Each migration is a function taking a playhouse.migrate migrator. Append new one
 never edit one that has shipped; a table a migration creates is described inside it, frozen, so
 that later changes to the models do not change what an old migration does.
 """
-from peewee import (CharField, DateField, DateTimeField, ForeignKeyField, IntegerField, Model,
-                    TextField)
+from peewee import (BooleanField, CharField, DateField, DateTimeField, ForeignKeyField, IntegerField,
+                    Model, TextField)
 from playhouse.migrate import PostgresqlMigrator, SqliteMigrator, migrate
 
 from .db import database, is_sqlite
@@ -75,11 +75,42 @@ def v3_targets(migrator):
     database.create_tables([TargetV3, ProgressFigureV3])
 
 
+def v4_security(migrator):
+    """Login attempts (throttling shared by all workers) and the audit log."""
+    class LoginAttemptV4(Model):
+        username = CharField(max_length=60, index=True)
+        address = CharField(max_length=64, index=True)
+        at = DateTimeField(index=True)
+        succeeded = BooleanField(default=False)
+
+        class Meta:
+            database = database
+            table_name = "login_attempt"
+
+    class AuditEntryV4(Model):
+        at = DateTimeField(index=True)
+        user = ForeignKeyField(User, null=True, on_delete="RESTRICT", backref="+")
+        action = CharField(max_length=10)
+        object_type = CharField(max_length=40, index=True)
+        object_id = IntegerField(null=True)
+        unit = ForeignKeyField(Unit, null=True, on_delete="RESTRICT", backref="+")
+        summary = CharField(max_length=300, default="")
+        before = TextField(null=True)
+        after = TextField(null=True)
+
+        class Meta:
+            database = database
+            table_name = "audit_entry"
+
+    database.create_tables([LoginAttemptV4, AuditEntryV4])
+
+
 # Version 1 is the schema created by create_tables for the models of the first release
 # (tests/data/schema_v1.sqlite.sql).
 MIGRATIONS = [
     (2, v2_occurrences),
     (3, v3_targets),
+    (4, v4_security),
 ]
 
 CURRENT_VERSION = 1 + len(MIGRATIONS)

@@ -247,8 +247,30 @@ class ProgressFigure(BaseModel):
         indexes = ((("unit", "day", "group"), True),)
 
 
+class LoginAttempt(BaseModel):
+    """One try to log in, kept so that throttling holds across every server worker process."""
+    username = CharField(max_length=60, index=True)
+    address = CharField(max_length=64, index=True)
+    at = DateTimeField(index=True)
+    succeeded = BooleanField(default=False)
+
+
+class AuditEntry(BaseModel):
+    """Who changed what, when, with the values before and after (JSON). Never edited or deleted."""
+    at = DateTimeField(index=True)
+    user = ForeignKeyField(User, null=True, backref="audit_entries", on_delete="RESTRICT")  # None: CLI, system
+    action = CharField(max_length=10)  # create | update | delete
+    object_type = CharField(max_length=40, index=True)
+    object_id = IntegerField(null=True)
+    unit = ForeignKeyField(Unit, null=True, backref="audit_entries", on_delete="RESTRICT")
+    summary = CharField(max_length=300, default="")
+    before = TextField(null=True)
+    after = TextField(null=True)
+
+
 class SchemaVersion(BaseModel):
     version = IntegerField()
 
 
-MODELS = [Unit, User, Directive, Task, Assignment, Update, Occurrence, Target, ProgressFigure]
+MODELS = [Unit, User, Directive, Task, Assignment, Update, Occurrence, Target, ProgressFigure,
+          LoginAttempt, AuditEntry]
