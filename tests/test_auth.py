@@ -53,9 +53,12 @@ def test_posts_without_a_csrf_token_are_refused_in_vietnamese(tmp_path):
     response = client.post("/dang-nhap", data={"username": "quaicang", "password": DEMO_PASSWORD,
                                                "csrf_token": token})
     assert response.status_code == 302
-    # A logged-in POST without the token (as a forged cross-site form would be) is refused.
+    # A logged-in POST without the token (as a forged cross-site form would be) is refused; the
+    # session, and so the token, is renewed at login.
     assert client.post("/dang-xuat").status_code == 400
-    assert client.post("/dang-xuat", headers={"X-CSRFToken": token}).status_code == 302
+    assert client.post("/dang-xuat", headers={"X-CSRFToken": token}).status_code == 400
+    fresh = re.search(r'"X-CSRFToken": "([^"]+)"', client.get("/").get_data(as_text=True)).group(1)
+    assert client.post("/dang-xuat", headers={"X-CSRFToken": fresh}).status_code == 302
 
 
 def test_user_changes_own_password(demo, client_for, app):

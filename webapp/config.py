@@ -1,6 +1,7 @@
 """Configuration from environment variables with safe defaults."""
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,4 +30,14 @@ def from_env() -> dict:
         "PASSWORD_METHOD": os.environ.get("PASSWORD_METHOD", "scrypt"),
         "MAX_CONTENT_LENGTH": 11 * 1024 * 1024,
         "PAGE_SIZE": 50,
+        # Sessions: HttpOnly, SameSite=Lax, Secure behind HTTPS; they end after this much idle time.
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": os.environ.get("HTTPS", "").lower() in ("1", "true", "yes"),
+        "PERMANENT_SESSION_LIFETIME": timedelta(minutes=int(os.environ.get("SESSION_IDLE_MINUTES", "60"))),
+        "SESSION_REFRESH_EACH_REQUEST": True,
+        # Login throttling: failures allowed per username and per address within the window.
+        "LOGIN_MAX_FAILURES_PER_USER": int(os.environ.get("LOGIN_MAX_FAILURES_PER_USER", "5")),
+        "LOGIN_MAX_FAILURES_PER_ADDRESS": int(os.environ.get("LOGIN_MAX_FAILURES_PER_ADDRESS", "20")),
+        "LOGIN_WINDOW_MINUTES": int(os.environ.get("LOGIN_WINDOW_MINUTES", "15")),
     }

@@ -2,7 +2,7 @@
 from functools import wraps
 from urllib.parse import urlparse
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
@@ -10,6 +10,7 @@ from wtforms.validators import DataRequired, EqualTo, Length
 from ..forms import Form
 from ..models import Unit, User
 from ..users import check_password, set_password
+from . import throttle
 
 bp = Blueprint("auth", __name__)
 
@@ -69,12 +70,24 @@ def login():
     form = LoginForm()
     error = None
     if form.validate_on_submit():
-        user = User.get_or_none(User.username == form.username.data.strip())
-        if user and user.active and check_password(user, form.password.data):
-            login_user(user)
-            flash(f"Xin chào {user.full_name}.", "success")
-            return redirect(_safe_next(request.args.get("next")) or url_for("units.home"))
-        error = "Tên đăng nhập hoặc mật khẩu không đúng."
+        username = form.username.data.strip()
+        address = request.remote_addr or "?"
+        now = current_app.config["CLOCK"]()
+        config = current_app.config
+        error = throttle.lockout_message(username, address, now, config["LOGIN_MAX_FAILURES_PER_USER"],
+                                         config["LOGIN_MAX_FAILURES_PER_ADDRESS"], config["LOGIN_WINDOW_MINUTES"])
+        if error is None:
+            user = User.get_or_none(User.username == username)
+            if user and user.active and check_password(user, form.password.data):
+                throttle.record(username, address, now, succeeded=True)
+                session.clear()
+                session.permanent = True  # ends after PERMANENT_SESSION_LIFETIME without a request
+                login_user(user)
+                flash(f"Xin chào {user.full_name}.", "success")
+                return redirect(_safe_next(request.args.get("next")) or url_for("units.home"))
+            error = "Tên đăng nhập hoặc mật khẩu không đúng."
+        throttle.record(username, address, now, succeeded=False)
+        current_app.logger.warning("login failed: username=%r address=%s", username, address)
     return render_template("auth/login.html", form=form, error=error)
 
 
