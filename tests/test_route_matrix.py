@@ -1,0 +1,152 @@
+"""Every route, for every kind of user, answers as declared here. A new route fails this test until it
+is added to MATRIX, so no page can be added without saying who may use it."""
+import io
+from datetime import datetime
+
+import pytest
+
+from tests.conftest import DEMO_PASSWORD
+from webapp import occurrences
+from webapp.assignments.queries import post_update
+from webapp.models import Assignment, Directive, Occurrence, Target, Task, Unit, Update, User
+from webapp.uploads import store_evidence
+
+ROLES = ("anonymous", "commune_staff", "district_staff", "district_leader", "province_leader", "admin")
+USERS = {"commune_staff": "quaicang", "district_staff": "giolinh", "district_leader": "tuangiao",
+         "province_leader": "lanhdao", "admin": "admin"}
+L = "login"  # a redirect to the login page
+PDF = b"%PDF-1.4\n%matrix\n"
+
+
+class Upload:
+    """Just enough of a werkzeug FileStorage for store_evidence."""
+
+    def __init__(self, name, data):
+        self.filename, self.stream = name, io.BytesIO(data)
+
+
+@pytest.fixture
+def objects(demo, app):
+    """The demo plus evidence on an update and on an occurrence of Quài Cang, and a feed token."""
+    def assignment(unit, number):
+        return (Assignment.select().join(Task).switch(Assignment).join(Unit)
+                .where((Unit.name == unit) & (Task.number == number)).get())
+    own = assignment("Tổ công tác Đề án 06 xã Quài Cang", "1.1")
+    weekly = assignment("Tổ công tác Đề án 06 xã Quài Cang", "1.2")
+    quaicang = User.get(User.username == "quaicang")
+    update = post_update(own, own.version, quaicang.id, "in_progress", 10, "ma trận",
+                         store_evidence(Upload("a.pdf", PDF), app.config["UPLOAD_DIR"]), datetime(2024, 3, 14))
+    occurrences.materialise(datetime(2024, 3, 31).date(), datetime(2024, 3, 20).date())
+    occurrence = Occurrence.select().where(Occurrence.assignment == weekly.id).order_by(Occurrence.due_at).first()
+    occurrences.submit(occurrence, quaicang.id, "ma trận",
+                       store_evidence(Upload("b.pdf", PDF), app.config["UPLOAD_DIR"]), datetime(2024, 3, 13))
+    User.update(calendar_token="t" * 43).where(User.id == quaicang.id).execute()
+    tuan_giao = Directive.get(Directive.number == "/BCĐĐA06")
+    return {
+        "own": own.id, "weekly": weekly.id, "update": update.id, "occurrence": occurrence.id,
+        "directive": tuan_giao.id, "task": Task.get((Task.directive == tuan_giao.id) & (Task.number == "1.1")).id,
+        "gio_linh": Unit.get(Unit.name == "UBND huyện Gio Linh").id,
+        "province": Unit.get(Unit.name == "UBND tỉnh Quảng Trị").id,
+        "unit": Unit.get(Unit.name == "UBND xã Quài Cang").id, "user": quaicang.id,
+        "commune": Unit.get(Unit.name == "UBND xã Gio An").id,
+    }
+
+
+LONG = {"note": "x" * 5001}          # fails validation: nothing changes
+BAD_SPLIT = {"v-{commune}-nguoi_co_cong-total": "abc"}
+
+# (endpoint, method): (path, form data or None, expected answer per role in ROLES order)
+MATRIX = {
+    ("units.home", "GET"): ("/", None, (L, 200, 200, 200, 200, 200)),
+    ("auth.login", "GET"): ("/dang-nhap", None, (200, 302, 302, 302, 302, 302)),
+    ("auth.login", "POST"): ("/dang-nhap", {}, (200, 302, 302, 302, 302, 302)),
+    ("auth.logout", "POST"): ("/dang-xuat", {}, (L, L, L, L, L, L)),  # logged out, back to the login page
+    ("auth.change_password", "GET"): ("/doi-mat-khau", None, (L, 200, 200, 200, 200, 200)),
+    ("auth.change_password", "POST"): ("/doi-mat-khau", {}, (L, 200, 200, 200, 200, 200)),
+    ("assignments.detail", "GET"): ("/giao-viec/{own}", None, (L, 200, 404, 200, 200, 200)),
+    ("assignments.detail", "POST"): ("/giao-viec/{own}", {}, (L, 200, 404, 403, 403, 200)),
+    ("assignments.evidence", "GET"): ("/giao-viec/{own}/minh-chung/{update}", None, (L, 200, 404, 200, 200, 200)),
+    ("assignments.occurrence_list", "GET"): ("/giao-viec/{weekly}/ky-bao-cao", None, (L, 302, 404, 302, 302, 302)),
+    ("assignments.submit_occurrence", "POST"): ("/giao-viec/{weekly}/ky-bao-cao/{occurrence}", LONG,
+                                                (L, 200, 404, 403, 403, 200)),
+    ("assignments.occurrence_evidence", "GET"): ("/giao-viec/{weekly}/ky-bao-cao/{occurrence}/tep", None,
+                                                 (L, 200, 404, 200, 200, 200)),
+    ("directives.index", "GET"): ("/van-ban/", None, (L, 200, 200, 200, 200, 200)),
+    ("directives.detail", "GET"): ("/van-ban/{directive}", None, (L, 200, 404, 200, 200, 200)),
+    ("dashboard.index", "GET"): ("/tong-hop/", None, (L, 403, 403, 200, 200, 200)),
+    ("dashboard.overdue_list", "GET"): ("/tong-hop/qua-han", None, (L, 403, 403, 200, 200, 200)),
+    ("calendar.ics", "GET"): ("/lich/" + "t" * 43 + ".ics", None, (200, 200, 200, 200, 200, 200)),
+    ("calendar.renew", "POST"): ("/lich/tao-moi", {}, (L, 302, 302, 302, 302, 302)),
+    ("targets.index", "GET"): ("/chi-tieu/", None, (L, 200, 200, 200, 200, 200)),
+    ("targets.export", "GET"): ("/chi-tieu/xuat", None, (L, 200, 200, 200, 200, 200)),
+    ("targets.import_file", "POST"): ("/chi-tieu/nhap", {}, (L, 403, 403, 403, 403, 200)),
+    ("targets.split", "GET"): ("/chi-tieu/chia/{gio_linh}", None, (L, 404, 200, 404, 403, 200)),
+    ("targets.split", "POST"): ("/chi-tieu/chia/{gio_linh}", BAD_SPLIT, (L, 404, 200, 404, 403, 200)),
+    ("targets.figures", "GET"): ("/so-lieu/", None, (L, 200, 200, 200, 200, 200)),
+    ("targets.figures", "POST"): ("/so-lieu/", {}, (L, 200, 200, 200, 200, 200)),
+    ("targets.report_2a", "GET"): ("/so-lieu/2a/{province}", None, (L, 404, 200, 404, 200, 200)),
+    ("targets.report_2a_excel", "GET"): ("/so-lieu/2a/{province}/excel", None, (L, 404, 200, 404, 200, 200)),
+    ("targets.report_2b", "GET"): ("/so-lieu/2b/{gio_linh}", None, (L, 404, 200, 404, 200, 200)),
+    ("targets.report_2b_excel", "GET"): ("/so-lieu/2b/{gio_linh}/excel", None, (L, 404, 200, 404, 200, 200)),
+}
+ADMIN_ONLY = (L, 403, 403, 403, 403, 200)
+for endpoint, path, methods in [
+    ("admin.index", "/quan-tri/", ("GET",)),
+    ("admin.directives", "/quan-tri/van-ban/", ("GET",)),
+    ("admin.directive_new", "/quan-tri/van-ban/moi", ("GET", "POST")),
+    ("admin.directive", "/quan-tri/van-ban/{directive}", ("GET",)),
+    ("admin.directive_edit", "/quan-tri/van-ban/{directive}/sua", ("GET", "POST")),
+    ("admin.directive_delete", "/quan-tri/van-ban/{directive}/xoa", ("GET", "POST")),  # has history: refused
+    ("admin.task_new", "/quan-tri/van-ban/{directive}/nhiem-vu/moi", ("GET", "POST")),
+    ("admin.task_edit", "/quan-tri/nhiem-vu/{task}/sua", ("GET", "POST")),
+    ("admin.task_delete", "/quan-tri/nhiem-vu/{task}/xoa", ("GET", "POST")),  # has history: refused
+    ("admin.units", "/quan-tri/don-vi/", ("GET",)),
+    ("admin.unit_new", "/quan-tri/don-vi/moi", ("GET", "POST")),
+    ("admin.unit_edit", "/quan-tri/don-vi/{unit}/sua", ("GET", "POST")),
+    ("admin.users", "/quan-tri/nguoi-dung/", ("GET",)),
+    ("admin.user_new", "/quan-tri/nguoi-dung/moi", ("GET", "POST")),
+    ("admin.user_edit", "/quan-tri/nguoi-dung/{user}/sua", ("GET", "POST")),
+    ("admin.user_password", "/quan-tri/nguoi-dung/{user}/mat-khau", ("POST",)),
+]:
+    for method in methods:
+        MATRIX[(endpoint, method)] = (path, {} if method == "POST" else None, ADMIN_ONLY)
+
+
+def routes(app):
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint == "static":
+            continue
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            yield rule.endpoint, method
+
+
+def test_every_route_is_classified(app):
+    missing = sorted(set(routes(app)) - set(MATRIX))
+    assert not missing, f"Routes with no declared access (add them to MATRIX): {missing}"
+    assert not set(MATRIX) - set(routes(app)), "MATRIX names routes that no longer exist"
+
+
+def answer(response):
+    if response.status_code == 302 and "/dang-nhap" in response.headers["Location"]:
+        return L
+    return response.status_code
+
+
+def test_every_route_answers_each_kind_of_user_as_declared(objects, app):
+    wrong = []
+    for (endpoint, method), (path, data, expected) in sorted(MATRIX.items()):
+        url = path.format(**objects)
+        for role, want in zip(ROLES, expected):
+            client = app.test_client()
+            if role != "anonymous":
+                login = client.post("/dang-nhap", data={"username": USERS[role], "password": DEMO_PASSWORD})
+                assert login.status_code == 302, role
+            form = {k.format(**objects): v for k, v in (data or {}).items()}
+            response = client.get(url) if method == "GET" else client.post(url, data=form)
+            if answer(response) != want:
+                wrong.append(f"{method} {url} as {role}: {answer(response)}, expected {want}")
+    assert not wrong, "\n".join(wrong)
+    # The POSTs above sent bad or empty input: the demo's history is as the fixture left it.
+    assert Update.select().count() == 8
+    assert Occurrence.select().where(Occurrence.submitted_at.is_null(False)).count() == 1
+    assert Target.select().join(Unit).where(Unit.parent == objects["gio_linh"]).count() == 0
