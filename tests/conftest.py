@@ -115,3 +115,18 @@ class Factory:
                     number=fields.pop("number", str(next(_names))), deadline_kind=kind,
                     deadline_date=due if kind in ("fixed", "immediate", "within_month") else None, **fields)
         return save_task(task, list(lead) or [self.unit()], list(coop))
+
+
+def database_fingerprint() -> dict:
+    """Row count and a checksum of every table: equal fingerprints mean nothing changed."""
+    import hashlib
+    fingerprint = {}
+    for model in (SchemaVersion, *MODELS):
+        rows = model.select().order_by(model._meta.primary_key).tuples()
+        digest = hashlib.sha256()
+        count = 0
+        for row in rows:
+            digest.update(repr(row).encode())
+            count += 1
+        fingerprint[model._meta.table_name] = (count, digest.hexdigest())
+    return fingerprint
