@@ -163,3 +163,8 @@ def test_the_update_form_works_as_a_plain_post_without_javascript(quai_cang, cli
     assert response.status_code == 302 and response.headers["Location"].endswith(f"/giao-viec/{quai_cang.id}")
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Đã cập nhật tiến độ." in page and "Không dùng JS" in page
+
+
+def test_a_crafted_post_without_a_note_field_is_handled(quai_cang, client_for):
+    response = post(client_for("quaicang"), quai_cang, htmx=True, state="in_progress", percent="15")
+    assert response.status_code == 200 and Assignment.get_by_id(quai_cang.id).percent == 15

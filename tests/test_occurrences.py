@@ -165,3 +165,14 @@ def test_a_recurring_duty_is_overdue_while_a_report_is_missing_and_done_when_all
     client.get("/")
     refreshed = Assignment.get_by_id(a.id)
     assert status.classify(refreshed.due_at, refreshed.done_at, clock.now) == status.DONE_ON_TIME
+
+
+def test_a_task_with_submitted_reports_cannot_be_deleted(demo, client_for, clock):
+    a = weekly_assignment()
+    client = client_for("quaicang")
+    client.get(f"/giao-viec/{a.id}")
+    occ = Occurrence.select().where(Occurrence.assignment == a.id).first()
+    client.post(f"/giao-viec/{a.id}/ky-bao-cao/{occ.id}", data={"note": "đã nộp"})
+    page = client_for("admin").post(f"/quan-tri/nhiem-vu/{a.task_id}/xoa", data={}).get_data(as_text=True)
+    assert "không thể xóa" in page
+    assert Occurrence.get_by_id(occ.id).submitted_at is not None

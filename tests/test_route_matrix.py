@@ -107,6 +107,7 @@ for endpoint, path, methods in [
     ("admin.user_new", "/quan-tri/nguoi-dung/moi", ("GET", "POST")),
     ("admin.user_edit", "/quan-tri/nguoi-dung/{user}/sua", ("GET", "POST")),
     ("admin.user_password", "/quan-tri/nguoi-dung/{user}/mat-khau", ("POST",)),
+    ("admin.audit", "/quan-tri/nhat-ky", ("GET",)),
 ]:
     for method in methods:
         MATRIX[(endpoint, method)] = (path, {} if method == "POST" else None, ADMIN_ONLY)

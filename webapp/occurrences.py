@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 
 from peewee import Case, chunked, fn
 
+from . import audit
 from .db import database
 from .models import Assignment, Occurrence, Task
 from .rules.deadlines import RECURRING
@@ -119,15 +120,31 @@ def rule_changed(task: Task, today: date) -> None:
         refresh_status(recurring_lead_assignments().where(Assignment.task == task.id), today)
 
 
+SUBMISSION_FIELDS = ("assignment", "due_at", "submitted_at", "submitted_by", "note", "evidence_name",
+                     "evidence_size")
+
+
 def submit(occurrence: Occurrence, user_id: int, note: str, evidence, now: datetime) -> None:
-    """Record a submission once; a late one is allowed (its lateness is derived, not stored)."""
+    """Record a submission once; a late one is allowed (its lateness is derived, not stored).
+    The submission is audited as an update of the occurrence by user_id."""
+    values = dict(submitted_at=now, submitted_by=user_id, note=note,
+                  evidence_name=evidence.original_name if evidence else None,
+                  evidence_path=evidence.stored_name if evidence else None,
+                  evidence_size=evidence.size if evidence else None)
     with database.atomic():
-        changed = (Occurrence.update(submitted_at=now, submitted_by=user_id, note=note,
-                                     evidence_name=evidence.original_name if evidence else None,
-                                     evidence_path=evidence.stored_name if evidence else None,
-                                     evidence_size=evidence.size if evidence else None)
+        changed = (Occurrence.update(**values)
                    .where((Occurrence.id == occurrence.id) & Occurrence.submitted_at.is_null())
                    .execute())
         if changed != 1:
             raise AlreadySubmitted()
+        _audit_submission(occurrence, Occurrence(assignment=occurrence.assignment_id,
+                                                 due_at=occurrence.due_at, **values), user_id, now)
         refresh_status(recurring_lead_assignments().where(Assignment.id == occurrence.assignment_id), now.date())
+
+
+def _audit_submission(before: Occurrence, after: Occurrence, user_id: int, now: datetime) -> None:
+    """A submission is an update of the occurrence, logged against the assignment's unit."""
+    unit_id = Assignment.select(Assignment.unit).where(Assignment.id == before.assignment_id).scalar()
+    audit.record("update", "occurrence", before.id, user_id=user_id, unit_id=unit_id, at=now,
+                 before=audit.snapshot(before, SUBMISSION_FIELDS), after=audit.snapshot(after, SUBMISSION_FIELDS),
+                 summary=f"Nộp báo cáo kỳ hạn {before.due_at:%H:%M %d/%m/%Y} của giao việc #{before.assignment_id}")

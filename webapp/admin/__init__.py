@@ -45,4 +45,4 @@ def index():
 
 
 # The view modules register their routes on bp when imported.
-from . import directive_views, unit_views, user_views  # noqa: E402,F401
+from . import audit_views, directive_views, unit_views, user_views  # noqa: E402,F401

@@ -1,5 +1,6 @@
 """Admin pages for directives and their tasks."""
 from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 
 from ..forms import Form, choices
 from ..models import Assignment, Directive, Task, Unit
@@ -47,9 +48,7 @@ def _directive_form(directive, is_new):
     form.issuer.choices = blank_first("— Chọn cơ quan ban hành —",
                                       queries.unit_options(keep_ids=[directive.issuer_id]))
     if form.validate_on_submit():
-        for name, value in form.directive_fields().items():
-            setattr(directive, name, value)
-        directive.save()
+        queries.save_directive(directive, form.directive_fields(), actor_id=current_user.id)
         flash("Đã thêm văn bản." if is_new else "Đã lưu văn bản.", "success")
         return redirect(url_for("admin.directive", directive_id=directive.id))
     return render_template("admin/directive_form.html", form=form, directive=directive, is_new=is_new)
@@ -61,7 +60,7 @@ def directive_delete(directive_id):
     form = Form()
     if form.validate_on_submit():
         try:
-            queries.delete_directive(directive)
+            queries.delete_directive(directive, actor_id=current_user.id)
         except queries.AdminError as exc:
             show_error(form, exc)
         else:
@@ -125,7 +124,8 @@ def _save_task(form, directive, task) -> bool:
         fields = form.task_fields()
         if fields["position"] is None:
             fields["position"] = task.position if task.id else queries.next_position(directive)
-        queries.store_task(task, fields, leads, queries.units_by_ids(form.cooperating_units.data))
+        queries.store_task(task, fields, leads, queries.units_by_ids(form.cooperating_units.data),
+                           actor_id=current_user.id)
     except queries.AdminError as exc:
         show_error(form, exc)
         return False
@@ -142,7 +142,7 @@ def task_delete(task_id):
     form = Form()
     if form.validate_on_submit():
         try:
-            queries.delete_task(task)
+            queries.delete_task(task, actor_id=current_user.id)
         except queries.AdminError as exc:
             show_error(form, exc)
         else:

@@ -5,11 +5,12 @@ from datetime import date, time
 
 from peewee import fn
 
+from .. import audit
 from ..db import database
-from ..models import Assignment, Directive, Task, Unit, Update, User
+from ..models import Assignment, Directive, Occurrence, Task, Unit, Update, User
 from ..rules import deadlines as dl
 from ..tasks import save_task
-from ..units.queries import create_unit, is_inside, move_unit, tree_order
+from ..units.queries import create_unit, is_inside, reparent, tree_order
 from ..users import hash_password
 
 
@@ -217,24 +218,27 @@ def parent_error(unit: Unit, parent: Unit | None) -> str | None:
 
 
 def save_unit(unit: Unit | None, name: str, kind: str, parent: Unit | None, active: bool,
-              merged_into: Unit | None) -> Unit:
-    """Create a unit, or update one and move its subtree when the parent changes.
+              merged_into: Unit | None, *, actor_id=None) -> Unit:
+    """Create a unit, or update one and move its subtree when the parent changes; audited.
 
     A unit merged into another is no longer active: new work goes to the unit that absorbed it.
     """
     active = active and merged_into is None
     if unit is None:
-        return create_unit(name, kind, parent, active=active, merged_into=merged_into)
+        return create_unit(name, kind, parent, actor_id=actor_id, active=active, merged_into=merged_into)
     if message := parent_error(unit, parent):
         raise AdminError(message, "parent")
     if merged_into is not None and merged_into.id == unit.id:
         raise AdminError("Không thể sáp nhập đơn vị vào chính nó.", "merged_into")
+    before = audit.snapshot(unit)
     with database.atomic():
         unit.name, unit.kind, unit.active, unit.merged_into = name, kind, active, merged_into
         if unit.parent_id != (parent.id if parent else None):
-            move_unit(unit, parent)  # saves the unit and rewrites the paths below it
+            reparent(unit, parent)  # saves the unit and rewrites the paths below it
         else:
             unit.save()
+        audit.record_change("unit", unit.id, before, unit, user_id=actor_id, unit_id=unit.id,
+                            summary=f"Sửa đơn vị #{unit.id}: {unit.name}")
     return unit
 
 
@@ -298,39 +302,73 @@ def task_footprint(task: Task) -> dict:
     return footprint(Task.id == task.id)
 
 
-HISTORY_KEPT = ("{what} đã có {n} lần cập nhật tiến độ của đơn vị; lịch sử phải được lưu giữ nên "
-                "không thể xóa.")
+HISTORY_KEPT = ("{what} đã có {n} lần cập nhật tiến độ hoặc nộp báo cáo của đơn vị; lịch sử phải được "
+                "lưu giữ nên không thể xóa.")
 
 
-def delete_directive(directive: Directive) -> None:
-    """Delete a directive with its tasks and assignments, unless any unit has reported on it."""
-    n = _updates_of(Task.directive == directive.id).count()
+def _history_count(task_condition) -> int:
+    """Updates and submitted reports: what a delete would erase from the record."""
+    submitted = (Occurrence.select().join(Assignment).join(Task)
+                 .where(task_condition & Occurrence.submitted_at.is_null(False)).count())
+    return _updates_of(task_condition).count() + submitted
+
+
+def save_directive(directive: Directive, fields: dict, *, actor_id=None) -> Directive:
+    """Create or update a directive with the form's fields; audited as done by actor_id."""
+    before = None if directive.id is None else audit.snapshot(directive)
+    with database.atomic():
+        for name, value in fields.items():
+            setattr(directive, name, value)
+        directive.save()
+        audit.record_change("directive", directive.id, before, directive, user_id=actor_id,
+                            unit_id=directive.issuer_id)
+    return directive
+
+
+def delete_directive(directive: Directive, *, actor_id=None) -> None:
+    """Delete a directive with its tasks and assignments, unless any unit has reported on it.
+    Each deleted object is audited with its last values."""
+    n = _history_count(Task.directive == directive.id)
     if n:
         raise AdminError(HISTORY_KEPT.format(what="Văn bản này", n=n))
     with database.atomic():
-        task_ids = Task.select(Task.id).where(Task.directive == directive.id)
-        Assignment.delete().where(Assignment.task.in_(task_ids)).execute()
-        Task.delete().where(Task.directive == directive.id).execute()
+        tasks = list(Task.select().where(Task.directive == directive.id))
+        _delete_tasks(tasks, directive.issuer_id, actor_id)
         directive.delete_instance()
+        audit.record("delete", "directive", directive.id, user_id=actor_id, unit_id=directive.issuer_id,
+                     before=directive)
 
 
-def delete_task(task: Task) -> None:
-    """Delete a task with its assignments, unless any unit has reported on it."""
-    n = _updates_of(Task.id == task.id).count()
+def delete_task(task: Task, *, actor_id=None) -> None:
+    """Delete a task with its assignments, unless any unit has reported on it; audited."""
+    n = _history_count(Task.id == task.id)
     if n:
         raise AdminError(HISTORY_KEPT.format(what="Nhiệm vụ này", n=n))
     with database.atomic():
-        Assignment.delete().where(Assignment.task == task.id).execute()
-        task.delete_instance()
+        _delete_tasks([task], task.directive.issuer_id, actor_id)
 
 
-def store_task(task: Task, fields: dict, leads, cooperating) -> Task:
+def _delete_tasks(tasks: list, issuer_id: int, actor_id) -> None:
+    """Delete tasks and their assignments, recording each one's last values."""
+    task_ids = [t.id for t in tasks]
+    assignments = list(Assignment.select().where(Assignment.task.in_(task_ids))) if task_ids else []
+    if task_ids:
+        Assignment.delete().where(Assignment.task.in_(task_ids)).execute()
+        Task.delete().where(Task.id.in_(task_ids)).execute()
+    for a in assignments:
+        audit.record("delete", "assignment", a.id, user_id=actor_id, unit_id=a.unit_id, before=a,
+                     summary=f"Xóa giao việc #{a.id} (cùng nhiệm vụ #{a.task_id})")
+    for t in tasks:
+        audit.record("delete", "task", t.id, user_id=actor_id, unit_id=issuer_id, before=t)
+
+
+def store_task(task: Task, fields: dict, leads, cooperating, *, actor_id=None) -> Task:
     """Set the task's fields and save it with one assignment per unit (see tasks.save_task)."""
     for name, value in fields.items():
         setattr(task, name, value)
     # A unit that leads is not also listed as cooperating.
     lead_ids = {u.id for u in leads}
-    return save_task(task, leads, [u for u in cooperating if u.id not in lead_ids])
+    return save_task(task, leads, [u for u in cooperating if u.id not in lead_ids], actor_id=actor_id)
 
 
 # --- Users ------------------------------------------------------------------------------------
@@ -363,8 +401,26 @@ def self_edit_errors(actor: User, user: User, role: str, active: bool) -> dict:
     return errors
 
 
-def set_password(user: User, password: str, method: str) -> None:
-    """A password typed by the admin is known to two people: the user must change it."""
-    user.password_hash = hash_password(password, method)
-    user.must_change_password = True
-    user.save(only=[User.password_hash, User.must_change_password])
+def save_user(user: User, fields: dict, *, actor_id=None) -> User:
+    """Update an account's name, role, unit and status; audited as done by actor_id."""
+    before = audit.snapshot(user)
+    with database.atomic():
+        for name, value in fields.items():
+            setattr(user, name, value)
+        user.save()
+        audit.record_change("user", user.id, before, user, user_id=actor_id, unit_id=user.unit_id,
+                            summary=f"Sửa người dùng #{user.id}: {user.username}")
+    return user
+
+
+def set_password(user: User, password: str, method: str, *, actor_id=None) -> None:
+    """A password typed by the admin is known to two people: the user must change it.
+    The log records that the password was reset, never the hash."""
+    before = {"must_change_password": user.must_change_password}
+    with database.atomic():
+        user.password_hash = hash_password(password, method)
+        user.must_change_password = True
+        user.save(only=[User.password_hash, User.must_change_password])
+        audit.record("update", "user", user.id, user_id=actor_id, unit_id=user.unit_id, before=before,
+                     after={"password": audit.PASSWORD_RESET, "must_change_password": True},
+                     summary=f"Đặt lại mật khẩu người dùng #{user.id}: {user.username}")

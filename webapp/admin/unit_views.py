@@ -1,5 +1,6 @@
 """Admin pages for the unit tree. Units are never deleted, only deactivated or merged."""
 from flask import flash, redirect, render_template, url_for
+from flask_login import current_user
 
 from ..models import Unit
 from . import bp, get_or_404, queries, show_error
@@ -59,7 +60,7 @@ def _unit_form(unit):
         if parent_ok and merged_ok:
             try:
                 saved = queries.save_unit(unit, form.name.data.strip(), form.kind.data, parent,
-                                          form.active.data, merged_into)
+                                          form.active.data, merged_into, actor_id=current_user.id)
             except queries.AdminError as exc:
                 show_error(form, exc)
             else:

@@ -36,7 +36,7 @@ def user_new():
             # The admin typed the first password, so the user must replace it.
             user = create_user(username, form.password.data, form.full_name.data.strip(), form.role.data,
                                form.unit.data, method=current_app.config["PASSWORD_METHOD"],
-                               active=form.active.data, must_change_password=True)
+                               active=form.active.data, must_change_password=True, actor_id=current_user.id)
             flash(f"Đã tạo tài khoản {user.username}.", "success")
             return redirect(url_for("admin.users"))
     return render_template("admin/user_form.html", form=form, user=None)
@@ -52,9 +52,9 @@ def user_edit(user_id):
         for name, message in errors.items():
             add_error(getattr(form, name), message)
         if not errors:
-            user.full_name, user.role = form.full_name.data.strip(), form.role.data
-            user.unit, user.active = form.unit.data, form.active.data
-            user.save()
+            queries.save_user(user, {"full_name": form.full_name.data.strip(), "role": form.role.data,
+                                     "unit": form.unit.data, "active": form.active.data},
+                              actor_id=current_user.id)
             flash(f"Đã lưu tài khoản {user.username}.", "success")
             return redirect(url_for("admin.users"))
     return render_template("admin/user_form.html", form=form, user=user,
@@ -66,7 +66,8 @@ def user_password(user_id):
     user = get_or_404(User, user_id)
     password_form = PasswordForm()
     if password_form.validate_on_submit():
-        queries.set_password(user, password_form.password.data, current_app.config["PASSWORD_METHOD"])
+        queries.set_password(user, password_form.password.data, current_app.config["PASSWORD_METHOD"],
+                             actor_id=current_user.id)
         flash(f"Đã đặt lại mật khẩu cho {user.username}; người dùng phải đổi mật khẩu khi đăng nhập.",
               "success")
         return redirect(url_for("admin.user_edit", user_id=user.id))

@@ -11,7 +11,8 @@ class UpdateForm(Form):
                         validators=[InputRequired("Vui lòng chọn tình trạng.")])
     percent = IntegerField("Tiến độ (%)", validators=[
         Optional(), NumberRange(0, 100, "Tiến độ phải là số từ 0 đến 100.")])
-    note = TextAreaField("Ghi chú", validators=[Length(max=5000, message="Ghi chú tối đa 5.000 ký tự.")])
+    note = TextAreaField("Ghi chú", filters=[lambda text: text or ""],
+                         validators=[Length(max=5000, message="Ghi chú tối đa 5.000 ký tự.")])
     evidence = FileField("Tệp minh chứng (PDF, DOCX, XLSX, JPG, PNG; tối đa 10 MB)")
     version = HiddenField()
 
@@ -29,5 +30,6 @@ class UpdateForm(Form):
 
 
 class OccurrenceForm(Form):
-    note = TextAreaField("Nội dung báo cáo", validators=[Length(max=5000, message="Nội dung tối đa 5.000 ký tự.")])
+    note = TextAreaField("Nội dung báo cáo", filters=[lambda text: text or ""],
+                         validators=[Length(max=5000, message="Nội dung tối đa 5.000 ký tự.")])
     evidence = FileField("Tệp báo cáo (PDF, DOCX, XLSX, JPG, PNG; tối đa 10 MB)")

@@ -3,6 +3,7 @@ from datetime import timedelta
 
 from peewee import JOIN, SQL, Case, fn
 
+from .. import audit
 from ..access import assignment_scope, subtree_unit_ids
 from ..db import database
 from ..models import Assignment, Directive, Occurrence, Task, Unit, Update, User
@@ -99,11 +100,28 @@ def post_update(assignment, seen_version, author, state, percent, note, evidence
                    .execute())
         if changed != 1:
             raise UpdateConflict()
-        return Update.create(
+        update = Update.create(
             assignment=assignment.id, author=author, created_at=now, state=state, percent=percent,
             note=note, evidence_name=evidence.original_name if evidence else None,
             evidence_path=evidence.stored_name if evidence else None,
             evidence_size=evidence.size if evidence else None)
+        after = Assignment(state=state, percent=percent, done_at=done_at, updated_at=now,
+                           version=seen_version + 1)
+        _audit_update(assignment, after, update, author, now)
+        return update
+
+
+AUDITED_PROGRESS = ("state", "percent", "done_at", "updated_at", "version")
+
+
+def _audit_update(assignment, after, update, author, now) -> None:
+    """Log the new Update, and the assignment's progress before it and after it (`after`)."""
+    who = dict(user_id=author, unit_id=assignment.unit_id, at=now)
+    audit.record("create", "update", update.id, after=update, **who,
+                 summary=f"Thêm cập nhật tiến độ #{update.id} cho giao việc #{assignment.id}")
+    audit.record("update", "assignment", assignment.id, **who,
+                 before=audit.snapshot(assignment, AUDITED_PROGRESS), after=audit.snapshot(after, AUDITED_PROGRESS),
+                 summary=f"Cập nhật tiến độ giao việc #{assignment.id}")
 
 
 def occurrences_shown(assignment, now, ahead_days):

@@ -73,7 +73,8 @@ def import_file():
             problems.append(appendix.Problem("", "", "Tệp quá lớn: tối đa 5 MB."))
         else:
             try:
-                result = queries.import_appendix(data, year, current_app.config["CLOCK"]())
+                result = queries.import_appendix(data, year, current_app.config["CLOCK"](),
+                                                 actor_id=current_user.id)
             except appendix.AppendixError as exc:
                 problems = exc.problems
             else:
@@ -138,7 +139,7 @@ def split(district_id):
     if request.method == "POST" and request.form.get("preview"):
         return render_template("targets/_split_sums.html", **context)
     if request.method == "POST" and not errors:
-        result = queries.upsert_targets(values, year, current_app.config["CLOCK"]())
+        result = queries.upsert_targets(values, year, current_app.config["CLOCK"](), actor_id=current_user.id)
         flash(f"Đã lưu chỉ tiêu cho {len(communes)} xã ({result['created'] + result['updated']} dòng thay đổi).",
               "success")
         for warning in warnings:

@@ -4,7 +4,7 @@ from datetime import date, datetime, time, timedelta
 
 from peewee import Case, fn
 
-from .. import occurrences
+from .. import audit, occurrences
 from ..db import database
 from ..models import GROUPS, Assignment, Occurrence, ProgressFigure, Target, Task, Unit
 from ..rules.targets import rate, target_to_date
@@ -75,15 +75,32 @@ def save_figures(unit: Unit, day: date, entries: dict, user_id: int, now: dateti
              "entered_by": user_id, "entered_at": now, **{n: values[n] for n in COUNTS}}
             for group, values in entries.items()]
     with database.atomic():
+        before = figures_on(unit.id, day)
         for row in rows:
             (ProgressFigure.insert(row)
              .on_conflict(conflict_target=[ProgressFigure.unit, ProgressFigure.day, ProgressFigure.group],
                           update={getattr(ProgressFigure, k): row[k]
                                   for k in (*COUNTS, "note", "entered_by", "entered_at")})
              .execute())
+        _audit_figures(unit, day, before, figures_on(unit.id, day), user_id, now)
         district = district_of(unit)
         if district is not None:
             _satisfy_daily_report(district, day, user_id, now, unit)
+
+
+AUDITED_FIGURES = ("day", "group", *COUNTS, "note")
+
+
+def _audit_figures(unit: Unit, day: date, before: dict, after: dict, user_id: int, now: datetime) -> None:
+    """One entry per group whose counts or note were created or changed; a resave of the same
+    figures records nothing."""
+    for group, figure in after.items():
+        old = before.get(group)
+        audit.record_change("progress_figure", figure.id,
+                            audit.snapshot(old, AUDITED_FIGURES) if old else None,
+                            audit.snapshot(figure, AUDITED_FIGURES), user_id=user_id, unit_id=unit.id, at=now,
+                            summary=f"{'Sửa' if old else 'Nhập'} số liệu {GROUPS.get(group, group)} "
+                                    f"ngày {day:%d/%m/%Y} của {unit.name}")
 
 
 def district_of(unit: Unit) -> Unit | None:

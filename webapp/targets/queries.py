@@ -1,6 +1,7 @@
 """Targets: the Phụ lục 01 table, importing it, and a district's split among its communes."""
 from datetime import datetime
 
+from .. import audit
 from ..db import database
 from ..models import GROUPS, Target, Unit
 from . import appendix
@@ -27,9 +28,10 @@ def communes_of(district: Unit):
                                     & (Unit.active == True)).order_by(Unit.sort_name))  # noqa: E712
 
 
-def upsert_targets(values: dict, year: int, now: datetime) -> dict:
+def upsert_targets(values: dict, year: int, now: datetime, *, actor_id=None) -> dict:
     """Write {(unit id, group): (total, q1, q2, q3, q4)} in one transaction, touching only rows
-    that change, so that saving the same figures twice changes nothing. Returns the counts."""
+    that change, so that saving the same figures twice changes nothing. Returns the counts.
+    Each created or changed row is audited as done by actor_id (None: the command line)."""
     existing = {(t.unit_id, t.group): t for t in Target.select().where(
         Target.unit.in_(list({unit_id for unit_id, _ in values})) & (Target.year == year))}
     counts = {"created": 0, "updated": 0, "unchanged": 0}
@@ -38,14 +40,29 @@ def upsert_targets(values: dict, year: int, now: datetime) -> dict:
             row = dict(zip(FIELDS, numbers))
             target = existing.get((unit_id, group))
             if target is None:
-                Target.create(unit=unit_id, year=year, group=group, updated_at=now, **row)
+                target = Target.create(unit=unit_id, year=year, group=group, updated_at=now, **row)
+                _audit_target(target, None, actor_id, now)
                 counts["created"] += 1
             elif tuple(getattr(target, f) for f in FIELDS) != tuple(numbers):
                 Target.update(updated_at=now, **row).where(Target.id == target.id).execute()
+                _audit_target(target, row, actor_id, now)
                 counts["updated"] += 1
             else:
                 counts["unchanged"] += 1
     return counts
+
+
+def _audit_target(target: Target, new_numbers: dict | None, actor_id, now: datetime) -> None:
+    """A created target (new_numbers None) or its numbers before and after a change."""
+    label = f"{GROUPS.get(target.group, target.group)} năm {target.year}"
+    if new_numbers is None:
+        audit.record("create", "target", target.id, user_id=actor_id, unit_id=target.unit_id, at=now,
+                     after=audit.snapshot(target, ("unit", "year", "group", *FIELDS)),
+                     summary=f"Tạo chỉ tiêu #{target.id}: {label}")
+    else:
+        audit.record("update", "target", target.id, user_id=actor_id, unit_id=target.unit_id, at=now,
+                     before=audit.snapshot(target, FIELDS), after=new_numbers,
+                     summary=f"Sửa chỉ tiêu #{target.id}: {label}")
 
 
 def split_sums(values: dict, communes) -> dict:
@@ -68,7 +85,7 @@ def shortfalls(sums: dict, district_targets_by_group: dict) -> list[str]:
     return warnings
 
 
-def import_appendix(data: bytes, year: int, now: datetime) -> dict:
+def import_appendix(data: bytes, year: int, now: datetime, *, actor_id=None) -> dict:
     """Read, check and match a Phụ lục 01 file against the active districts, then save it in one
     transaction; raises appendix.AppendixError with every problem, having saved nothing."""
     rows = appendix.read_appendix(data)
@@ -78,7 +95,7 @@ def import_appendix(data: bytes, year: int, now: datetime) -> dict:
     for row in rows:
         for group, figures in row.figures.items():
             values[(matches[row.row], group)] = (figures.total, *figures.quarters)
-    return upsert_targets(values, year, now)
+    return upsert_targets(values, year, now, actor_id=actor_id)
 
 
 def appendix_rows(units, year: int) -> list:

@@ -1,20 +1,34 @@
 """Unit tree operations: creating, moving and listing units with their materialised paths."""
 from peewee import Value, fn
 
+from .. import audit
 from ..db import database
 from ..models import Unit
 
 
-def create_unit(name, kind, parent=None, **fields) -> Unit:
+def create_unit(name, kind, parent=None, *, actor_id=None, **fields) -> Unit:
+    """Create a unit under `parent` (None: a root), audited as done by actor_id (None: the system)."""
     with database.atomic():
         unit = Unit.create(name=name, kind=kind, parent=parent, **fields)
         unit.path = f"{parent.path if parent else '/'}{unit.id}/"
         unit.save(only=[Unit.path])
+        audit.record("create", "unit", unit.id, user_id=actor_id, unit_id=unit.id, after=unit,
+                     summary=f"Tạo đơn vị #{unit.id}: {unit.name}")
     return unit
 
 
-def move_unit(unit: Unit, new_parent: Unit | None) -> None:
-    """Re-parent a unit and rewrite the paths of its whole subtree in one statement."""
+def move_unit(unit: Unit, new_parent: Unit | None, *, actor_id=None) -> None:
+    """Re-parent a unit and rewrite the paths of its whole subtree; audited as done by actor_id."""
+    before = audit.snapshot(unit)
+    with database.atomic():
+        reparent(unit, new_parent)
+        audit.record_change("unit", unit.id, before, unit, user_id=actor_id, unit_id=unit.id,
+                            summary=f"Chuyển đơn vị #{unit.id}: {unit.name}")
+
+
+def reparent(unit: Unit, new_parent: Unit | None) -> None:
+    """Save the unit under its new parent and rewrite its subtree's paths in one statement.
+    Not audited: the caller records the change (move_unit, admin save_unit)."""
     if new_parent is not None and new_parent.path.startswith(unit.path):
         raise ValueError("A unit cannot move under itself or one of its descendants.")
     old_path = unit.path
