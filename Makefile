@@ -38,3 +38,8 @@ chromium:
 ## make bench: page timings on a synthetic province (300 units, 20,000 assignments, ~110,000 occurrences)
 bench: install
 	$(PY) bench/run.py
+
+## make loadtest: 50 simulated users for 60 s through gunicorn on 127.0.0.1 (bench/load.json)
+.PHONY: loadtest
+loadtest: install
+	$(PY) bench/loadtest.py $(LOADTEST_ARGS)

@@ -135,7 +135,7 @@ def answer(response):
 
 def test_every_route_answers_each_kind_of_user_as_declared(objects, app):
     wrong = []
-    for (endpoint, method), (path, data, expected) in sorted(MATRIX.items()):
+    for (_endpoint, method), (path, data, expected) in sorted(MATRIX.items()):
         url = path.format(**objects)
         for role, want in zip(ROLES, expected):
             client = app.test_client()

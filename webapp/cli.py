@@ -1,4 +1,4 @@
-"""Flask CLI commands: init-db, seed-demo, create-user."""
+"""Flask CLI commands: init-db, seed-demo, create-user, import-targets, export-targets, backup, restore."""
 import os
 
 import click
@@ -92,3 +92,39 @@ def register_commands(app):
             create_user(username.strip(), password, full_name.strip(), role, unit,
                         method=current_app.config["PASSWORD_METHOD"])
         click.echo(f"Đã tạo tài khoản {username} ({ROLES[role]}, {unit.name}).")
+
+    @app.cli.command("backup")
+    @click.argument("out", type=click.Path(dir_okay=False))
+    @click.option("--force", is_flag=True, help="Ghi đè tệp OUT nếu đã có.")
+    def backup_command(out, force):
+        """Back up the database to OUT (SQLite: online backup; PostgreSQL: pg_dump -Fc)."""
+        from .backup import BackupError, backup
+        from .vietnamese import format_number
+        try:
+            result = backup(current_app.config["DATABASE_URL"], out, force=force)
+        except BackupError as exc:
+            raise click.ClickException(str(exc)) from None
+        click.echo(f"Đã sao lưu cơ sở dữ liệu vào {result['path']} ({format_number(result['size'])} byte).")
+
+    @app.cli.command("restore")
+    @click.argument("source", metavar="IN", type=click.Path(dir_okay=False))
+    @click.option("--yes", is_flag=True, help="Không hỏi lại trước khi thay dữ liệu.")
+    def restore_command(source, yes):
+        """Replace the whole database content with the backup file IN."""
+        from .backup import BackupError, restore
+        from .migrations import CURRENT_VERSION, current_version
+        if not yes and not click.confirm("Khôi phục sẽ thay TOÀN BỘ dữ liệu hiện có bằng dữ liệu trong "
+                                         "tệp sao lưu. Tiếp tục?"):
+            raise click.ClickException("Đã hủy, không khôi phục gì.")
+        if not database.is_closed():
+            database.close()
+        try:
+            result = restore(current_app.config["DATABASE_URL"], source)
+        except BackupError as exc:
+            raise click.ClickException(str(exc)) from None
+        click.echo(f"Đã khôi phục cơ sở dữ liệu từ {result['path']}.")
+        with database.connection_context():
+            version = current_version()
+        if version is not None and version < CURRENT_VERSION:
+            click.echo(f"Bản sao lưu ở phiên bản {version}, cũ hơn phiên bản {CURRENT_VERSION} của ứng dụng: "
+                       "hãy chạy “flask --app wsgi init-db” để cập nhật.")

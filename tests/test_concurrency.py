@@ -1,0 +1,168 @@
+"""Many users posting updates at once through a real multi-worker gunicorn on 127.0.0.1, with CSRF on
+as in production: no server error, no "database is locked", every accepted update stored exactly
+once, every refused one a version conflict shown to its user. Runs on SQLite, and on PostgreSQL
+when TEST_DATABASE_URL is set (the server then uses that database)."""
+import os
+import threading
+from datetime import date, datetime
+
+import pytest
+
+from bench.loadtest import CONFLICT, SUCCESS, Browser, start_gunicorn, version_on
+from tests.conftest import DEMO_PASSWORD, FAST_HASH, make_app
+from webapp.db import database
+from webapp.models import Assignment, Task, Update, User
+from webapp.seed import load_demo
+from webapp.users import create_user
+
+THREADS, POSTS = 16, 10
+EXTRA_USERS = ["quaicang_2", "quaicang_3", "quaicang_4"]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """gunicorn (3 workers × 4 threads) on a database holding the demo, quaicang's unit given two
+    more assignments and three more staff users; stopped at the end whatever happens."""
+    tmp = tmp_path_factory.mktemp("concurrency")
+    url = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp / 'concurrency.db'}"
+    make_app(tmp, DATABASE_URL=url)
+    load_demo(DEMO_PASSWORD, FAST_HASH)
+    quaicang = User.get(User.username == "quaicang")
+    first = Assignment.select().where(Assignment.unit == quaicang.unit_id).order_by(Assignment.id).first()
+    for n in (1, 2):
+        task = Task.create(directive=first.task.directive_id, text=f"Nhiệm vụ thêm cho kiểm thử đồng thời {n}",
+                           number=f"9.{n}", deadline_kind="fixed", deadline_date=date(2030, 12, 31))
+        Assignment.create(task=task, unit=quaicang.unit_id, role="lead", due_at=datetime(2030, 12, 31, 23, 59, 59))
+    for username in EXTRA_USERS:
+        create_user(username, DEMO_PASSWORD, f"Cán bộ {username}", "staff", quaicang.unit_id, method=FAST_HASH)
+    assignment_ids = [a.id for a in Assignment.select().where(Assignment.unit == quaicang.unit_id)
+                      .order_by(Assignment.id)]
+    database.close()
+    env = {"DATABASE_URL": url, "SECRET_KEY": "concurrency-secret", "DB_DIR": str(tmp),
+           "UPLOAD_DIR": str(tmp / "uploads"), "PASSWORD_METHOD": FAST_HASH}
+    gunicorn = start_gunicorn(env, tmp / "gunicorn.log", workers=3, threads=4)
+    try:
+        gunicorn.assignment_ids = assignment_ids
+        yield gunicorn
+    finally:
+        gunicorn.stop()
+        if not database.is_closed():
+            database.close()
+
+
+def logged_in(server, username):
+    browser = Browser(server.port, timeout=30)
+    response = browser.log_in(username, DEMO_PASSWORD)
+    assert response.status == 302, f"login as {username}: HTTP {response.status}"
+    assert browser.get("/").status == 200  # the page after login carries the session's new CSRF token
+    return browser
+
+
+def outcome(response):
+    if response.status == 302 or (response.status == 200 and SUCCESS in response.body):
+        return "accepted"
+    if response.status == 200 and CONFLICT in response.body:
+        return "conflict"
+    return f"HTTP {response.status}"
+
+
+def versions(ids):
+    return {a.id: a.version for a in Assignment.select().where(Assignment.id.in_(ids))}
+
+
+def notes(prefix):
+    return [u.note for u in Update.select().where(Update.note.startswith(prefix))]
+
+
+def assert_server_log_clean(server):
+    log = server.log()
+    assert "database is locked" not in log and "Traceback" not in log, log[-3000:]
+
+
+def test_many_simultaneous_updates_are_each_stored_once_or_shown_as_conflicts(server):
+    ids = server.assignment_ids
+    assert len(ids) == 4
+    start_versions = versions(ids)
+    database.close()
+    users = ["quaicang", *EXTRA_USERS]
+    browsers = [logged_in(server, users[t % len(users)]) for t in range(THREADS)]
+    results, problems = [], []
+    barrier = threading.Barrier(THREADS)
+
+    def worker(t):
+        browser = browsers[t]
+        try:
+            barrier.wait(timeout=30)
+            for k in range(POSTS):
+                assignment_id = ids[(t + k) % len(ids)]
+                page = browser.get(f"/giao-viec/{assignment_id}")
+                assert page.status == 200, f"GET HTTP {page.status}"
+                note = f"conc-t{t:02d}-p{k:02d}"
+                response = browser.post(f"/giao-viec/{assignment_id}",
+                                        {"state": "in_progress", "percent": str(1 + (t * POSTS + k) % 99),
+                                         "note": note, "version": version_on(page.body)}, htmx=k % 2 == 0)
+                for r in (page, response):
+                    if r.status >= 500 or "database is locked" in r.body:
+                        problems.append(f"{note}: HTTP {r.status} {r.body[:300]}")
+                results.append((assignment_id, note, outcome(response)))
+        except Exception as exc:  # noqa: BLE001 - recorded, so that the main thread fails the test with it
+            problems.append(f"thread {t}: {type(exc).__name__}: {exc}")
+
+    threads = [threading.Thread(target=worker, args=(t,)) for t in range(THREADS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=50)
+    for browser in browsers:
+        browser.close()
+    assert not any(thread.is_alive() for thread in threads), "posts did not finish within 50 s"
+    assert not problems, problems[:5]
+    assert len(results) == THREADS * POSTS
+    assert {o for _, _, o in results} <= {"accepted", "conflict"}, [r for r in results if r[2].startswith("HTTP")]
+    accepted = sorted(note for _, note, o in results if o == "accepted")
+    refused = {note for _, note, o in results if o == "conflict"}
+    assert accepted, "no update was accepted"
+    stored = notes("conc-")
+    assert sorted(stored) == accepted  # each accepted update stored exactly once, no other
+    assert not refused & set(stored)
+    end_versions = versions(ids)
+    for assignment_id in ids:
+        taken = sum(1 for a, _, o in results if a == assignment_id and o == "accepted")
+        assert end_versions[assignment_id] - start_versions[assignment_id] == taken
+    assert_server_log_clean(server)
+
+
+def test_two_users_posting_on_the_same_version_one_wins_the_other_sees_the_conflict(server):
+    assignment_id = server.assignment_ids[0]
+    first, second = logged_in(server, "quaicang"), logged_in(server, "quaicang_2")
+    for round_ in range(5):
+        pages = [b.get(f"/giao-viec/{assignment_id}") for b in (first, second)]
+        seen = {version_on(p.body) for p in pages}
+        assert len(seen) == 1, seen
+        version = seen.pop()
+        barrier = threading.Barrier(2)
+        responses = [None, None]
+
+        def post(i, browser, barrier=barrier, responses=responses, round_=round_, version=version):
+            barrier.wait(timeout=10)
+            responses[i] = browser.post(f"/giao-viec/{assignment_id}",
+                                        {"state": "in_progress", "percent": str(10 + i + round_),
+                                         "note": f"cung-phien-ban-r{round_}-u{i}", "version": version},
+                                        htmx=(i + round_) % 2 == 0)
+
+        threads = [threading.Thread(target=post, args=(i, b)) for i, b in enumerate((first, second))]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+        assert all(r is not None for r in responses)
+        outcomes = [outcome(r) for r in responses]
+        assert sorted(outcomes) == ["accepted", "conflict"], outcomes
+        loser = outcomes.index("conflict")
+        assert f"cung-phien-ban-r{round_}-u{loser}" in responses[loser].body  # what they typed is kept
+        assert notes(f"cung-phien-ban-r{round_}-") == [f"cung-phien-ban-r{round_}-u{1 - loser}"]
+        assert Assignment.get_by_id(assignment_id).version == int(version) + 1
+        database.close()
+    first.close()
+    second.close()
+    assert_server_log_clean(server)
