@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.requirements-installed
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test test-pg install chromium bench
+.PHONY: run test test-pg install chromium pdf-libs bench
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -18,22 +18,26 @@ $(STAMP): requirements.txt | $(PY)
 install: $(STAMP)
 
 ## make run: install, create or migrate the SQLite database, load the demo once, serve on :5000
-run: install
+run: install pdf-libs
 	$(FLASK) init-db
 	$(FLASK) seed-demo --if-empty
 	@echo "Theo dõi nhiệm vụ: http://$(HOST):$(PORT)  (Ctrl+C để dừng)"
 	$(VENV)/bin/gunicorn --workers 2 --threads 4 --bind $(HOST):$(PORT) --access-logfile - wsgi:app
 
 ## make test: install, make sure Chromium is there for the browser tests, run the whole suite
-test: install chromium
+test: install chromium pdf-libs
 	$(VENV)/bin/pytest
 
 ## make test-pg: the same suite against a local PostgreSQL cluster (started and prepared here)
-test-pg: install chromium
+test-pg: install chromium pdf-libs
 	bash scripts/with-postgres.sh $(VENV)/bin/pytest
 
 chromium:
-	@bash scripts/ensure-chromium.sh
+	@bash scripts/ensure-system-packages.sh chromium
+
+# Pango and a Times New Roman–compatible font (Liberation Serif) for WeasyPrint's PDF.
+pdf-libs:
+	@bash scripts/ensure-system-packages.sh libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation
 
 ## make bench: page timings on a synthetic province (300 units, 20,000 assignments, ~110,000 occurrences)
 bench: install

@@ -13,7 +13,7 @@ from tests.conftest import make_app
 from webapp import backup as backups
 from webapp import create_app, occurrences
 from webapp.db import database
-from webapp.models import (MODELS, Assignment, AuditEntry, Directive, LoginAttempt, Occurrence,
+from webapp.models import (MODELS, Assignment, AuditEntry, Directive, LoginAttempt, MonthlyReport, Occurrence,
                            ProgressFigure, SchemaVersion, Target, Task, Unit, Update, User)
 from webapp.units.queries import create_unit
 from webapp.users import create_user
@@ -35,6 +35,8 @@ def fill_every_table(app):
     LoginAttempt.create(username="quaicang", address="127.0.0.1", at=now, succeeded=True)
     AuditEntry.create(at=now, user=User.get(User.username == "admin"), action="update", object_type="unit",
                       object_id=1, summary="Đổi tên đơn vị", before='{"name": "A"}', after='{"name": "B"}')
+    MonthlyReport.create(unit=User.get(User.username == "sldtbxh").unit, directive=Directive.select().first(),
+                         year=2024, month=3, assessment="Dự thảo", created_at=now)
     content = everything()
     assert all(content.values()), [name for name, rows in content.items() if not rows]
     return content
@@ -50,6 +52,7 @@ def change_everything():
     Task.update(text=Task.text.concat(" (sửa sau sao lưu)")).execute()
     Assignment.update(state="done", percent=100, version=Assignment.version + 1).execute()
     LoginAttempt.delete().execute()
+    MonthlyReport.update(assessment="Sửa sau sao lưu").execute()
     AuditEntry.create(at=datetime(2024, 3, 21), action="create", object_type="unit", summary="Mới")
     unit = create_unit("Đơn vị thêm sau sao lưu", "ubnd_xa")
     create_user("moi_sau_sao_luu", "matkhau-moi-1", "Người Mới", "staff", unit, method="pbkdf2:sha256:1000")

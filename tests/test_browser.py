@@ -2,6 +2,7 @@
 import os
 import re
 import threading
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -131,4 +132,31 @@ def test_district_splits_a_target_among_communes_and_sees_the_live_sum(live_serv
     page.click("button:has-text('Lưu chỉ tiêu các xã')")
     page.wait_for_selector(".flash:has-text('Đã lưu chỉ tiêu cho 17 xã')")
     assert page.locator('table.split input[name$="-nguoi_co_cong-total"]').nth(0).input_value() == "1200"
+    page.close()
+
+
+def test_the_monthly_report_prints_to_a4_without_navigation(live_server, browser):
+    import io
+
+    from pypdf import PdfReader
+    page = browser.new_page()
+    log_in(page, live_server, "sldtbxh")
+    page.click("nav a:has-text('Báo cáo tháng')")
+    option = page.locator("#directive option", has_text="/UBND-KGVX")
+    page.select_option("#directive", value=option.get_attribute("value"))
+    page.fill("#month", "2024-03")
+    page.click("button:has-text('Mở báo cáo')")
+    page.wait_for_selector("article.document h1:has-text('BÁO CÁO')")
+    assert page.locator("button[data-print]").is_visible()
+    pdf = PdfReader(io.BytesIO(page.pdf(format="A4", print_background=False)))
+    # Chromium's PDF text comes out with spaces inside words: compare without any whitespace.
+    squash = lambda value: unicodedata.normalize("NFC", "".join(value.split()))  # noqa: E731
+    text = squash(" ".join(p.extract_text() for p in pdf.pages))
+    assert 1 <= len(pdf.pages) <= 20
+    sizes = [(float(p.mediabox.width), float(p.mediabox.height)) for p in pdf.pages]
+    assert all(abs(w - 595.3) < 2 and abs(h - 841.9) < 2 for w, h in sizes), sizes  # A4 in points
+    for expected in ("BÁO CÁO", "Tổng cộng", "I. Kết quả thực hiện nhiệm vụ", "Nơi nhận"):
+        assert squash(expected) in text, expected
+    for navigation in ("Việc của đơn vị", "Đăng xuất", "In báo cáo", "Tải PDF", "Lưu dự thảo"):
+        assert squash(navigation) not in text, navigation
     page.close()

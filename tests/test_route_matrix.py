@@ -8,7 +8,8 @@ import pytest
 from tests.conftest import DEMO_PASSWORD
 from webapp import occurrences
 from webapp.assignments.queries import post_update
-from webapp.models import Assignment, Directive, Occurrence, Target, Task, Unit, Update, User
+from webapp.models import Assignment, Directive, MonthlyReport, Occurrence, Target, Task, Unit, Update, User
+from webapp.reports import queries as reports
 from webapp.uploads import store_evidence
 
 ROLES = ("anonymous", "commune_staff", "district_staff", "district_leader", "province_leader", "admin")
@@ -42,7 +43,14 @@ def objects(demo, app):
                        store_evidence(Upload("b.pdf", PDF), app.config["UPLOAD_DIR"]), datetime(2024, 3, 13))
     User.update(calendar_token="t" * 43).where(User.id == quaicang.id).execute()
     tuan_giao = Directive.get(Directive.number == "/BCĐĐA06")
+    so = Unit.get(Unit.name == "Sở Lao động - Thương binh và Xã hội")
+    quang_tri = Directive.get(Directive.number == "/UBND-KGVX")
+    draft = reports.open_draft(so, quang_tri, 2024, 3, None)
+    done = reports.open_draft(so, quang_tri, 2024, 2, None)
+    reports.submit(done, User.get(User.username == "sldtbxh").id, datetime(2024, 3, 1))
     return {
+        "draft": draft.id, "done": done.id,
+        "submitted": Occurrence.select().where(Occurrence.submitted_at.is_null(False)).count(),
         "own": own.id, "weekly": weekly.id, "update": update.id, "occurrence": occurrence.id,
         "directive": tuan_giao.id, "task": Task.get((Task.directive == tuan_giao.id) & (Task.number == "1.1")).id,
         "gio_linh": Unit.get(Unit.name == "UBND huyện Gio Linh").id,
@@ -88,6 +96,13 @@ MATRIX = {
     ("targets.report_2a_excel", "GET"): ("/so-lieu/2a/{province}/excel", None, (L, 404, 200, 404, 200, 200)),
     ("targets.report_2b", "GET"): ("/so-lieu/2b/{gio_linh}", None, (L, 404, 200, 404, 200, 200)),
     ("targets.report_2b_excel", "GET"): ("/so-lieu/2b/{gio_linh}/excel", None, (L, 404, 200, 404, 200, 200)),
+    ("reports.index", "GET"): ("/bao-cao/", None, (L, 200, 200, 200, 200, 200)),
+    ("reports.create", "POST"): ("/bao-cao/tao", {}, (L, 200, 200, 200, 200, 200)),  # empty form: refused
+    ("reports.detail", "GET"): ("/bao-cao/{draft}", None, (L, 404, 404, 404, 200, 200)),
+    ("reports.detail", "POST"): ("/bao-cao/{draft}", {"number": "x" * 101}, (L, 404, 404, 404, 403, 200)),
+    ("reports.submit", "POST"): ("/bao-cao/{done}/nop", {}, (L, 404, 404, 404, 403, 403)),  # already frozen
+    ("reports.pdf", "GET"): ("/bao-cao/{draft}/pdf", None, (L, 404, 404, 404, 200, 200)),
+    ("reports.xlsx", "GET"): ("/bao-cao/{draft}/excel", None, (L, 404, 404, 404, 200, 200)),
 }
 ADMIN_ONLY = (L, 403, 403, 403, 403, 200)
 for endpoint, path, methods in [
@@ -149,5 +164,6 @@ def test_every_route_answers_each_kind_of_user_as_declared(objects, app):
     assert not wrong, "\n".join(wrong)
     # The POSTs above sent bad or empty input: the demo's history is as the fixture left it.
     assert Update.select().count() == 8
-    assert Occurrence.select().where(Occurrence.submitted_at.is_null(False)).count() == 1
+    assert Occurrence.select().where(Occurrence.submitted_at.is_null(False)).count() == objects["submitted"]
     assert Target.select().join(Unit).where(Unit.parent == objects["gio_linh"]).count() == 0
+    assert MonthlyReport.get_by_id(objects["draft"]).number == "" and MonthlyReport.select().count() == 2

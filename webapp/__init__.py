@@ -40,12 +40,14 @@ def create_app(config: dict | None = None) -> Flask:
     from .auth import bp as auth_bp, load_user, require_password_change
     from .calendar import bp as calendar_bp
     from .dashboard import bp as dashboard_bp
+    from .reports import bp as reports_bp
     from .targets import bp as targets_bp
     from .directives import bp as directives_bp
     from .units import bp as units_bp
 
     login_manager.user_loader(load_user)
-    for bp in (auth_bp, units_bp, assignments_bp, directives_bp, dashboard_bp, targets_bp, calendar_bp, admin_bp):
+    for bp in (auth_bp, units_bp, assignments_bp, directives_bp, dashboard_bp, targets_bp, reports_bp,
+               calendar_bp, admin_bp):
         app.register_blueprint(bp)
 
     @app.before_request

@@ -98,3 +98,13 @@ def can_split_targets(user, district) -> bool:
 
 def can_enter_figures(user, unit) -> bool:
     return user.is_admin or user.unit_id == unit.id
+
+
+def can_view_report(user, report) -> bool:
+    """A unit's monthly reports: its own people, leaders above it, admins."""
+    return (user.is_admin or report.unit_id == user.unit_id
+            or (user.is_leader and report.unit.path.startswith(user.unit.path)))
+
+
+def can_edit_report(user, report) -> bool:
+    return (user.is_admin or report.unit_id == user.unit_id) and report.submitted_at is None

@@ -25,6 +25,7 @@ OBJECT_TYPES = {
     "progress_figure": "số liệu tiến độ",
     "unit": "đơn vị",
     "user": "người dùng",
+    "monthly_report": "báo cáo tháng",
 }
 # Never written to the log: secrets, and columns derived from others.
 SECRET_FIELDS = frozenset({"password_hash", "calendar_token"})

@@ -105,12 +105,44 @@ def v4_security(migrator):
     database.create_tables([LoginAttemptV4, AuditEntryV4])
 
 
+def v5_monthly_reports(migrator):
+    """Monthly reports: drafts, and the frozen copies of submitted ones."""
+    from .models import Directive
+
+    class MonthlyReportV5(Model):
+        unit = ForeignKeyField(Unit, on_delete="RESTRICT", backref="+")
+        directive = ForeignKeyField(Directive, null=True, on_delete="RESTRICT", backref="+")
+        year = IntegerField()
+        month = IntegerField()
+        number = CharField(max_length=100, default="")
+        place = CharField(max_length=100, default="")
+        recipients = TextField(default="")
+        copies = TextField(default="")
+        signing_authority = CharField(max_length=200, default="")
+        signer_title = CharField(max_length=200, default="")
+        signer_name = CharField(max_length=200, default="")
+        assessment = TextField(default="")
+        submitted_at = DateTimeField(null=True)
+        submitted_by = ForeignKeyField(User, null=True, on_delete="RESTRICT", backref="+")
+        frozen = TextField(null=True)
+        created_at = DateTimeField()
+        updated_at = DateTimeField(null=True)
+
+        class Meta:
+            database = database
+            table_name = "monthly_report"
+            indexes = ((("unit", "directive", "year", "month"), True),)
+
+    database.create_tables([MonthlyReportV5])
+
+
 # Version 1 is the schema created by create_tables for the models of the first release
 # (tests/data/schema_v1.sqlite.sql).
 MIGRATIONS = [
     (2, v2_occurrences),
     (3, v3_targets),
     (4, v4_security),
+    (5, v5_monthly_reports),
 ]
 
 CURRENT_VERSION = 1 + len(MIGRATIONS)

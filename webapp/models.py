@@ -268,9 +268,40 @@ class AuditEntry(BaseModel):
     after = TextField(null=True)
 
 
+class MonthlyReport(BaseModel):
+    """The monthly report of a unit on a directive (or on all it follows): a draft until submitted,
+    then frozen: `frozen` holds every figure and text as they were at submission (JSON)."""
+    unit = ForeignKeyField(Unit, backref="monthly_reports", on_delete="RESTRICT")
+    directive = ForeignKeyField(Directive, null=True, backref="monthly_reports", on_delete="RESTRICT")
+    year = IntegerField()
+    month = IntegerField()
+    number = CharField(max_length=100, default="")  # số, ký hiệu: "…/BC-SLĐTBXH"
+    place = CharField(max_length=100, default="")
+    recipients = TextField(default="")
+    copies = TextField(default="")
+    signing_authority = CharField(max_length=200, default="")
+    signer_title = CharField(max_length=200, default="")
+    signer_name = CharField(max_length=200, default="")
+    assessment = TextField(default="")  # V. đánh giá, kiến nghị
+    submitted_at = DateTimeField(null=True)
+    submitted_by = ForeignKeyField(User, null=True, backref="+", on_delete="RESTRICT")
+    frozen = TextField(null=True)
+    created_at = DateTimeField(default=datetime.now)
+    updated_at = DateTimeField(null=True)
+
+    class Meta:
+        indexes = ((("unit", "directive", "year", "month"), True),)
+
+    @property
+    def was_late(self) -> bool:
+        """Submitted after the month's "before the 28th" due time."""
+        import json
+        return bool(self.frozen and json.loads(self.frozen).get("submission", {}).get("late"))
+
+
 class SchemaVersion(BaseModel):
     version = IntegerField()
 
 
 MODELS = [Unit, User, Directive, Task, Assignment, Update, Occurrence, Target, ProgressFigure,
-          LoginAttempt, AuditEntry]
+          LoginAttempt, AuditEntry, MonthlyReport]

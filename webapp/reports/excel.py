@@ -1,0 +1,83 @@
+"""The monthly report as an .xlsx: one sheet per section, numbers stored as numbers."""
+from io import BytesIO
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+
+from ..targets.sheets import BOX, FONT, text
+
+
+def _table(ws, start_row, headers, rows, widths=None):
+    for col, label in enumerate(headers, 1):
+        cell = ws.cell(start_row, col)
+        text(cell, label)
+        cell.font = Font(name=FONT, bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+        cell.border = BOX
+    for r, values in enumerate(rows, start_row + 1):
+        for col, value in enumerate(values, 1):
+            cell = ws.cell(r, col)
+            if isinstance(value, str):
+                text(cell, value)
+            else:
+                cell.value = value
+                if isinstance(value, float):
+                    cell.number_format = "0.0%"
+                elif isinstance(value, int):
+                    cell.number_format = "#,##0"
+            cell.font = Font(name=FONT, bold=values[0] == "Tổng cộng")
+            cell.border = BOX
+    for col, width in enumerate(widths or [], 1):
+        ws.column_dimensions[ws.cell(1, col).column_letter].width = width
+
+
+def _title(ws, lines):
+    for row, line in enumerate(lines, 1):
+        text(ws.cell(row, 1), line)
+        ws.cell(row, 1).font = Font(name=FONT, bold=row == 1, size=13)
+    return len(lines) + 2
+
+
+def _fraction(percent):
+    return None if percent is None else percent / 100
+
+
+def build_workbook(data: dict) -> bytes:
+    wb = Workbook()
+    head = data["header"]
+    ws = wb.active
+    ws.title = "I. Nhiệm vụ"
+    row = _title(ws, [f"{head['title']} {head['subtitle']}", head["issuer"], f"Số liệu đến {data['as_of']}",
+                      "I. KẾT QUẢ THỰC HIỆN NHIỆM VỤ"])
+    tasks = data["tasks"]
+    _table(ws, row, ["Đơn vị", *[tasks["labels"][c] for c in tasks["classes"]], "Tổng số", "Tỷ lệ hoàn thành"],
+           [[r["unit"], *[r["counts"][c] for c in tasks["classes"]], r["total"], _fraction(r["rate"])]
+            for r in tasks["rows"] + [tasks["total"]]], [40] + [14] * 7)
+    if data["targets"]:
+        ws = wb.create_sheet("II. Chỉ tiêu")
+        row = _title(ws, [f"II. TIẾN ĐỘ SO VỚI CHỈ TIÊU – {data['targets']['area']}"])
+        for group in data["targets"]["groups"]:
+            text(ws.cell(row, 1), group["label"])
+            ws.cell(row, 1).font = Font(name=FONT, bold=True)
+            rows = group["rows"] + [group["total"]]
+            _table(ws, row + 1, ["Địa phương", "Tổng số đối tượng", "Đã mở tài khoản", "Đã chi trả KDTM",
+                                 "Tỷ lệ / tổng số", "Chỉ tiêu đến kỳ", "Tỷ lệ / chỉ tiêu"],
+                   [[r["unit"], r["beneficiaries"], r["accounts_opened"], r["paid_cashless"],
+                     _fraction(r["rate_total"]), r["target_to_date"], _fraction(r["rate_target"])] for r in rows],
+                   [34] + [14] * 6)
+            row += len(rows) + 3
+    ws = wb.create_sheet("III. Báo cáo định kỳ")
+    row = _title(ws, [f"III. TÌNH HÌNH BÁO CÁO ĐỊNH KỲ THÁNG {data['month']}"])
+    discipline = data["discipline"]
+    _table(ws, row, ["Đơn vị", "Phải nộp", "Đã nộp", "Nộp đúng hạn", "Tỷ lệ nộp", "Tỷ lệ đúng hạn"],
+           [[r["unit"], r["expected"], r["submitted"], r["on_time"], _fraction(r["rate"]), _fraction(r["on_time_rate"])]
+            for r in discipline["rows"] + [discipline["total"]]], [40] + [14] * 5)
+    ws = wb.create_sheet("IV. Quá hạn")
+    row = _title(ws, ["IV. NHIỆM VỤ QUÁ HẠN"])
+    _table(ws, row, ["Đơn vị", "Nhiệm vụ", "Văn bản", "Hạn", "Số ngày quá hạn"],
+           [[r["unit"], r["task"], r["directive"], r["due"], r["days"]] for r in data["overdue"]], [34, 60, 18, 12, 14])
+    ws = wb.create_sheet("V. Đánh giá")
+    _title(ws, ["V. ĐÁNH GIÁ, KIẾN NGHỊ", *(data["assessment"] or "").splitlines()])
+    out = BytesIO()
+    wb.save(out)
+    return out.getvalue()
