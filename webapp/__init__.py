@@ -3,7 +3,7 @@ from flask import Flask, redirect, request, url_for
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFProtect
 
-from . import clock
+from . import clock, compression
 from .rules import status
 from .config import ROOT, from_env
 from .db import database, open_database
@@ -61,10 +61,10 @@ def create_app(config: dict | None = None) -> Flask:
         return require_password_change()
 
     @app.after_request
-    def security_headers(response):
+    def security_headers_and_compression(response):
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
-        return response
+        return compression.finish(response)
 
     @app.teardown_request
     def close_connection(exc):
@@ -84,6 +84,7 @@ def _register_filters(app: Flask) -> None:
     app.add_template_filter(format_number, "number")
     app.add_template_filter(format_percent, "percent")
     app.add_template_global(url_with)
+    app.add_template_global(compression.static_url)
     app.add_template_global(status.LABELS, "status_labels")
     app.add_template_global(status.SYMBOLS, "status_symbols")
 
