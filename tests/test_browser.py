@@ -25,10 +25,21 @@ def live_server(tmp_path):
     app = make_app(tmp_path, WTF_CSRF_ENABLED=True)
     from webapp.seed import load_demo
     load_demo(DEMO_PASSWORD, FAST_HASH)
+    app.static_hits = []
+    wsgi_app = app.wsgi_app
+
+    def counting(environ, start_response):  # which static files the browser really fetched
+        if environ["PATH_INFO"].startswith("/static/"):
+            app.static_hits.append(environ["PATH_INFO"])
+        return wsgi_app(environ, start_response)
+    app.wsgi_app = counting
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
+    base = f"http://127.0.0.1:{server.server_port}"
+    live = type("Live", (str,), {})(base)
+    live.app = app
+    yield live
     server.shutdown()
 
 
@@ -160,3 +171,61 @@ def test_the_monthly_report_prints_to_a4_without_navigation(live_server, browser
     for navigation in ("Việc của đơn vị", "Đăng xuất", "In báo cáo", "Tải PDF", "Lưu dự thảo"):
         assert squash(navigation) not in text, navigation
     page.close()
+
+
+def test_the_unit_home_is_light_and_later_pages_reuse_the_cached_static_files(live_server, browser):
+    """First load of the unit home, htmx and CSS included: at most 100 KB uncompressed, 35 KB sent."""
+    page = browser.new_page()
+    log_in(page, live_server, "quaicang")
+    page.goto(live_server + "/van-ban/")  # logged in, on another page: start the measure cold below
+    context = browser.browser.new_context()
+    context.add_cookies(browser.cookies())
+    cold = context.new_page()
+    responses = []
+    cold.on("response", lambda response: responses.append(response))
+    cold.goto(live_server + "/", wait_until="load")
+    sent = sum(r.request.sizes()["responseBodySize"] for r in responses)
+    unpacked = sum(len(r.body()) for r in responses)
+    print(f"\nunit home, first load: {len(responses)} requests, {unpacked} bytes uncompressed, {sent} bytes sent")
+    assert unpacked <= 100_000 and sent <= 35_000, (unpacked, sent)
+    assert any(r.headers.get("content-encoding") == "gzip" for r in responses)
+    live_server.app.static_hits.clear()
+    cold.click("nav a:has-text('Văn bản chỉ đạo')")
+    cold.wait_for_selector("h1:has-text('Văn bản chỉ đạo')")
+    cold.goto(live_server + "/")
+    assert live_server.app.static_hits == []  # CSS and htmx came from the browser's cache
+    context.close()
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_pages_fit_the_screen_except_scrollable_tables(live_server, browser, width, tmp_path):
+    page = browser.new_page()
+    page.set_viewport_size({"width": width, "height": 800})
+    log_in(page, live_server, "tuangiao")
+    assignment = page.locator("table.list tbody a").first.get_attribute("href")
+    for path in ("/", assignment, "/tong-hop/"):
+        page.goto(live_server + path)
+        page.screenshot(path=str(tmp_path / f"{path.strip('/').replace('/', '_') or 'home'}-{width}.png"),
+                        full_page=True)
+        too_wide = page.evaluate("""() => [...document.querySelectorAll('body *')]
+            .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1 && !e.closest('.table-scroll'))
+            .map(e => e.tagName + '.' + e.className)""")
+        assert too_wide == [], (path, width, too_wide[:5])
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), (path, width)
+    page.close()
+
+
+def test_every_form_field_has_a_label_and_focus_is_visible(live_server, browser):
+    page = browser.new_page()
+    log_in(page, live_server, "admin")
+    for path in ("/", "/tong-hop/", "/chi-tieu/", "/bao-cao/", "/quan-tri/van-ban/moi", "/quan-tri/nguoi-dung/moi",
+                 "/so-lieu/?unit=1", "/doi-mat-khau"):
+        page.goto(live_server + path)
+        unlabeled = page.evaluate("""() => [...document.querySelectorAll('input, select, textarea')]
+            .filter(e => e.type !== 'hidden' && !e.labels.length && !e.getAttribute('aria-label'))
+            .map(e => e.name)""")
+        assert unlabeled == [], (path, unlabeled)
+    page.goto(live_server + "/tong-hop/")
+    page.keyboard.press("Tab")
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline not in ("none", ""), outline
