@@ -40,8 +40,9 @@ pdf-libs:
 	@bash scripts/ensure-system-packages.sh libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation
 
 ## make bench: page timings on a synthetic province (300 units, 20,000 assignments, ~110,000 occurrences)
-bench: install
+bench: install chromium
 	$(PY) bench/run.py
+	$(PY) bench/slow.py
 
 ## make loadtest: 50 simulated users for 60 s through gunicorn on 127.0.0.1 (bench/load.json)
 .PHONY: loadtest
