@@ -28,6 +28,10 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(from_env())
     app.config.update(config or {})
     app.config.setdefault("CLOCK", clock.vietnam_now)
+    if app.config.get("PROXY_COUNT"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+        count = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
     open_database(app.config["DATABASE_URL"])
 
     csrf.init_app(app)

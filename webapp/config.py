@@ -40,4 +40,6 @@ def from_env() -> dict:
         "LOGIN_MAX_FAILURES_PER_USER": int(os.environ.get("LOGIN_MAX_FAILURES_PER_USER", "5")),
         "LOGIN_MAX_FAILURES_PER_ADDRESS": int(os.environ.get("LOGIN_MAX_FAILURES_PER_ADDRESS", "20")),
         "LOGIN_WINDOW_MINUTES": int(os.environ.get("LOGIN_WINDOW_MINUTES", "15")),
+        # Behind nginx: how many proxies set X-Forwarded-For/-Proto (so throttling sees real addresses).
+        "PROXY_COUNT": int(os.environ.get("PROXY_COUNT", "0")),
     }
