@@ -176,3 +176,13 @@ def test_a_task_with_submitted_reports_cannot_be_deleted(demo, client_for, clock
     page = client_for("admin").post(f"/quan-tri/nhiem-vu/{a.task_id}/xoa", data={}).get_data(as_text=True)
     assert "không thể xóa" in page
     assert Occurrence.get_by_id(occ.id).submitted_at is not None
+
+
+def test_the_delete_page_says_submitted_reports_forbid_the_delete(demo, client_for):
+    a = weekly_assignment()
+    client = client_for("quaicang")
+    client.get(f"/giao-viec/{a.id}")
+    occ = Occurrence.select().where(Occurrence.assignment == a.id).first()
+    client.post(f"/giao-viec/{a.id}/ky-bao-cao/{occ.id}", data={"note": "đã nộp"})
+    page = client_for("admin").get(f"/quan-tri/nhiem-vu/{a.task_id}/xoa").get_data(as_text=True)
+    assert "Không thể xóa" in page and "nộp báo cáo" in page

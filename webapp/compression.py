@@ -24,9 +24,14 @@ def static_url(filename: str) -> str:
     return url_for("static", filename=filename, v=version)
 
 
-@lru_cache(maxsize=32)
+_gzipped_static: dict = {}  # (path, etag) -> compressed bytes: static files are compressed once
+
+
 def _gzip_static(path: str, etag: str, data: bytes) -> bytes:
-    return gzip.compress(data, 6)
+    key = (path, etag)
+    if key not in _gzipped_static:
+        _gzipped_static[key] = gzip.compress(data, 6)
+    return _gzipped_static[key]
 
 
 def finish(response):

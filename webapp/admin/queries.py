@@ -286,11 +286,11 @@ def _updates_of(task_condition):
 
 
 def footprint(task_condition) -> dict:
-    """How many tasks, assignments and updates a delete would touch."""
+    """How many tasks and assignments a delete would touch, and how much history forbids it."""
     return {
         "tasks": Task.select().where(task_condition).count(),
         "assignments": Assignment.select().join(Task).where(task_condition).count(),
-        "updates": _updates_of(task_condition).count(),
+        "updates": _history_count(task_condition),
     }
 
 
