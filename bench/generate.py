@@ -11,8 +11,8 @@ from peewee import chunked
 
 from webapp.db import database
 from webapp.models import Assignment, Directive, Occurrence, Task, Unit, Update, User
-from webapp.users import hash_password
-from webapp.vietnamese import sort_key
+from webapp.core.users import hash_password
+from webapp.rules.vietnamese import sort_key
 
 PASSWORD = "bench-password"
 USERS = {"bench_leader": "leader", "bench_admin": "admin", "bench_staff": "staff"}
@@ -31,7 +31,8 @@ def generate(scale: float, now: datetime, seed: int = 2024) -> dict:
     n_daily_units = max(2, round(150 * scale))
     days = 730
     with database.atomic():
-        root = Unit.create(name="UBND tỉnh Thử Nghiệm", kind="ubnd_tinh", path="", sort_name=sort_key("UBND tỉnh"))
+        root = Unit.create(name="UBND tỉnh Thử Nghiệm", kind="ubnd_tinh", path="", sort_name=sort_key("UBND tỉnh"),
+                           created_at=now)
         Unit.update(path=f"/{root.id}/").where(Unit.id == root.id).execute()
         _insert(Unit, [{"name": f"Sở số {i:03d}", "kind": "so_nganh", "parent": root.id, "path": "",
                         "sort_name": sort_key(f"Sở số {i:03d}"), "active": True, "created_at": now}
@@ -95,7 +96,7 @@ def generate(scale: float, now: datetime, seed: int = 2024) -> dict:
                     submitted = due + timedelta(hours=3)
                 occurrence_rows.append({"assignment": assignment_id, "due_at": due, "submitted_at": submitted})
         _insert(Occurrence, occurrence_rows)
-        from webapp.occurrences import recurring_lead_assignments, refresh_status
+        from webapp.core.occurrences import recurring_lead_assignments, refresh_status
         refresh_status(list(recurring_lead_assignments().where(Assignment.id.in_(daily_ids))), now.date())
     return {
         "units": Unit.select().count(), "directives": len(directives), "tasks": len(tasks),

@@ -350,12 +350,13 @@ def ensure_bench_db() -> None:
 
 def prepare(db_path: Path, staff: int, leaders: int) -> tuple[list[LoadUser], list[int]]:
     """On the working copy: migrate, add the load users and pick each staff user's assignments."""
-    from webapp import create_app, occurrences
+    from webapp import create_app
+    from webapp.core import occurrences
     from webapp.clock import vietnam_now
     from webapp.db import database
     from webapp.migrations import upgrade
     from webapp.models import Assignment, Directive, Task, Unit, User
-    from webapp.users import hash_password
+    from webapp.core.users import hash_password
     create_app({"DATABASE_URL": f"sqlite:///{db_path}", "SECRET_KEY": "bench", "PASSWORD_METHOD": FAST_HASH})
     users = []
     with database.connection_context():
@@ -369,7 +370,7 @@ def prepare(db_path: Path, staff: int, leaders: int) -> tuple[list[LoadUser], li
                 name = f"load_leader_{i + 1:02d}"
                 if not User.select().where(User.username == name).exists():
                     User.create(username=name, password_hash=hashed, full_name=f"Lãnh đạo tải thử {i + 1}",
-                                role="leader", unit=province)
+                                role="leader", unit=province, created_at=vietnam_now())
                 users.append(LoadUser(name, "leader"))
             for i in range(staff):
                 name = f"load_staff_{i + 1:02d}"
@@ -377,7 +378,7 @@ def prepare(db_path: Path, staff: int, leaders: int) -> tuple[list[LoadUser], li
                 user = User.get_or_none(User.username == name)
                 if user is None:
                     user = User.create(username=name, password_hash=hashed, full_name=f"Cán bộ tải thử {i + 1}",
-                                       role="staff", unit=unit)
+                                       role="staff", unit=unit, created_at=vietnam_now())
                 ids = [a.id for a in Assignment.select(Assignment.id).join(Task).where(
                     (Assignment.unit == user.unit_id) & (Assignment.role == "lead")
                     & (Task.deadline_kind == "fixed")).order_by(Assignment.id).limit(30)]
@@ -385,7 +386,8 @@ def prepare(db_path: Path, staff: int, leaders: int) -> tuple[list[LoadUser], li
                     directive = Directive.select().order_by(Directive.id).first()
                     for n in range(5 - len(ids)):
                         task = Task.create(directive=directive, text=f"Nhiệm vụ tải thử {name} {n + 1}",
-                                           number=f"T{n + 1}", deadline_kind="ongoing")
+                                           number=f"T{n + 1}", deadline_kind="ongoing",
+                                           created_at=vietnam_now())
                         ids.append(Assignment.create(task=task, unit=user.unit_id, role="lead").id)
                 users.append(LoadUser(name, "staff", ids))
         directive_ids = [d.id for d in Directive.select(Directive.id).order_by(Directive.id).limit(200)]

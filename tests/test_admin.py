@@ -4,10 +4,9 @@ from datetime import date, time
 
 import pytest
 
-from webapp.admin import queries
-from webapp.admin.queries import AdminError, parse_partial_date
+from webapp.core.units import group_units, parent_error
+from webapp.core.users import check_password
 from webapp.models import Assignment, Directive, Task, Unit, Update, User
-from webapp.users import check_password
 
 
 def unit(name):
@@ -436,68 +435,11 @@ def test_password_reset_rejects_a_short_password(demo, client_for):
     assert not User.get_by_id(user.id).must_change_password
 
 
-def test_factory_admin_can_log_in(app, factory, client_for):
-    admin = factory.user("quantri", role="admin")
-    assert client_for(admin.username).get("/quan-tri/").status_code == 200
-
-
-# --- Pure helpers -----------------------------------------------------------------------------
-
-@pytest.mark.parametrize("text, expected", [
-    ("15/01/2024", (date(2024, 1, 15), "day")),
-    ("5/1/2024", (date(2024, 1, 5), "day")),
-    (" 03/2024 ", (date(2024, 3, 1), "month")),
-    ("3-2024", (date(2024, 3, 1), "month")),
-    ("2024", (date(2024, 1, 1), "year")),
-    ("", (None, "day")),
-    (None, (None, "day")),
-])
-def test_parse_partial_date(text, expected):
-    assert parse_partial_date(text) == expected
-
-
-@pytest.mark.parametrize("text", ["15/13/2024", "30/02/2024", "2024-01-15x", "tháng 3", "24", "13/2024",
-                                  "15/01/24", "1800"])
-def test_parse_partial_date_rejects_bad_input(text):
-    with pytest.raises(AdminError) as exc:
-        parse_partial_date(text)
-    assert str(exc.value)  # a Vietnamese message for the form
-
-
-def test_format_partial_date_round_trips():
-    for text in ("15/01/2024", "03/2024", "2024", ""):
-        assert queries.format_partial_date(*parse_partial_date(text)) == text
-
-
-def test_parse_time_and_month():
-    assert queries.parse_time("9:05") == time(9, 5)
-    assert queries.parse_time("14h30") == time(14, 30)
-    assert queries.parse_time("") is None
-    assert queries.parse_month("01/2024") == date(2024, 1, 1)
-    assert queries.parse_month("20/02/2024") == date(2024, 2, 1)
-    for bad in ("24:00", "9:75", "chín giờ"):
-        with pytest.raises(AdminError):
-            queries.parse_time(bad)
-
-
-def test_read_rule_keeps_only_the_fields_its_kind_uses():
-    fields, errors = queries.read_rule("ongoing", {"deadline_date": "15/01/2024", "weekday": 2})
-    assert errors == {} and fields["deadline_date"] is None and fields["weekday"] is None
-    fields, errors = queries.read_rule("fixed", {"deadline_date": "15/01/2024", "deadline_time": "10:00"})
-    assert errors == {} and (fields["deadline_date"], fields["deadline_time"]) == (date(2024, 1, 15), time(10))
-    _, errors = queries.read_rule("weekly", {"deadline_time": "sáng"})
-    assert set(errors) == {"deadline_time", "weekday"}
-
-
-def test_clean_lines():
-    assert queries.clean_lines(" a \r\n\r\n b\n") == "a\nb"
-
-
 def test_group_units_and_parent_check(demo):
     province = unit("UBND tỉnh Quảng Trị")
-    assert len(queries.group_units("ubnd_huyen", province)) == 9
-    assert len(queries.group_units("ubnd_huyen", None)) == 10
+    assert len(group_units("ubnd_huyen", province)) == 9
+    assert len(group_units("ubnd_huyen", None)) == 10
     district = unit("UBND huyện Gio Linh")
-    assert queries.parent_error(province, district)
-    assert queries.parent_error(district, district)
-    assert queries.parent_error(district, unit("UBND tỉnh Điện Biên")) is None
+    assert parent_error(province, district)
+    assert parent_error(district, district)
+    assert parent_error(district, unit("UBND tỉnh Điện Biên")) is None

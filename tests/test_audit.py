@@ -5,9 +5,19 @@ from datetime import date, datetime, time, timedelta
 
 import pytest
 
-from webapp import audit
-from webapp.models import (AuditEntry, Assignment, Directive, Occurrence, ProgressFigure, Target, Task,
-                           Unit, Update, User)
+from webapp.core import audit
+from webapp.models import (
+    Assignment,
+    AuditEntry,
+    Directive,
+    Occurrence,
+    ProgressFigure,
+    Target,
+    Task,
+    Unit,
+    Update,
+    User,
+)
 
 
 def unit(name):
@@ -377,11 +387,12 @@ def test_snapshot_is_json_safe_and_leaves_out_secrets(app, factory):
 def test_record_change_writes_nothing_when_nothing_changed(app, factory):
     u = factory.unit()
     mark = last_id()
-    assert audit.record_change("unit", u.id, u, u) is None
+    at = datetime(2024, 3, 20, 10, 0)
+    assert audit.record_change("unit", u.id, u, u, at=at) is None
     assert entries_after(mark) == []
-    entry = audit.record_change("unit", u.id, None, {"name": "A", "active": True})
+    entry = audit.record_change("unit", u.id, None, {"name": "A", "active": True}, at=at)
     assert entry.action == "create" and entry.summary == f"Tạo đơn vị #{u.id}"
-    assert audit.record_change("unit", u.id, {"name": "A"}, None).action == "delete"
+    assert audit.record_change("unit", u.id, {"name": "A"}, None, at=at).action == "delete"
 
 
 # --- The admin page ---------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """Logging in and out, login required everywhere, CSRF on every POST."""
 import re
 
-from tests.conftest import DEMO_PASSWORD, make_app
+from tests.helpers import DEMO_PASSWORD, load_demo, make_app
 
 
 def test_every_page_needs_a_login(demo, app):
@@ -42,9 +42,7 @@ def test_logout_is_a_post_and_ends_the_session(demo, client_for):
 
 def test_posts_without_a_csrf_token_are_refused_in_vietnamese(tmp_path):
     app = make_app(tmp_path, WTF_CSRF_ENABLED=True)
-    from tests.conftest import FAST_HASH
-    from webapp.seed import load_demo
-    load_demo(DEMO_PASSWORD, FAST_HASH)
+    load_demo()
     client = app.test_client()
     response = client.post("/dang-nhap", data={"username": "quaicang", "password": DEMO_PASSWORD})
     assert response.status_code == 400 and "mã bảo vệ" in response.get_data(as_text=True)

@@ -9,14 +9,29 @@ from datetime import datetime
 
 import pytest
 
-from tests.conftest import make_app
+from tests.helpers import FAST_HASH, TEST_NOW, make_app
 from webapp import backup as backups
-from webapp import create_app, occurrences
+from webapp import create_app
+from webapp.core import occurrences
+from webapp.core.units import create_unit
+from webapp.core.users import create_user
 from webapp.db import database
-from webapp.models import (MODELS, Assignment, AuditEntry, Directive, LoginAttempt, MonthlyReport, Occurrence,
-                           ProgressFigure, SchemaVersion, Target, Task, Unit, Update, User)
-from webapp.units.queries import create_unit
-from webapp.users import create_user
+from webapp.models import (
+    MODELS,
+    Assignment,
+    AuditEntry,
+    Directive,
+    LoginAttempt,
+    MonthlyReport,
+    Occurrence,
+    ProgressFigure,
+    SchemaVersion,
+    Target,
+    Task,
+    Unit,
+    Update,
+    User,
+)
 
 TABLES = [SchemaVersion, *MODELS]
 
@@ -54,9 +69,9 @@ def change_everything():
     LoginAttempt.delete().execute()
     MonthlyReport.update(assessment="Sửa sau sao lưu").execute()
     AuditEntry.create(at=datetime(2024, 3, 21), action="create", object_type="unit", summary="Mới")
-    unit = create_unit("Đơn vị thêm sau sao lưu", "ubnd_xa")
-    create_user("moi_sau_sao_luu", "matkhau-moi-1", "Người Mới", "staff", unit, method="pbkdf2:sha256:1000")
-    Directive.create(number="99/UBND-SAU", subject="Văn bản thêm sau", issuer=unit)
+    unit = create_unit("Đơn vị thêm sau sao lưu", "ubnd_xa", now=TEST_NOW)
+    create_user("moi_sau_sao_luu", "matkhau-moi-1", "Người Mới", "staff", unit, method=FAST_HASH, now=TEST_NOW)
+    Directive.create(number="99/UBND-SAU", subject="Văn bản thêm sau", issuer=unit, created_at=TEST_NOW)
     SchemaVersion.update(version=SchemaVersion.version + 100).execute()
 
 
@@ -85,7 +100,7 @@ def test_round_trip_restores_every_row_of_every_table(app, demo, tmp_path):
     if url.startswith("sqlite"):
         assert integrity(backups.sqlite_path(url)) == "ok"
     # New rows still get fresh ids (PostgreSQL sequences come back with the data).
-    unit = create_unit("Đơn vị sau khôi phục", "ubnd_xa")
+    unit = create_unit("Đơn vị sau khôi phục", "ubnd_xa", now=TEST_NOW)
     assert unit.id > max(row[0] for row in before["unit"])
 
 
@@ -101,7 +116,8 @@ def test_cli_backup_refuses_to_overwrite_and_restore_asks_first(app, demo, tmp_p
     assert not list(tmp_path.glob(".sao-luu.bak.*"))  # no temporary file left behind
 
     users = User.select().count()
-    create_user("them_sau", "matkhau-moi-1", "Thêm Sau", "staff", Unit.select().first(), method="pbkdf2:sha256:1000")
+    create_user("them_sau", "matkhau-moi-1", "Thêm Sau", "staff", Unit.select().first(), method=FAST_HASH,
+                now=TEST_NOW)
     cancelled = runner.invoke(args=["restore", str(out)], input="n\n")
     assert cancelled.exit_code != 0 and "Đã hủy, không khôi phục gì." in cancelled.output
     assert User.select().count() == users + 1
@@ -126,7 +142,7 @@ def test_sqlite_backup_is_consistent_while_another_connection_writes(tmp_path):
     """The app keeps running: an open write transaction neither blocks the backup nor gets into it."""
     make_app(tmp_path, DATABASE_URL=f"sqlite:///{tmp_path / 'live.db'}")
     url = f"sqlite:///{tmp_path / 'live.db'}"
-    create_unit("Đơn vị đã lưu", "ubnd_tinh")
+    create_unit("Đơn vị đã lưu", "ubnd_tinh", now=TEST_NOW)
     database.close()
     writer = sqlite3.connect(tmp_path / "live.db", isolation_level=None, timeout=10)
     writer.execute("BEGIN IMMEDIATE")

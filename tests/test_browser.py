@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-from tests.conftest import DEMO_PASSWORD, FAST_HASH, make_app
+from tests.helpers import DEMO_PASSWORD, load_demo, make_app
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -23,8 +23,7 @@ def live_server(tmp_path):
             pytest.fail("Chromium is missing: in CI the browser tests must run")
         pytest.skip("Chromium is not installed (make test installs it; never skipped in CI)")
     app = make_app(tmp_path, WTF_CSRF_ENABLED=True)
-    from webapp.seed import load_demo
-    load_demo(DEMO_PASSWORD, FAST_HASH)
+    load_demo()
     app.static_hits = []
     wsgi_app = app.wsgi_app
 

@@ -1,6 +1,6 @@
 """The Flask CLI commands documented in the README."""
+from webapp.core.users import check_password
 from webapp.models import Assignment, Unit, User
-from webapp.users import check_password
 
 
 def test_init_db_is_idempotent(app):

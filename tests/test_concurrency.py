@@ -9,11 +9,10 @@ from datetime import date, datetime
 import pytest
 
 from bench.loadtest import CONFLICT, SUCCESS, Browser, start_gunicorn, version_on
-from tests.conftest import DEMO_PASSWORD, FAST_HASH, make_app
+from tests.helpers import DEMO_PASSWORD, FAST_HASH, TEST_NOW, load_demo, make_app
+from webapp.core.users import create_user
 from webapp.db import database
 from webapp.models import Assignment, Task, Update, User
-from webapp.seed import load_demo
-from webapp.users import create_user
 
 THREADS, POSTS = 16, 10
 EXTRA_USERS = ["quaicang_2", "quaicang_3", "quaicang_4"]
@@ -26,15 +25,17 @@ def server(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("concurrency")
     url = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp / 'concurrency.db'}"
     make_app(tmp, DATABASE_URL=url)
-    load_demo(DEMO_PASSWORD, FAST_HASH)
+    load_demo()
     quaicang = User.get(User.username == "quaicang")
     first = Assignment.select().where(Assignment.unit == quaicang.unit_id).order_by(Assignment.id).first()
     for n in (1, 2):
         task = Task.create(directive=first.task.directive_id, text=f"Nhiệm vụ thêm cho kiểm thử đồng thời {n}",
-                           number=f"9.{n}", deadline_kind="fixed", deadline_date=date(2030, 12, 31))
+                           number=f"9.{n}", deadline_kind="fixed", deadline_date=date(2030, 12, 31),
+                           created_at=TEST_NOW)
         Assignment.create(task=task, unit=quaicang.unit_id, role="lead", due_at=datetime(2030, 12, 31, 23, 59, 59))
     for username in EXTRA_USERS:
-        create_user(username, DEMO_PASSWORD, f"Cán bộ {username}", "staff", quaicang.unit_id, method=FAST_HASH)
+        create_user(username, DEMO_PASSWORD, f"Cán bộ {username}", "staff", quaicang.unit_id, method=FAST_HASH,
+                    now=TEST_NOW)
     assignment_ids = [a.id for a in Assignment.select().where(Assignment.unit == quaicang.unit_id)
                       .order_by(Assignment.id)]
     database.close()

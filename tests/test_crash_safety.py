@@ -22,10 +22,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import make_app
+from tests.helpers import make_app
+from webapp.core.targets import upsert_targets
 from webapp.db import database
 from webapp.models import Target, Unit
-from webapp.targets.queries import upsert_targets
 
 ROOT = Path(__file__).resolve().parent.parent
 DISTRICTS = 20_000
@@ -40,7 +40,7 @@ CHILD = textwrap.dedent("""
     sys.path.insert(0, {root!r})
     from webapp.db import database, open_database, is_sqlite
     from webapp.models import Unit
-    from webapp.targets.queries import upsert_targets
+    from webapp.core.targets import upsert_targets
 
     open_database(sys.argv[1])
     database.connect()
@@ -73,7 +73,7 @@ def prepare(tmp_path, kind):
     url = os.environ["TEST_DATABASE_URL"] if kind == "postgresql" else f"sqlite:///{tmp_path / 'crash.db'}"
     make_app(tmp_path, DATABASE_URL=url)
     with database.atomic():
-        province = Unit.create(name="UBND tỉnh Thử Sập", kind="ubnd_tinh", path="/")
+        province = Unit.create(name="UBND tỉnh Thử Sập", kind="ubnd_tinh", path="/", created_at=datetime(2024, 1, 1))
         rows = [{"name": f"UBND huyện Thử {i:05d}", "kind": "ubnd_huyen", "parent": province.id,
                  "path": "", "sort_name": f"ubnd huyen thu {i:05d}", "active": True, "created_at": datetime(2024, 1, 1)}
                 for i in range(DISTRICTS)]

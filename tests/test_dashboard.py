@@ -1,7 +1,7 @@
 """The leaders' summary: scope, counts, overdue ordering, reporting rates, filters."""
 from datetime import date, datetime, time
 
-from webapp import occurrences
+from webapp.core import occurrences
 from webapp.dashboard.queries import Filters, overdue, reporting_rows, unit_rows
 from webapp.models import Directive, Occurrence, Unit, User
 from webapp.rules.reporting import period_containing

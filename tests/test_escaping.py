@@ -30,8 +30,9 @@ def test_hostile_names_and_notes_are_escaped_on_pages(demo, client_for, factory)
 
 def test_excel_exports_write_hostile_names_as_text_not_formulas(demo, client_for):
     province = Unit.get(Unit.name == "UBND tỉnh Quảng Trị")
-    from webapp.units.queries import create_unit
-    district = create_unit(HOSTILE, "ubnd_huyen", province)
+    from tests.helpers import TEST_NOW
+    from webapp.core.units import create_unit
+    district = create_unit(HOSTILE, "ubnd_huyen", province, now=TEST_NOW)
     Target.create(unit=district, year=2024, group="nguoi_co_cong", total=10, q1=1, q2=1, q3=1, q4=1)
     client = client_for("admin")
     for path in ("/chi-tieu/xuat?year=2024", f"/so-lieu/2a/{province.id}/excel?day=2024-03-20"):

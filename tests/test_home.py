@@ -2,7 +2,7 @@
 import itertools
 from datetime import date, datetime, timedelta
 
-from webapp.assignments.queries import counts_by_status, scoped
+from webapp.core.assignments import counts_by_status, scoped
 from webapp.models import Assignment, Directive, Unit
 from webapp.rules import status
 

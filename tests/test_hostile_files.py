@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import database_fingerprint
-from webapp.targets import appendix, queries
+from tests.helpers import database_fingerprint
+from webapp.core import targets as queries
+from webapp.rules import appendix
 
 CORPUS = Path(__file__).parent / "corpus"
 EXPECTED = {  # file -> words the error must contain

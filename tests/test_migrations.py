@@ -28,7 +28,7 @@ def test_a_first_release_database_upgrades_without_losing_rows(tmp_path):
     import sqlite3
     from pathlib import Path
 
-    from tests.conftest import FAST_HASH, make_app
+    from tests.helpers import FAST_HASH, make_app
     from webapp.models import Assignment, Occurrence, User
 
     path = tmp_path / "v1.db"
@@ -57,7 +57,7 @@ def test_a_first_release_database_upgrades_without_losing_rows(tmp_path):
 def test_an_upgraded_database_has_the_same_columns_as_a_fresh_one(tmp_path):
     import sqlite3
 
-    from tests.conftest import make_app
+    from tests.helpers import make_app
 
     def columns(path):
         with sqlite3.connect(path) as conn:

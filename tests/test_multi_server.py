@@ -3,7 +3,7 @@ session, an upload and the login throttle made on one are honoured by another; n
 needs lives only in one process's memory."""
 import io
 
-from tests.conftest import DEMO_PASSWORD
+from tests.helpers import DEMO_PASSWORD
 from webapp import create_app
 from webapp.models import Assignment, LoginAttempt, Task, Unit, Update
 
@@ -43,7 +43,7 @@ def test_behind_the_proxy_throttling_counts_the_real_address(demo, app):
 
 def test_the_proxy_setting_comes_from_the_environment(tmp_path, monkeypatch):
     monkeypatch.setenv("PROXY_COUNT", "1")
-    from tests.conftest import make_app
+    from tests.helpers import make_app
     app = make_app(tmp_path)
     assert app.config["PROXY_COUNT"] == 1 and type(app.wsgi_app).__name__ == "ProxyFix"
 

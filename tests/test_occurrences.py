@@ -3,10 +3,10 @@ from datetime import date, datetime, time
 
 import pytest
 
-from webapp import occurrences
+from webapp.core import occurrences
+from webapp.core.directives import save_task
 from webapp.models import Assignment, Directive, Occurrence, Task, Unit
 from webapp.rules import status
-from webapp.tasks import save_task
 
 
 def occurrences_of(unit_name, task_number, directive):
@@ -62,7 +62,7 @@ def test_rule_edit_regenerates_only_future_unsubmitted_occurrences(app, factory)
     occurrences.submit(by_day[date(2024, 3, 3)], factory.user(unit=unit).id, "đã nộp", None, datetime(2024, 3, 3, 8))
     occurrences.submit(by_day[date(2024, 3, 8)], factory.user(unit=unit).id, "nộp sớm", None, datetime(2024, 3, 5, 8))
     task.deadline_time = time(15, 0)
-    save_task(task, [unit], [], today=date(2024, 3, 5))
+    save_task(task, [unit], [], now=datetime(2024, 3, 5, 10, 0))
     occurrences.materialise(date(2024, 3, 10), today=date(2024, 3, 5))
     due = {o.due_at.date(): o.due_at.time() for o in Occurrence.select()}
     assert due[date(2024, 3, 3)] == time(9) and due[date(2024, 3, 5)] == time(9)   # past and today: kept

@@ -3,9 +3,8 @@ from datetime import date, datetime, time
 
 import pytest
 
-from webapp import occurrences
+from webapp.core import occurrences, progress
 from webapp.models import Occurrence, ProgressFigure, Target
-from webapp.targets import progress
 
 
 def entry(b, opened, paid, note=""):

@@ -1,10 +1,9 @@
 """Each page sends the same number of SQL queries whatever the amount of data."""
 from datetime import datetime
 
-
 from bench.common import PAGES, count_queries, log_in
 from bench.generate import PASSWORD, generate
-from tests.conftest import make_app
+from tests.helpers import make_app
 
 NOW = datetime(2026, 11, 24, 10, 0)
 

@@ -7,10 +7,10 @@ import openpyxl
 import pytest
 from pypdf import PdfReader
 
-from webapp import occurrences
+from webapp.core import occurrences
+from webapp.core import reports as queries
+from webapp.core.users import create_user
 from webapp.models import Assignment, MonthlyReport, Occurrence, ProgressFigure, Target, Task
-from webapp.reports import queries
-from webapp.users import create_user
 
 
 @pytest.fixture
@@ -33,7 +33,7 @@ def case(app, factory, clock):
     Assignment.update(done_at=datetime(2024, 3, 20, 10), state="done").where(
         (Assignment.task == t2.id) & (Assignment.unit == d1.id)).execute()
     occurrences.materialise(date(2024, 4, 10), date(2024, 3, 25))
-    staff = create_user("canbo_s", "matkhau-thu", "Cán bộ Sở", "staff", so, method="pbkdf2:sha256:1000")
+    staff = create_user("canbo_s", "matkhau-thu", "Cán bộ Sở", "staff", so, method="pbkdf2:sha256:1000", now=clock.now)
     for day, at in ((25, time(8)), (26, time(8)), (27, time(8, 59)), (28, time(9, 30))):
         occ = (Occurrence.select().join(Assignment).where((Assignment.unit == d1.id)
                                                           & (Occurrence.due_at == datetime(2024, 3, day, 9))).get())
@@ -43,7 +43,7 @@ def case(app, factory, clock):
                           accounts_opened=8, paid_cashless=6, entered_by=staff, entered_at=datetime(2024, 3, 30))
     clock.now = datetime(2024, 4, 2, 9, 0)
     occurrences.ensure_current(clock.now)
-    report = queries.open_draft(so, directive, 2024, 3, staff.id)
+    report = queries.open_draft(so, directive, 2024, 3, staff.id, clock.now)
     return {"report": report, "so": so, "d1": d1, "d2": d2, "t2": t2, "staff": staff}
 
 

@@ -5,12 +5,11 @@ from datetime import datetime
 
 import pytest
 
-from tests.conftest import DEMO_PASSWORD
-from webapp import occurrences
-from webapp.assignments.queries import post_update
+from tests.helpers import DEMO_PASSWORD
+from webapp.core import occurrences, reports
+from webapp.core.assignments import post_update
+from webapp.core.uploads import store_evidence
 from webapp.models import Assignment, Directive, MonthlyReport, Occurrence, Target, Task, Unit, Update, User
-from webapp.reports import queries as reports
-from webapp.uploads import store_evidence
 
 ROLES = ("anonymous", "commune_staff", "district_staff", "district_leader", "province_leader", "admin")
 USERS = {"commune_staff": "quaicang", "district_staff": "giolinh", "district_leader": "tuangiao",
@@ -45,8 +44,8 @@ def objects(demo, app):
     tuan_giao = Directive.get(Directive.number == "/BCĐĐA06")
     so = Unit.get(Unit.name == "Sở Lao động - Thương binh và Xã hội")
     quang_tri = Directive.get(Directive.number == "/UBND-KGVX")
-    draft = reports.open_draft(so, quang_tri, 2024, 3, None)
-    done = reports.open_draft(so, quang_tri, 2024, 2, None)
+    draft = reports.open_draft(so, quang_tri, 2024, 3, None, datetime(2024, 3, 20))
+    done = reports.open_draft(so, quang_tri, 2024, 2, None, datetime(2024, 3, 1))
     reports.submit(done, User.get(User.username == "sldtbxh").id, datetime(2024, 3, 1))
     return {
         "draft": draft.id, "done": done.id,
@@ -65,7 +64,7 @@ BAD_SPLIT = {"v-{commune}-nguoi_co_cong-total": "abc"}
 
 # (endpoint, method): (path, form data or None, expected answer per role in ROLES order)
 MATRIX = {
-    ("units.home", "GET"): ("/", None, (L, 200, 200, 200, 200, 200)),
+    ("home.index", "GET"): ("/", None, (L, 200, 200, 200, 200, 200)),
     ("auth.login", "GET"): ("/dang-nhap", None, (200, 302, 302, 302, 302, 302)),
     ("auth.login", "POST"): ("/dang-nhap", {}, (200, 302, 302, 302, 302, 302)),
     ("auth.logout", "POST"): ("/dang-xuat", {}, (L, L, L, L, L, L)),  # logged out, back to the login page

@@ -4,9 +4,8 @@ from datetime import date, datetime, time
 import pytest
 
 from webapp.rules import status
-from webapp.rules.deadlines import (DAILY, FIXED, IMMEDIATE, MONTHLY, ONGOING, WEEKLY, WITHIN_MONTH,
-                                    DeadlineRule)
-from webapp.vietnamese import fold, format_number, sort_key
+from webapp.rules.deadlines import DAILY, FIXED, IMMEDIATE, MONTHLY, ONGOING, WEEKLY, WITHIN_MONTH, DeadlineRule
+from webapp.rules.vietnamese import fold, format_number, sort_key
 
 
 def test_fixed_date_without_time_is_due_at_the_end_of_that_day():

@@ -2,7 +2,7 @@
 import logging
 from datetime import datetime, timedelta
 
-from tests.conftest import DEMO_PASSWORD
+from tests.helpers import DEMO_PASSWORD, load_demo, make_app
 from webapp.models import LoginAttempt
 
 
@@ -69,10 +69,8 @@ def test_session_cookie_flags_and_idle_timeout(demo, app):
 
 def test_secure_cookie_when_configured_for_https(tmp_path, monkeypatch):
     monkeypatch.setenv("HTTPS", "1")
-    from tests.conftest import FAST_HASH, make_app
-    from webapp.seed import load_demo
     app = make_app(tmp_path)
-    load_demo(DEMO_PASSWORD, FAST_HASH)
+    load_demo()
     assert "Secure" in try_login(app, "quaicang", DEMO_PASSWORD).headers["Set-Cookie"]
 
 

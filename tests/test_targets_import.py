@@ -141,7 +141,8 @@ BAD_FILES = {
 def test_every_kind_of_bad_file_leaves_the_database_unchanged(demo, app):
     from datetime import datetime
 
-    from webapp.targets import appendix, queries
+    from webapp.core import targets as queries
+    from webapp.rules import appendix
     before = target_snapshot()
     for kind, make in BAD_FILES.items():
         try:

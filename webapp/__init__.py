@@ -1,14 +1,21 @@
 """Theo dõi nhiệm vụ: a directive follow-up tracker for Vietnamese government units."""
-from flask import Flask, redirect, request, url_for
-from flask_login import LoginManager, current_user
-from flask_wtf.csrf import CSRFProtect
+import importlib
 
-from . import clock, compression
-from .rules import status
+from flask import Flask, flash, redirect, render_template, request, url_for
+from flask_login import LoginManager, current_user
+from flask_wtf.csrf import CSRFError, CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from . import clock, compression, web
+from .cli import register_commands
 from .config import ROOT, from_env
+from .core.users import active_user
 from .db import database, open_database
-from .vietnamese import format_number, format_percent
-from .web import url_with
+from .rules import status
+from .rules.vietnamese import format_number, format_percent
+
+# One blueprint per area; each area's views.py holds its routes.
+AREAS = ("auth", "home", "assignments", "directives", "dashboard", "targets", "reports", "calendar", "admin")
 
 csrf = CSRFProtect()
 
@@ -29,7 +36,6 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(config or {})
     app.config.setdefault("CLOCK", clock.vietnam_now)
     if app.config.get("PROXY_COUNT"):
-        from werkzeug.middleware.proxy_fix import ProxyFix
         count = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
     open_database(app.config["DATABASE_URL"])
@@ -39,20 +45,9 @@ def create_app(config: dict | None = None) -> Flask:
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Vui lòng đăng nhập để tiếp tục."
 
-    from .admin import bp as admin_bp
-    from .assignments import bp as assignments_bp
-    from .auth import bp as auth_bp, load_user, require_password_change
-    from .calendar import bp as calendar_bp
-    from .dashboard import bp as dashboard_bp
-    from .reports import bp as reports_bp
-    from .targets import bp as targets_bp
-    from .directives import bp as directives_bp
-    from .units import bp as units_bp
-
-    login_manager.user_loader(load_user)
-    for bp in (auth_bp, units_bp, assignments_bp, directives_bp, dashboard_bp, targets_bp, reports_bp,
-               calendar_bp, admin_bp):
-        app.register_blueprint(bp)
+    login_manager.user_loader(active_user)
+    for area in AREAS:
+        app.register_blueprint(importlib.import_module(f"{__name__}.{area}.views").bp)
 
     @app.before_request
     def open_connection_and_require_login():
@@ -62,7 +57,11 @@ def create_app(config: dict | None = None) -> Flask:
             return None
         if not current_user.is_authenticated:
             return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
-        return require_password_change()
+        # A user whose password an admin set must choose their own before doing anything else.
+        if current_user.must_change_password and request.endpoint not in ("auth.change_password", "auth.logout"):
+            flash("Vui lòng đổi mật khẩu do quản trị đặt trước khi tiếp tục.", "error")
+            return redirect(url_for("auth.change_password"))
+        return None
 
     @app.after_request
     def security_headers_and_compression(response):
@@ -77,7 +76,6 @@ def create_app(config: dict | None = None) -> Flask:
 
     _register_filters(app)
     _register_error_pages(app)
-    from .cli import register_commands
     register_commands(app)
     return app
 
@@ -87,14 +85,14 @@ def _register_filters(app: Flask) -> None:
     app.add_template_filter(lambda d: d.strftime("%H:%M %d/%m/%Y") if d else "", "datetime")
     app.add_template_filter(format_number, "number")
     app.add_template_filter(format_percent, "percent")
-    app.add_template_global(url_with)
+    app.add_template_global(web.url_with)
     app.add_template_global(compression.static_url)
     app.add_template_global(status.LABELS, "status_labels")
     app.add_template_global(status.SYMBOLS, "status_symbols")
 
     @app.context_processor
     def inject_now():
-        return {"now": app.config["CLOCK"]()}
+        return {"now": web.now()}
 
 
 ERRORS = {
@@ -107,9 +105,6 @@ ERRORS = {
 
 
 def _register_error_pages(app: Flask) -> None:
-    from flask import render_template
-    from flask_wtf.csrf import CSRFError
-
     def render(code, message=None):
         title, default = ERRORS[code]
         return render_template("error.html", title=title, message=message or default), code

@@ -4,15 +4,26 @@ import os
 import click
 from flask import current_app
 
+from .backup import BackupError, backup, restore
+from .core import targets
+from .core.users import create_user
 from .db import database
+from .migrations import CURRENT_VERSION, current_version, upgrade
 from .models import ROLES, Unit, User
+from .rules import appendix
+from .rules.vietnamese import format_number
+from .seed import DEMO_USERS, load_demo
+
+
+def _now():
+    """The app's clock (Vietnam time; frozen in tests)."""
+    return current_app.config["CLOCK"]()
 
 
 def register_commands(app):
     @app.cli.command("init-db")
     def init_db():
         """Create the database schema, or apply pending migrations."""
-        from .migrations import CURRENT_VERSION, upgrade
         with database.connection_context():
             applied = upgrade()
         if applied:
@@ -24,7 +35,6 @@ def register_commands(app):
     @click.option("--if-empty", is_flag=True, help="Chỉ nạp khi chưa có đơn vị nào.")
     def seed_demo(if_empty):
         """Load both seed directives, their units and the demo users."""
-        from .seed import DEMO_USERS, load_demo
         with database.connection_context():
             if Unit.select().exists():
                 if not if_empty:
@@ -32,7 +42,7 @@ def register_commands(app):
                         "Cơ sở dữ liệu đã có dữ liệu; dữ liệu mẫu chỉ nạp vào cơ sở dữ liệu trống.")
                 click.echo("Dữ liệu đã có sẵn, không nạp lại dữ liệu mẫu.")
             else:
-                load_demo(os.environ.get("DEMO_PASSWORD", "doimatkhau"), current_app.config["PASSWORD_METHOD"])
+                load_demo(os.environ.get("DEMO_PASSWORD", "doimatkhau"), current_app.config["PASSWORD_METHOD"], _now())
                 click.echo("Đã nạp dữ liệu mẫu.")
         password = "giá trị DEMO_PASSWORD" if os.environ.get("DEMO_PASSWORD") else "doimatkhau"
         click.echo(f"Tài khoản mẫu (mật khẩu: {password}):")
@@ -44,12 +54,11 @@ def register_commands(app):
     @click.option("--year", type=int, required=True, help="Năm của chỉ tiêu, ví dụ 2024.")
     def import_targets(path, year):
         """Import Phụ lục 01 (targets per district) from an .xlsx file: all of it or nothing."""
-        from .targets import appendix, queries
         with open(path, "rb") as fh:
             data = fh.read()
         with database.connection_context():
             try:
-                result = queries.import_appendix(data, year, current_app.config["CLOCK"]())
+                result = targets.import_appendix(data, year, _now())
             except appendix.AppendixError as exc:
                 for problem in exc.problems:
                     click.echo(f"- {problem}", err=True)
@@ -62,10 +71,9 @@ def register_commands(app):
     @click.option("--year", type=int, required=True, help="Năm của chỉ tiêu, ví dụ 2024.")
     def export_targets(path, year):
         """Write the districts' targets as Phụ lục 01 (.xlsx)."""
-        from .targets import appendix, queries
         with database.connection_context():
             districts = list(Unit.select().where(Unit.kind == "ubnd_huyen").order_by(Unit.sort_name))
-            rows = queries.appendix_rows(districts, year)
+            rows = targets.appendix_rows(districts, year)
         if not rows:
             raise click.ClickException(f"Chưa có chỉ tiêu năm {year}.")
         with open(path, "wb") as fh:
@@ -80,7 +88,6 @@ def register_commands(app):
     @click.password_option("--password", prompt="Mật khẩu", confirmation_prompt="Nhập lại mật khẩu")
     def create_user_command(username, full_name, role, unit_name, password):
         """Create a user; asks for the password."""
-        from .users import create_user
         if len(password) < 8:
             raise click.ClickException("Mật khẩu phải có ít nhất 8 ký tự.")
         with database.connection_context():
@@ -90,7 +97,7 @@ def register_commands(app):
             if User.select().where(User.username == username.strip()).exists():
                 raise click.ClickException(f"Tên đăng nhập “{username}” đã có người dùng.")
             create_user(username.strip(), password, full_name.strip(), role, unit,
-                        method=current_app.config["PASSWORD_METHOD"])
+                        method=current_app.config["PASSWORD_METHOD"], now=_now())
         click.echo(f"Đã tạo tài khoản {username} ({ROLES[role]}, {unit.name}).")
 
     @app.cli.command("backup")
@@ -98,8 +105,6 @@ def register_commands(app):
     @click.option("--force", is_flag=True, help="Ghi đè tệp OUT nếu đã có.")
     def backup_command(out, force):
         """Back up the database to OUT (SQLite: online backup; PostgreSQL: pg_dump -Fc)."""
-        from .backup import BackupError, backup
-        from .vietnamese import format_number
         try:
             result = backup(current_app.config["DATABASE_URL"], out, force=force)
         except BackupError as exc:
@@ -111,8 +116,6 @@ def register_commands(app):
     @click.option("--yes", is_flag=True, help="Không hỏi lại trước khi thay dữ liệu.")
     def restore_command(source, yes):
         """Replace the whole database content with the backup file IN."""
-        from .backup import BackupError, restore
-        from .migrations import CURRENT_VERSION, current_version
         if not yes and not click.confirm("Khôi phục sẽ thay TOÀN BỘ dữ liệu hiện có bằng dữ liệu trong "
                                          "tệp sao lưu. Tiếp tục?"):
             raise click.ClickException("Đã hủy, không khôi phục gì.")

@@ -4,12 +4,11 @@ Each migration is a function taking a playhouse.migrate migrator. Append new one
 never edit one that has shipped; a table a migration creates is described inside it, frozen, so
 that later changes to the models do not change what an old migration does.
 """
-from peewee import (BooleanField, CharField, DateField, DateTimeField, ForeignKeyField, IntegerField,
-                    Model, TextField)
+from peewee import BooleanField, CharField, DateField, DateTimeField, ForeignKeyField, IntegerField, Model, TextField
 from playhouse.migrate import PostgresqlMigrator, SqliteMigrator, migrate
 
 from .db import database, is_sqlite
-from .models import MODELS, Assignment, SchemaVersion, Unit, User
+from .models import MODELS, Assignment, Directive, SchemaVersion, Unit, User
 
 
 def v2_occurrences(migrator):
@@ -107,8 +106,6 @@ def v4_security(migrator):
 
 def v5_monthly_reports(migrator):
     """Monthly reports: drafts, and the frozen copies of submitted ones."""
-    from .models import Directive
-
     class MonthlyReportV5(Model):
         unit = ForeignKeyField(Unit, on_delete="RESTRICT", backref="+")
         directive = ForeignKeyField(Directive, null=True, on_delete="RESTRICT", backref="+")
@@ -145,7 +142,7 @@ MIGRATIONS = [
     (5, v5_monthly_reports),
 ]
 
-CURRENT_VERSION = 1 + len(MIGRATIONS)
+CURRENT_VERSION = MIGRATIONS[-1][0]
 
 
 def current_version() -> int | None:

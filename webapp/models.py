@@ -1,13 +1,26 @@
-"""The data model: units, users, directives, tasks, assignments and their updates."""
-from datetime import datetime
+"""The data model: units, users, directives, tasks, assignments and their updates.
 
-from flask_login import UserMixin
-from peewee import (BooleanField, CharField, DateField, DateTimeField, ForeignKeyField,
-                    IntegerField, Model, TextField, TimeField)
+No Flask here, and no default taken from the wall clock: the code that creates a row sets its
+times from the `now` it was given (webapp/clock.py is the only reader of the wall clock).
+"""
+import json
+
+from peewee import (
+    BooleanField,
+    CharField,
+    DateField,
+    DateTimeField,
+    ForeignKeyField,
+    IntegerField,
+    Model,
+    TextField,
+    TimeField,
+)
 
 from .db import database
 from .rules.deadlines import DeadlineRule
-from .vietnamese import fold, sort_key
+from .rules.progress import STATES
+from .rules.vietnamese import fold, sort_key
 
 UNIT_KINDS = {
     "ubnd_tinh": "UBND tỉnh",
@@ -24,7 +37,6 @@ UNIT_KINDS = {
 }
 ROLES = {"admin": "Quản trị", "leader": "Lãnh đạo", "staff": "Cán bộ"}
 ASSIGNMENT_ROLES = {"lead": "Chủ trì", "cooperating": "Phối hợp"}
-STATES = {"not_started": "Chưa thực hiện", "in_progress": "Đang thực hiện", "done": "Hoàn thành"}
 
 
 class BaseModel(Model):
@@ -42,7 +54,7 @@ class Unit(BaseModel):
     sort_name = CharField(max_length=500, index=True, default="")
     active = BooleanField(default=True)
     merged_into = ForeignKeyField("self", null=True, backref="merged_units", on_delete="SET NULL")
-    created_at = DateTimeField(default=datetime.now)
+    created_at = DateTimeField()
 
     @property
     def kind_label(self):
@@ -56,7 +68,7 @@ class Unit(BaseModel):
         return self.name
 
 
-class User(UserMixin, BaseModel):
+class User(BaseModel):
     username = CharField(max_length=60, unique=True)
     password_hash = CharField(max_length=300)
     full_name = CharField(max_length=200)
@@ -65,11 +77,21 @@ class User(UserMixin, BaseModel):
     active = BooleanField(default=True)
     must_change_password = BooleanField(default=False)
     calendar_token = CharField(max_length=64, null=True, unique=True)  # secret of the iCalendar feed URL
-    created_at = DateTimeField(default=datetime.now)
+    created_at = DateTimeField()
+
+    # What Flask-Login asks of a user object.
+    is_anonymous = False
 
     @property
     def is_active(self):
         return self.active
+
+    @property
+    def is_authenticated(self):
+        return self.active
+
+    def get_id(self):
+        return str(self.id)
 
     @property
     def role_label(self):
@@ -97,7 +119,7 @@ class Directive(BaseModel):
     signing_authority = CharField(max_length=200, default="")  # "TM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH"
     signer_title = CharField(max_length=200, default="")
     signer_name = CharField(max_length=200, default="")
-    created_at = DateTimeField(default=datetime.now)
+    created_at = DateTimeField()
 
     @property
     def issued_label(self):
@@ -137,7 +159,7 @@ class Task(BaseModel):
     window_end = DateField(null=True)
     # A daily report whose figures are the progress figures: "2b" (district) or "2a" (province).
     figures_report = CharField(max_length=10, null=True)
-    created_at = DateTimeField(default=datetime.now)
+    created_at = DateTimeField()
 
     @property
     def rule(self) -> DeadlineRule:
@@ -286,7 +308,7 @@ class MonthlyReport(BaseModel):
     submitted_at = DateTimeField(null=True)
     submitted_by = ForeignKeyField(User, null=True, backref="+", on_delete="RESTRICT")
     frozen = TextField(null=True)
-    created_at = DateTimeField(default=datetime.now)
+    created_at = DateTimeField()
     updated_at = DateTimeField(null=True)
 
     class Meta:
@@ -295,7 +317,6 @@ class MonthlyReport(BaseModel):
     @property
     def was_late(self) -> bool:
         """Submitted after the month's "before the 28th" due time."""
-        import json
         return bool(self.frozen and json.loads(self.frozen).get("submission", {}).get("late"))
 
 

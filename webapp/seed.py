@@ -5,12 +5,13 @@ demo leader `lanhdao` sits on a top unit above both in order to follow both.
 """
 from datetime import date, datetime, time
 
+from .core.assignments import post_update
+from .core.directives import save_task
+from .core.units import create_unit
+from .core.users import create_user
 from .db import database
-from .models import GROUPS, Directive, Target, Task
+from .models import GROUPS, Assignment, Directive, ProgressFigure, Target, Task
 from .rules import deadlines as dl
-from .tasks import save_task
-from .units.queries import create_unit
-from .users import create_user
 
 QT_DISTRICTS = [  # (UBND name, place name)
     ("UBND thành phố Đông Hà", "thành phố Đông Hà"),
@@ -74,12 +75,12 @@ def _rule(kind, **fields):
     return {"deadline_kind": kind, **{names.get(k, k): v for k, v in fields.items()}}
 
 
-def _units():
+def _units(now):
     """Create the unit tree and return a name -> Unit map."""
     u = {}
 
     def add(name, kind, parent=None):
-        u[name] = create_unit(name, kind, u[parent] if parent else None)
+        u[name] = create_unit(name, kind, u[parent] if parent else None, now=now)
         return u[name]
 
     add(DEMO_ROOT, "ban_chi_dao")
@@ -110,17 +111,17 @@ def _units():
     return u
 
 
-def _tasks(directive, specs):
+def _tasks(directive, specs, now):
     """specs: (section, number, text, deadline_text, rule fields, lead units, cooperating units)."""
     tasks = {}
     for position, (section, number, text, deadline_text, rule, addressed_to, lead, coop) in enumerate(specs, 1):
         task = Task(directive=directive, section=section, position=position, number=number, text=text,
                     deadline_text=deadline_text, addressed_to=addressed_to, **rule)
-        tasks[number] = save_task(task, lead, coop)
+        tasks[number] = save_task(task, lead, coop, now=now)
     return tasks
 
 
-def _quang_tri_directive(u):
+def _quang_tri_directive(u, now):
     so = u["Sở Lao động - Thương binh và Xã hội"]
     bdt = u["Bưu điện tỉnh Quảng Trị"]
     districts = [u[name] for name, _ in QT_DISTRICTS]
@@ -141,7 +142,7 @@ def _quang_tri_directive(u):
                           "Cục BHXH (Bộ LĐ-TB&XH)", "Chủ tịch, các PCT UBND tỉnh", "Công an tỉnh",
                           "CVP, các PVP", "Lưu VT, KT, KGVX"]),
         signing_authority="TM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH", signer_title="PHÓ CHỦ TỊCH",
-        signer_name="Hoàng Nam")
+        signer_name="Hoàng Nam", created_at=now)
     s1, s2, s3 = ("1. Sở Lao động - Thương binh và Xã hội", "2. Bưu điện tỉnh",
                   "3. UBND các huyện, thị xã, thành phố")
     districts_label = "UBND các huyện, thị xã, thành phố"
@@ -203,10 +204,10 @@ def _quang_tri_directive(u):
          "Hàng ngày (trước 09 giờ hàng ngày)",
          _rule(dl.DAILY, time=time(9, 0), window_start=since, figures_report="2b"),
          districts_label, districts, []),
-    ])
+    ], now)
 
 
-def _tuan_giao_directive(u):
+def _tuan_giao_directive(u, now):
     groups = [u[f"Tổ công tác Đề án 06 {c}"] for c in TUAN_GIAO_COMMUNES]
     police = u["Công an huyện Tuần Giáo"]
     labour = u["Phòng Lao động - Thương binh và Xã hội huyện Tuần Giáo"]
@@ -232,7 +233,7 @@ def _tuan_giao_directive(u):
                               "Tổ Công tác Đề án 06 các xã, thị trấn"]),
         copies="Như kính gửi (thực hiện)\nLưu: BCĐĐA06 (CAH)",
         signing_authority="TRƯỞNG BAN CHỈ ĐẠO", signer_title="CHỦ TỊCH UBND HUYỆN",
-        signer_name="Lê Xuân Cảnh")
+        signer_name="Lê Xuân Cảnh", created_at=now)
     s1, s2, s3, s4, s5 = ("1. Tổ Công tác Đề án 06 cấp xã", "2. Công an huyện",
                           "3. Phòng Lao động - Thương binh và Xã hội", "4. Bưu điện huyện Tuần Giáo",
                           "5. Các doanh nghiệp viễn thông trên địa bàn (VNPT, Viettel, Mobifone)")
@@ -284,14 +285,11 @@ def _tuan_giao_directive(u):
          "ngân hàng; xử lý triệt để sim rác, chuẩn hóa thuê bao; hỗ trợ giá sim cho người dân, đặc biệt hộ "
          "nghèo, cận nghèo.", "Thường xuyên", _rule(dl.ONGOING),
          "Các doanh nghiệp viễn thông trên địa bàn huyện Tuần Giáo", [u[t] for t in TELECOMS], []),
-    ])
+    ], now)
 
 
 def _demo_history(u, users, qt_tasks, tg_tasks):
     """A little history so that every status class shows up in the demo."""
-    from .assignments.queries import post_update
-    from .models import Assignment
-
     def report(task, unit_name, author, when, state, percent, note):
         a = (Assignment.select().where((Assignment.task == task.id) & (Assignment.unit == u[unit_name].id))
              .get())
@@ -334,7 +332,6 @@ def _targets(u):
 
 def _figures(u, users):
     """Three days of figures from Đông Hà's wards, so that Phụ lục 2a and 2b have something to show."""
-    from .models import ProgressFigure
     rows = []
     for index, name in enumerate(COMMUNES["UBND thành phố Đông Hà"]):
         ward = u[f"UBND {name}"]
@@ -347,14 +344,16 @@ def _figures(u, users):
     ProgressFigure.insert_many(rows).execute()
 
 
-def load_demo(password: str, method: str) -> None:
-    """Create the whole demo in one transaction: either all of it or nothing."""
+def load_demo(password: str, method: str, now: datetime) -> None:
+    """Create the whole demo in one transaction: either all of it or nothing. `now` is when the
+    demo's rows are created."""
     with database.atomic():
-        units = _units()
-        users = {username: create_user(username, password, full_name, role, units[unit_name], method=method)
+        units = _units(now)
+        users = {username: create_user(username, password, full_name, role, units[unit_name], method=method,
+                                       now=now)
                  for username, full_name, role, unit_name in DEMO_USERS}
-        _, qt_tasks = _quang_tri_directive(units)
-        _, tg_tasks = _tuan_giao_directive(units)
+        _, qt_tasks = _quang_tri_directive(units, now)
+        _, tg_tasks = _tuan_giao_directive(units, now)
         _demo_history(units, users, qt_tasks, tg_tasks)
         _targets(units)
         _figures(units, users)

@@ -1,5 +1,66 @@
-"""Small helpers shared by the blueprints."""
-from flask import abort, request, url_for
+"""What every area's views share: the current time, occurrences brought up to date once per request,
+get-or-404, who may use a view, htmx and paging helpers."""
+from datetime import date, datetime, timedelta
+from functools import wraps
+
+from flask import abort, current_app, g, request, url_for
+from flask_login import current_user
+from peewee import Model
+
+from .core import occurrences
+
+
+def now() -> datetime:
+    """The current Vietnam time from the app's clock (frozen in tests), the same for a whole request."""
+    if "now" not in g:
+        g.now = current_app.config["CLOCK"]()
+    return g.now
+
+
+def today() -> date:
+    return now().date()
+
+
+def due_soon_days() -> int:
+    return current_app.config["DUE_SOON_DAYS"]
+
+
+def ensure_occurrences(until: date | None = None) -> datetime:
+    """Create the occurrences that pages showing status classes need (up to a week ahead, or
+    `until`), at most once per request; returns now."""
+    current = now()
+    until = max(until or date.min, current.date() + timedelta(days=occurrences.AHEAD_DAYS))
+    if g.get("occurrences_until") is None or g.occurrences_until < until:
+        occurrences.materialise(until, current.date())
+        g.occurrences_until = until
+    return current
+
+
+def get_or_404(query, *where):
+    """The first row of a model or query matching `where`, or a 404."""
+    if isinstance(query, type) and issubclass(query, Model):
+        query = query.select()
+    obj = query.where(*where).first() if where else query.first()
+    if obj is None:
+        abort(404)
+    return obj
+
+
+def public(view):
+    """Mark a view that needs no login; every other view does."""
+    view.is_public = True
+    return view
+
+
+def roles_required(*roles):
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if current_user.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+        return wrapped
+    return decorator
 
 
 def is_htmx() -> bool:

@@ -1,14 +1,28 @@
 """Admin forms. Unit choices come from the database, so the views fill them in."""
-from wtforms import (BooleanField, IntegerField, PasswordField, SelectField, SelectMultipleField,
-                     StringField, TextAreaField)
-from wtforms.validators import (DataRequired, EqualTo, InputRequired, Length, NumberRange, Optional,
-                                Regexp, ValidationError)
+from wtforms import (
+    BooleanField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import (
+    DataRequired,
+    EqualTo,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
 
 from ..forms import Form, choices
 from ..models import ROLES, UNIT_KINDS
 from ..rules.deadlines import KIND_LABELS, WEEKDAY_LABELS
-from .queries import (DAY_HELP, PARTIAL_DATE_HELP, AdminError, clean_lines, parse_partial_date,
-                      read_rule)
+from ..rules.input import DAY_HELP, PARTIAL_DATE_HELP, InputError, clean_lines, parse_partial_date, read_rule
 
 NONE = ""  # the value of a select's blank option
 
@@ -55,7 +69,7 @@ class DirectiveForm(Form):
     def validate_issued(self, field):
         try:
             self.issued_value = parse_partial_date(field.data)
-        except AdminError as exc:
+        except InputError as exc:
             raise ValidationError(str(exc)) from None
 
     def directive_fields(self) -> dict:
@@ -133,7 +147,7 @@ class UnitForm(Form):
     kind = SelectField("Loại đơn vị", choices=choices(UNIT_KINDS),
                        validators=[InputRequired("Vui lòng chọn loại đơn vị.")])
     # validate_choice is off so that a parent inside the unit's own subtree gets the clear message
-    # from queries.parent_error rather than "not a valid choice".
+    # from core.units.parent_error rather than "not a valid choice".
     parent = SelectField("Đơn vị cấp trên", coerce=optional_int, validate_choice=False,
                          description="Để trống nếu là đơn vị gốc.")
     active = BooleanField("Đang hoạt động", description="Bỏ chọn khi đơn vị giải thể; lịch sử vẫn được giữ.")

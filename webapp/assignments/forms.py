@@ -3,7 +3,7 @@ from wtforms import HiddenField, IntegerField, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from ..forms import Form, choices
-from ..models import STATES
+from ..rules.progress import STATES, percent_error
 
 
 class UpdateForm(Form):
@@ -17,10 +17,8 @@ class UpdateForm(Form):
     version = HiddenField()
 
     def validate_percent(self, field):
-        if self.state.data == "not_started" and field.data:
-            raise ValidationError("Chưa thực hiện thì tiến độ phải là 0%.")
-        if self.state.data == "in_progress" and field.data == 100:
-            raise ValidationError("Tiến độ 100%: hãy chọn tình trạng “Hoàn thành”.")
+        if message := percent_error(self.state.data, field.data):
+            raise ValidationError(message)
 
     def seen_version(self):
         try:

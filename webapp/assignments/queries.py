@@ -1,71 +1,9 @@
-"""Queries and writes for assignments: scoped lists, counts per status class, posting updates."""
+"""Reads for the assignment page: the task's other units, the history, the occurrences shown."""
 from datetime import timedelta
 
-from peewee import JOIN, SQL, Case, fn
+from peewee import JOIN
 
-from .. import audit
-from ..access import assignment_scope, subtree_unit_ids
-from ..db import database
-from ..models import Assignment, Directive, Occurrence, Task, Unit, Update, User
-from ..rules import status
-
-
-class UpdateConflict(Exception):
-    """The assignment changed after the form was loaded."""
-
-
-def status_case(now, due_soon_days):
-    """The SQL twin of rules.status.classify, so lists can be filtered and counted in the database."""
-    soon_limit = now + timedelta(days=due_soon_days)
-    done = Assignment.done_at.is_null(False)
-    return Case(None, [
-        (done & (Assignment.due_at.is_null() | (Assignment.done_at <= Assignment.due_at)),
-         status.DONE_ON_TIME),
-        (done, status.DONE_LATE),
-        (Assignment.due_at.is_null(), status.NOT_DUE),
-        (Assignment.due_at < now, status.OVERDUE),
-        (Assignment.due_at <= soon_limit, status.DUE_SOON),
-    ], status.NOT_DUE)
-
-
-def scoped(user, unit=None, directive_id=None):
-    """Assignments the user may read, joined to task, directive and unit, optionally narrowed."""
-    query = (Assignment.select(Assignment, Task, Directive, Unit)
-             .join(Task).join(Directive)
-             .switch(Assignment).join(Unit)
-             .where(assignment_scope(user)))
-    if unit is not None:
-        query = query.where(Assignment.unit.in_(subtree_unit_ids(unit)))
-    if directive_id:
-        query = query.where(Task.directive == directive_id)
-    return query
-
-
-def counts_by_status(query, now, due_soon_days) -> dict:
-    case = status_case(now, due_soon_days)
-    # Group by the output name: PostgreSQL does not match two copies of a parameterised CASE.
-    rows = (query.select(case.alias("cls"), fn.COUNT(Assignment.id).alias("n"))
-            .group_by(SQL("cls")).order_by().dicts())
-    counts = {cls: 0 for cls in status.CLASSES}
-    for row in rows:
-        counts[row["cls"]] = row["n"]
-    return counts
-
-
-def filtered(query, status_class, now, due_soon_days):
-    if status_class in status.CLASSES:
-        query = query.where(status_case(now, due_soon_days) == status_class)
-    # Undone first, the earliest due first; no due date last.
-    return query.order_by(Assignment.done_at.is_null(False), Assignment.due_at.is_null(),
-                          Assignment.due_at, Task.position, Unit.sort_name)
-
-
-def get_assignment(assignment_id):
-    issuer = Unit.alias()
-    return (Assignment.select(Assignment, Task, Directive, Unit, issuer)
-            .join(Task).join(Directive).join(issuer, on=(Directive.issuer == issuer.id))
-            .switch(Assignment).join(Unit)
-            .where(Assignment.id == assignment_id).first())
+from ..models import Assignment, Occurrence, Unit, Update, User
 
 
 def partners(assignment):
@@ -79,49 +17,6 @@ def history(assignment):
     return (Update.select(Update, User).join(User)
             .where(Update.assignment == assignment.id)
             .order_by(Update.created_at.desc(), Update.id.desc()))
-
-
-def post_update(assignment, seen_version, author, state, percent, note, evidence, now) -> Update:
-    """Record an update and move the assignment to its new state, unless someone got there first."""
-    if assignment.version != seen_version:
-        raise UpdateConflict()
-    if state == "done":
-        percent = 100
-    if assignment.task.rule.is_recurring:
-        done_at = assignment.done_at  # a recurring duty is done through its occurrences
-    elif state == "done":
-        done_at = assignment.done_at if assignment.state == "done" else now
-    else:
-        done_at = None
-    with database.atomic():
-        changed = (Assignment.update(state=state, percent=percent, done_at=done_at, updated_at=now,
-                                     version=Assignment.version + 1)
-                   .where((Assignment.id == assignment.id) & (Assignment.version == seen_version))
-                   .execute())
-        if changed != 1:
-            raise UpdateConflict()
-        update = Update.create(
-            assignment=assignment.id, author=author, created_at=now, state=state, percent=percent,
-            note=note, evidence_name=evidence.original_name if evidence else None,
-            evidence_path=evidence.stored_name if evidence else None,
-            evidence_size=evidence.size if evidence else None)
-        after = Assignment(state=state, percent=percent, done_at=done_at, updated_at=now,
-                           version=seen_version + 1)
-        _audit_update(assignment, after, update, author, now)
-        return update
-
-
-AUDITED_PROGRESS = ("state", "percent", "done_at", "updated_at", "version")
-
-
-def _audit_update(assignment, after, update, author, now) -> None:
-    """Log the new Update, and the assignment's progress before it and after it (`after`)."""
-    who = dict(user_id=author, unit_id=assignment.unit_id, at=now)
-    audit.record("create", "update", update.id, after=update, **who,
-                 summary=f"Thêm cập nhật tiến độ #{update.id} cho giao việc #{assignment.id}")
-    audit.record("update", "assignment", assignment.id, **who,
-                 before=audit.snapshot(assignment, AUDITED_PROGRESS), after=audit.snapshot(after, AUDITED_PROGRESS),
-                 summary=f"Cập nhật tiến độ giao việc #{assignment.id}")
 
 
 def occurrences_shown(assignment, now, ahead_days):

@@ -6,8 +6,9 @@ from datetime import date, datetime, time, timedelta
 
 from peewee import SQL, Case, fn
 
-from ..access import assignment_scope, subtree_unit_ids
-from ..assignments.queries import scoped, status_case
+from ..core.access import assignment_scope
+from ..core.assignments import scoped, status_case
+from ..core.units import subtree_unit_ids
 from ..models import Assignment, Directive, Occurrence, Task, Unit
 from ..rules import status
 from ..rules.reporting import Period, Rate

@@ -1,7 +1,7 @@
 """Queries behind the directive pages."""
 from dataclasses import dataclass, field
 
-from ..access import assignment_scope
+from ..core.access import assignment_scope
 from ..models import Assignment, Directive, Task, Unit
 from ..rules import status
 

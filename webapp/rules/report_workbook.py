@@ -4,7 +4,7 @@ from io import BytesIO
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
-from ..targets.sheets import BOX, FONT, text
+from .progress_sheet import BOX, FONT, text
 
 
 def _table(ws, start_row, headers, rows, widths=None):

@@ -1,10 +1,10 @@
 """Targets: the Phụ lục 01 table, importing it, and a district's split among its communes."""
 from datetime import datetime
 
-from .. import audit
 from ..db import database
 from ..models import GROUPS, Target, Unit
-from . import appendix
+from ..rules import appendix
+from . import audit
 
 FIELDS = ("total", "q1", "q2", "q3", "q4")
 FIELD_LABELS = {"total": "Tổng số đối tượng", "q1": "Quý 1", "q2": "Quý 2", "q3": "Quý 3", "q4": "Quý 4"}

@@ -1,12 +1,8 @@
 """Who may see and change what. Every view asks here; templates never decide access."""
 from peewee import fn
 
-from .models import Assignment, Directive, Task, Unit
-
-
-def subtree_unit_ids(unit):
-    """A subquery of the ids of a unit and all units below it, at any depth."""
-    return Unit.select(Unit.id).where(Unit.path.startswith(unit.path))
+from ..models import Assignment, Directive, Task, Unit
+from .units import subtree_unit_ids, tree_order
 
 
 def visible_units(user):
@@ -67,7 +63,6 @@ def visible_directives(user):
 
 def unit_choices(user):
     """(unit, depth) pairs in tree order for a filter, reading only the columns a menu needs."""
-    from .units.queries import tree_order
     return tree_order(visible_units(user).select(Unit.id, Unit.name, Unit.parent, Unit.sort_name))
 
 

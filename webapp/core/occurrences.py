@@ -7,11 +7,11 @@ from datetime import date, datetime, timedelta
 
 from peewee import Case, chunked, fn
 
+from ..db import database
+from ..models import Assignment, Occurrence, Task
+from ..rules.deadlines import RECURRING
+from ..rules.recurrence import due_times, recurring_due_and_done
 from . import audit
-from .db import database
-from .models import Assignment, Occurrence, Task
-from .rules.deadlines import RECURRING
-from .rules.recurrence import due_times, recurring_due_and_done
 
 # Nobody needs occurrences materialised further ahead than this.
 MAX_AHEAD = timedelta(days=400)

@@ -11,7 +11,7 @@ from peewee import Case, fn
 from ..models import GROUPS, Assignment, Directive, Occurrence, Task, Unit
 from ..rules import status
 from ..rules.targets import rate
-from ..targets import progress
+from . import progress
 
 QUOC_HIEU = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 TIEU_NGU = "Độc lập - Tự do - Hạnh phúc"

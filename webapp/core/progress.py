@@ -4,10 +4,11 @@ from datetime import date, datetime, time, timedelta
 
 from peewee import Case, fn
 
-from .. import audit, occurrences
 from ..db import database
 from ..models import GROUPS, Assignment, Occurrence, ProgressFigure, Target, Task, Unit
 from ..rules.targets import rate, target_to_date
+from . import audit, occurrences
+from .units import district_of
 
 COUNTS = ("beneficiaries", "accounts_opened", "paid_cashless")
 CUMULATIVE = ("accounts_opened", "paid_cashless")
@@ -101,13 +102,6 @@ def _audit_figures(unit: Unit, day: date, before: dict, after: dict, user_id: in
                             audit.snapshot(figure, AUDITED_FIGURES), user_id=user_id, unit_id=unit.id, at=now,
                             summary=f"{'Sửa' if old else 'Nhập'} số liệu {GROUPS.get(group, group)} "
                                     f"ngày {day:%d/%m/%Y} của {unit.name}")
-
-
-def district_of(unit: Unit) -> Unit | None:
-    """The district a unit belongs to (itself if it is one), at any depth of the tree."""
-    ancestor_ids = [int(p) for p in unit.path.strip("/").split("/") if p]
-    return (Unit.select().where(Unit.id.in_(ancestor_ids) & (Unit.kind == "ubnd_huyen"))
-            .order_by(fn.LENGTH(Unit.path).desc()).first())
 
 
 def _satisfy_daily_report(district: Unit, day: date, user_id: int, now: datetime, unit: Unit) -> None:

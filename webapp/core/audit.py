@@ -11,8 +11,7 @@ from datetime import date, datetime, time, timedelta
 
 from peewee import JOIN, ForeignKeyField, Model
 
-from .clock import vietnam_now
-from .models import (ASSIGNMENT_ROLES, GROUPS, ROLES, STATES, UNIT_KINDS, AuditEntry, Unit, User)
+from ..models import ASSIGNMENT_ROLES, GROUPS, ROLES, STATES, UNIT_KINDS, AuditEntry, Unit, User
 
 ACTIONS = {"create": "Tạo", "update": "Sửa", "delete": "Xóa"}
 OBJECT_TYPES = {
@@ -84,13 +83,14 @@ def snapshot(instance: Model, fields=None) -> dict:
     return values
 
 
-def record(action, obj_type, obj_id, *, user_id=None, unit_id=None, before=None, after=None,
-           summary="", at=None) -> AuditEntry:
-    """Write one entry; before/after are dicts or model instances (snapshotted), or None."""
+def record(action, obj_type, obj_id, *, at: datetime, user_id=None, unit_id=None, before=None, after=None,
+           summary="") -> AuditEntry:
+    """Write one entry at `at` (the acting request's now); before/after are dicts or model
+    instances (snapshotted), or None."""
     if action not in ACTIONS:
         raise ValueError(f"unknown audit action {action!r}")
     return AuditEntry.create(
-        at=at or vietnam_now(), user=user_id, action=action, object_type=obj_type, object_id=obj_id,
+        at=at, user=user_id, action=action, object_type=obj_type, object_id=obj_id,
         unit=unit_id, summary=(summary or describe(action, obj_type, obj_id))[:300],
         before=_dump(before), after=_dump(after))
 

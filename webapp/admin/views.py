@@ -1,0 +1,396 @@
+"""Admin pages: directives and their tasks, units, users, and the audit log. Views parse the request,
+call core, render; a refusal from core lands beside its field."""
+from datetime import date
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from ..core import audit
+from ..core.directives import (
+    TaskError,
+    delete_directive,
+    delete_task,
+    directive_footprint,
+    next_position,
+    reported_unit_ids,
+    save_directive,
+    store_task,
+    task_footprint,
+)
+from ..core.units import lead_units, save_unit, units_by_ids
+from ..core.users import create_user, reset_password, save_user, self_edit_errors, username_taken
+from ..forms import Form, choices
+from ..models import Directive, Task, Unit, User
+from ..rules.input import InputError, format_partial_date, parse_day, rule_form_data
+from ..web import Page, get_or_404, is_htmx, now, page_number, roles_required
+from . import bp, queries
+from .forms import DirectiveForm, NewUserForm, PasswordForm, TaskForm, UnitForm, UserForm, add_error, blank_first
+
+
+@bp.before_request
+@roles_required("admin")
+def admins_only():
+    return None
+
+
+def show_error(form, exc: InputError) -> None:
+    """Put a refusal beside its field, or above the form when it names none."""
+    field = getattr(form, exc.field, None) if exc.field else None
+    if field is not None:
+        add_error(field, str(exc))
+    else:
+        form.form_errors.append(str(exc))
+
+
+@bp.route("/")
+def index():
+    return render_template("admin/index.html", counts=queries.counts())
+
+
+# --- Directives -------------------------------------------------------------------------------
+
+@bp.route("/van-ban/")
+def directives():
+    q = request.args.get("q", "").strip()[:200]
+    page = Page(queries.search_directives(q), page_number(), current_app.config["PAGE_SIZE"])
+    return render_template("admin/directives.html", page=page, q=q)
+
+
+@bp.route("/van-ban/<int:directive_id>")
+def directive(directive_id):
+    directive = get_or_404(Directive, Directive.id == directive_id)
+    return render_template("admin/directive.html", directive=directive,
+                           tasks=queries.tasks_with_assignments(directive))
+
+
+@bp.route("/van-ban/moi", methods=["GET", "POST"])
+def directive_new():
+    return _directive_form(Directive(), is_new=True)
+
+
+@bp.route("/van-ban/<int:directive_id>/sua", methods=["GET", "POST"])
+def directive_edit(directive_id):
+    return _directive_form(get_or_404(Directive, Directive.id == directive_id), is_new=False)
+
+
+def _directive_initial(directive) -> dict:
+    fields = ("number", "place", "subject", "legal_bases", "recipients", "copies", "signing_authority",
+              "signer_title", "signer_name")
+    return {**{f: getattr(directive, f) for f in fields}, "issuer": directive.issuer_id,
+            "issued": format_partial_date(directive.issued_on, directive.issued_precision)}
+
+
+def _directive_form(directive, is_new):
+    form = DirectiveForm(data={} if is_new else _directive_initial(directive))
+    form.issuer.choices = blank_first("— Chọn cơ quan ban hành —",
+                                      queries.unit_options(keep_ids=[directive.issuer_id]))
+    if form.validate_on_submit():
+        save_directive(directive, form.directive_fields(), now=now(), actor_id=current_user.id)
+        flash("Đã thêm văn bản." if is_new else "Đã lưu văn bản.", "success")
+        return redirect(url_for("admin.directive", directive_id=directive.id))
+    return render_template("admin/directive_form.html", form=form, directive=directive, is_new=is_new)
+
+
+@bp.route("/van-ban/<int:directive_id>/xoa", methods=["GET", "POST"])
+def directive_delete(directive_id):
+    directive = get_or_404(Directive, Directive.id == directive_id)
+    form = Form()
+    if form.validate_on_submit():
+        try:
+            delete_directive(directive, now=now(), actor_id=current_user.id)
+        except InputError as exc:
+            show_error(form, exc)
+        else:
+            flash(f"Đã xóa văn bản {directive.reference}.", "success")
+            return redirect(url_for("admin.directives"))
+    return render_template("admin/confirm_delete.html", form=form, what="văn bản",
+                           title=f"{directive.reference} – {directive.subject}",
+                           footprint=directive_footprint(directive),
+                           back=url_for("admin.directive", directive_id=directive.id))
+
+
+# --- Tasks ------------------------------------------------------------------------------------
+
+@bp.route("/van-ban/<int:directive_id>/nhiem-vu/moi", methods=["GET", "POST"])
+def task_new(directive_id):
+    directive = get_or_404(Directive, Directive.id == directive_id)
+    return _task_form(directive, Task(directive=directive), is_new=True)
+
+
+@bp.route("/nhiem-vu/<int:task_id>/sua", methods=["GET", "POST"])
+def task_edit(task_id):
+    task = get_or_404(Task, Task.id == task_id)
+    return _task_form(task.directive, task, is_new=False)
+
+
+def _task_name(task) -> str:
+    return f"nhiệm vụ {task.number}" if task.number else "nhiệm vụ"
+
+
+def _task_initial(task, assignments) -> dict:
+    fields = ("section", "number", "position", "text", "addressed_to", "deadline_text")
+    return {**{f: getattr(task, f) for f in fields}, **rule_form_data(task),
+            "lead_units": [a.unit_id for a in assignments if a.role == "lead"],
+            "cooperating_units": [a.unit_id for a in assignments if a.role == "cooperating"]}
+
+
+def _task_form(directive, task, is_new):
+    assignments = [] if is_new else queries.task_assignments(task)
+    title = "Thêm nhiệm vụ" if is_new else f"Sửa {_task_name(task)}"
+    form = TaskForm(data={"deadline_kind": "fixed"} if is_new else _task_initial(task, assignments))
+    # Units already assigned stay selectable even if retired since, so saving does not drop them.
+    options = queries.unit_options(keep_ids=[a.unit_id for a in assignments])
+    form.lead_units.choices = choices(options)
+    form.cooperating_units.choices = choices(options)
+    form.group_parent.choices = blank_first("— Toàn bộ hệ thống —", queries.unit_options())
+    if form.validate_on_submit() and _save_task(form, directive, task):
+        flash(f"Đã lưu {_task_name(task)}.", "success")
+        return redirect(url_for("admin.directive", directive_id=directive.id, _anchor=f"task-{task.id}"))
+    reported = set() if is_new else reported_unit_ids(task)
+    return render_template("admin/task_form.html", form=form, directive=directive, task=task,
+                           is_new=is_new, title=title, assignments=assignments,
+                           locked=[a.unit.name for a in assignments if a.unit_id in reported])
+
+
+def _save_task(form, directive, task) -> bool:
+    """Expand the group, then save; a refusal lands on the form and nothing is written."""
+    try:
+        leads = lead_units(form.lead_units.data, form.group_kind.data, form.group_parent.data)
+        fields = form.task_fields()
+        if fields["position"] is None:
+            fields["position"] = task.position if task.id else next_position(directive)
+        store_task(task, fields, leads, units_by_ids(form.cooperating_units.data), now=now(),
+                   actor_id=current_user.id)
+    except TaskError as exc:
+        form.form_errors.append(str(exc))
+        return False
+    except InputError as exc:
+        show_error(form, exc)
+        return False
+    return True
+
+
+@bp.route("/nhiem-vu/<int:task_id>/xoa", methods=["GET", "POST"])
+def task_delete(task_id):
+    task = get_or_404(Task, Task.id == task_id)
+    back = url_for("admin.directive", directive_id=task.directive_id)
+    form = Form()
+    if form.validate_on_submit():
+        try:
+            delete_task(task, now=now(), actor_id=current_user.id)
+        except InputError as exc:
+            show_error(form, exc)
+        else:
+            flash(f"Đã xóa {_task_name(task)}.", "success")
+            return redirect(back)
+    return render_template("admin/confirm_delete.html", form=form, what="nhiệm vụ",
+                           title=f"Nhiệm vụ {task.number}: {task.text}", footprint=task_footprint(task),
+                           back=back)
+
+
+# --- Units: never deleted, only deactivated or merged -----------------------------------------
+
+@bp.route("/don-vi/")
+def units():
+    rows = queries.unit_rows()
+    return render_template("admin/units.html", rows=rows, names={u.id: u.name for u, _, _ in rows})
+
+
+@bp.route("/don-vi/moi", methods=["GET", "POST"])
+def unit_new():
+    return _unit_form(None)
+
+
+@bp.route("/don-vi/<int:unit_id>/sua", methods=["GET", "POST"])
+def unit_edit(unit_id):
+    return _unit_form(get_or_404(Unit, Unit.id == unit_id))
+
+
+def _unit_initial(unit) -> dict:
+    if unit is None:
+        return {"active": True}
+    return {"name": unit.name, "kind": unit.kind, "parent": unit.parent_id, "active": unit.active,
+            "merged_into": unit.merged_into_id}
+
+
+def _fill_unit_choices(form, unit) -> None:
+    """The unit's own subtree is left out of the parent list; the server checks again anyway."""
+    subtree = queries.subtree_ids(unit) if unit else []
+    form.parent.choices = blank_first("— Không có (đơn vị gốc) —", queries.unit_options(
+        keep_ids=[unit.parent_id] if unit else [], exclude_ids=subtree))
+    form.merged_into.choices = blank_first("— Không —", queries.unit_options(
+        keep_ids=[unit.merged_into_id] if unit else [], exclude_ids=[unit.id] if unit else []))
+
+
+def _unit_or_error(field):
+    """The unit a select names, or None for blank; an error beside the field if it is gone."""
+    if field.data is None:
+        return None, True
+    unit = Unit.get_or_none(Unit.id == field.data)
+    if unit is None:
+        add_error(field, "Đơn vị không tồn tại.")
+    return unit, unit is not None
+
+
+def _unit_form(unit):
+    form = UnitForm(data=_unit_initial(unit))
+    _fill_unit_choices(form, unit)
+    if form.validate_on_submit():
+        parent, parent_ok = _unit_or_error(form.parent)
+        merged_into, merged_ok = _unit_or_error(form.merged_into)
+        if parent_ok and merged_ok:
+            try:
+                saved = save_unit(unit, form.name.data.strip(), form.kind.data, parent, form.active.data,
+                                  merged_into, now=now(), actor_id=current_user.id)
+            except InputError as exc:
+                show_error(form, exc)
+            else:
+                flash(f"Đã lưu đơn vị {saved.name}.", "success")
+                return redirect(url_for("admin.units", _anchor=f"unit-{saved.id}"))
+    return render_template("admin/unit_form.html", form=form, unit=unit,
+                           children=unit.children.count() if unit else 0,
+                           users=unit.users.count() if unit else 0)
+
+
+# --- Users ------------------------------------------------------------------------------------
+
+@bp.route("/nguoi-dung/")
+def users():
+    q = request.args.get("q", "").strip()[:100]
+    page = Page(queries.search_users(q), page_number(), current_app.config["PAGE_SIZE"])
+    return render_template("admin/users.html", page=page, q=q)
+
+
+def _user_initial(user) -> dict:
+    return {"full_name": user.full_name, "role": user.role, "unit": user.unit_id, "active": user.active}
+
+
+def _fill_user_units(form, keep_id=None) -> None:
+    form.unit.choices = blank_first("— Chọn đơn vị —", queries.unit_options(keep_ids=[keep_id]))
+
+
+@bp.route("/nguoi-dung/moi", methods=["GET", "POST"])
+def user_new():
+    form = NewUserForm(data={"role": "staff", "active": True})
+    _fill_user_units(form)
+    if form.validate_on_submit():
+        username = form.username.data.strip()
+        if username_taken(username):
+            add_error(form.username, f"Tên đăng nhập “{username}” đã có người dùng, hãy chọn tên khác.")
+        else:
+            # The admin typed the first password, so the user must replace it.
+            user = create_user(username, form.password.data, form.full_name.data.strip(), form.role.data,
+                               form.unit.data, method=current_app.config["PASSWORD_METHOD"], now=now(),
+                               active=form.active.data, must_change_password=True, actor_id=current_user.id)
+            flash(f"Đã tạo tài khoản {user.username}.", "success")
+            return redirect(url_for("admin.users"))
+    return render_template("admin/user_form.html", form=form, user=None)
+
+
+@bp.route("/nguoi-dung/<int:user_id>/sua", methods=["GET", "POST"])
+def user_edit(user_id):
+    user = get_or_404(User, User.id == user_id)
+    form = UserForm(data=_user_initial(user))
+    _fill_user_units(form, user.unit_id)
+    if form.validate_on_submit():
+        errors = self_edit_errors(current_user, user, form.role.data, form.active.data)
+        for name, message in errors.items():
+            add_error(getattr(form, name), message)
+        if not errors:
+            save_user(user, {"full_name": form.full_name.data.strip(), "role": form.role.data,
+                             "unit": form.unit.data, "active": form.active.data},
+                      now=now(), actor_id=current_user.id)
+            flash(f"Đã lưu tài khoản {user.username}.", "success")
+            return redirect(url_for("admin.users"))
+    return render_template("admin/user_form.html", form=form, user=user,
+                           password_form=PasswordForm(formdata=None))
+
+
+@bp.route("/nguoi-dung/<int:user_id>/mat-khau", methods=["POST"])
+def user_password(user_id):
+    user = get_or_404(User, User.id == user_id)
+    password_form = PasswordForm()
+    if password_form.validate_on_submit():
+        reset_password(user, password_form.password.data, current_app.config["PASSWORD_METHOD"], now=now(),
+                       actor_id=current_user.id)
+        flash(f"Đã đặt lại mật khẩu cho {user.username}; người dùng phải đổi mật khẩu khi đăng nhập.",
+              "success")
+        return redirect(url_for("admin.user_edit", user_id=user.id))
+    form = UserForm(formdata=None, data=_user_initial(user))
+    _fill_user_units(form, user.unit_id)
+    return render_template("admin/user_form.html", form=form, user=user, password_form=password_form)
+
+
+# --- The audit log: read-only, no route here changes or deletes an entry ----------------------
+
+@bp.route("/nhat-ky", endpoint="audit")
+def audit_log():
+    filters, errors = _audit_filters()
+    query = audit.entries(user_id=filters["user_id"], unit=filters["unit"], object_type=filters["object_type"],
+                          object_id=filters["object_id"], start=filters["start"], end=filters["end"])
+    page = Page(query, page_number(), current_app.config["PAGE_SIZE"])
+    names = audit.names_for(page.items)
+    rows = [(entry, audit.changes(entry, names), _object_url(entry)) for entry in page.items]
+    context = dict(page=page, rows=rows, filters=filters, errors=errors, actions=audit.ACTIONS,
+                   object_types=audit.OBJECT_TYPES)
+    if is_htmx():
+        return render_template("admin/_audit_list.html", **context)
+    return render_template("admin/audit.html", **context, users=queries.user_options(),
+                           units=queries.unit_options(include_inactive=True))
+
+
+def _audit_filters() -> tuple[dict, list[str]]:
+    """The filters from the query string, and Vietnamese messages for the ones we cannot read."""
+    args, errors = request.args, []
+    unit_id = args.get("unit", type=int)
+    object_type = args.get("object", "")
+    filters = {
+        "user_id": args.get("user", type=int),
+        "unit": Unit.get_or_none(Unit.id == unit_id) if unit_id else None,
+        "object_type": object_type if object_type in audit.OBJECT_TYPES else "",
+        "object_id": args.get("id", type=int),
+        "start": _day(args.get("from", ""), "Từ ngày", errors),
+        "end": _day(args.get("to", ""), "Đến ngày", errors),
+        "start_text": args.get("from", "").strip()[:20],
+        "end_text": args.get("to", "").strip()[:20],
+    }
+    if filters["start"] and filters["end"] and filters["start"] > filters["end"]:
+        errors.append("“Từ ngày” phải trước hoặc bằng “Đến ngày”.")
+    return filters, errors
+
+
+def _day(text: str, label: str, errors: list) -> date | None:
+    """A day from <input type=date> (yyyy-mm-dd) or typed as dd/mm/yyyy; None if blank or unreadable."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        pass
+    try:
+        return parse_day(text)
+    except InputError as exc:
+        errors.append(f"{label}: {exc}")
+        return None
+
+
+def _object_url(entry) -> str | None:
+    """Where the object of an entry can be seen, if it has a page and still exists."""
+    if entry.action == "delete" or entry.object_id is None:
+        return None
+    kind, object_id = entry.object_type, entry.object_id
+    if kind in ("update", "occurrence"):
+        assignment_id = audit.assignment_of(entry)
+        return url_for("assignments.detail", assignment_id=assignment_id) if assignment_id else None
+    if kind == "progress_figure":
+        before, after = audit.values_of(entry)
+        day = after.get("day") or before.get("day")
+        return url_for("targets.figures", unit=entry.unit_id, day=day) if day else None
+    endpoints = {"assignment": ("assignments.detail", "assignment_id"),
+                 "directive": ("admin.directive", "directive_id"), "task": ("admin.task_edit", "task_id"),
+                 "unit": ("admin.unit_edit", "unit_id"), "user": ("admin.user_edit", "user_id")}
+    if kind in endpoints:
+        endpoint, arg = endpoints[kind]
+        return url_for(endpoint, **{arg: object_id})
+    return None

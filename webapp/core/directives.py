@@ -1,0 +1,193 @@
+"""Directives and their tasks with one assignment per unit: saving, deleting, and what a delete
+would touch (no Flask; used by the admin pages and the seed)."""
+from datetime import datetime
+
+from peewee import fn
+
+from ..db import database
+from ..models import ASSIGNMENT_ROLES, Assignment, Directive, Occurrence, Task, Update
+from ..rules.input import InputError
+from . import audit
+from .occurrences import recurring_lead_assignments, refresh_status, rule_changed
+
+
+class TaskError(InputError):
+    """A directive or task change we refuse, with a Vietnamese message."""
+
+
+# --- Directives -------------------------------------------------------------------------------
+
+def save_directive(directive: Directive, fields: dict, *, now: datetime, actor_id=None) -> Directive:
+    """Create or update a directive with the form's fields; audited as done by actor_id."""
+    before = None if directive.id is None else audit.snapshot(directive)
+    with database.atomic():
+        for name, value in fields.items():
+            setattr(directive, name, value)
+        if directive.created_at is None:
+            directive.created_at = now
+        directive.save()
+        audit.record_change("directive", directive.id, before, directive, user_id=actor_id,
+                            unit_id=directive.issuer_id, at=now)
+    return directive
+
+
+HISTORY_KEPT = ("{what} đã có {n} lần cập nhật tiến độ hoặc nộp báo cáo của đơn vị; lịch sử phải được "
+                "lưu giữ nên không thể xóa.")
+
+
+def _history_count(task_condition) -> int:
+    """Updates and submitted reports: what a delete would erase from the record."""
+    updates = Update.select().join(Assignment).join(Task).where(task_condition).count()
+    submitted = (Occurrence.select().join(Assignment).join(Task)
+                 .where(task_condition & Occurrence.submitted_at.is_null(False)).count())
+    return updates + submitted
+
+
+def footprint(task_condition) -> dict:
+    """How many tasks and assignments a delete would touch, and how much history forbids it."""
+    return {
+        "tasks": Task.select().where(task_condition).count(),
+        "assignments": Assignment.select().join(Task).where(task_condition).count(),
+        "updates": _history_count(task_condition),
+    }
+
+
+def directive_footprint(directive: Directive) -> dict:
+    return footprint(Task.directive == directive.id)
+
+
+def task_footprint(task: Task) -> dict:
+    return footprint(Task.id == task.id)
+
+
+def delete_directive(directive: Directive, *, now: datetime, actor_id=None) -> None:
+    """Delete a directive with its tasks and assignments, unless any unit has reported on it.
+    Each deleted object is audited with its last values."""
+    n = _history_count(Task.directive == directive.id)
+    if n:
+        raise TaskError(HISTORY_KEPT.format(what="Văn bản này", n=n))
+    with database.atomic():
+        tasks = list(Task.select().where(Task.directive == directive.id))
+        _delete_tasks(tasks, directive.issuer_id, actor_id, now)
+        directive.delete_instance()
+        audit.record("delete", "directive", directive.id, user_id=actor_id, unit_id=directive.issuer_id,
+                     before=directive, at=now)
+
+
+def delete_task(task: Task, *, now: datetime, actor_id=None) -> None:
+    """Delete a task with its assignments, unless any unit has reported on it; audited."""
+    n = _history_count(Task.id == task.id)
+    if n:
+        raise TaskError(HISTORY_KEPT.format(what="Nhiệm vụ này", n=n))
+    with database.atomic():
+        _delete_tasks([task], task.directive.issuer_id, actor_id, now)
+
+
+def _delete_tasks(tasks: list, issuer_id: int, actor_id, now) -> None:
+    """Delete tasks and their assignments, recording each one's last values."""
+    task_ids = [t.id for t in tasks]
+    assignments = list(Assignment.select().where(Assignment.task.in_(task_ids))) if task_ids else []
+    if task_ids:
+        Assignment.delete().where(Assignment.task.in_(task_ids)).execute()
+        Task.delete().where(Task.id.in_(task_ids)).execute()
+    for a in assignments:
+        audit.record("delete", "assignment", a.id, user_id=actor_id, unit_id=a.unit_id, before=a, at=now,
+                     summary=f"Xóa giao việc #{a.id} (cùng nhiệm vụ #{a.task_id})")
+    for t in tasks:
+        audit.record("delete", "task", t.id, user_id=actor_id, unit_id=issuer_id, before=t, at=now)
+
+
+# --- Tasks and their assignments --------------------------------------------------------------
+
+def next_position(directive: Directive) -> int:
+    last = Task.select(fn.MAX(Task.position)).where(Task.directive == directive.id).scalar()
+    return (last or 0) + 1
+
+
+def reported_unit_ids(task: Task) -> set[int]:
+    """Units that have posted updates on the task: they cannot be taken off it."""
+    rows = (Assignment.select(Assignment.unit).join(Update).where(Assignment.task == task.id)
+            .distinct().tuples())
+    return {unit_id for (unit_id,) in rows}
+
+
+def sync_assignments(task: Task, lead_units, cooperating_units, *, now: datetime, actor_id=None) -> None:
+    """Make the task's assignments match the given units: one per unit, lead before cooperating.
+
+    A unit that already reported on its assignment cannot be dropped: its history would be lost.
+    Each assignment created, dropped or given another role is audited as done by actor_id.
+    """
+    wanted = {u.id: "lead" for u in lead_units}
+    for u in cooperating_units:
+        wanted.setdefault(u.id, "cooperating")
+    due_at = task.rule.due_at()
+    existing = {a.unit_id: a for a in Assignment.select().where(Assignment.task == task.id)}
+    dropped = [a for uid, a in existing.items() if uid not in wanted]
+    with_history = [a for a in dropped if Update.select().where(Update.assignment == a.id).exists()]
+    if with_history:
+        names = ", ".join(a.unit.name for a in with_history)
+        raise TaskError(f"Không thể bỏ đơn vị đã cập nhật tiến độ: {names}.")
+
+    def log(a, before, after, summary):
+        audit.record_change("assignment", a.id, before, after, user_id=actor_id, unit_id=a.unit_id, at=now,
+                            summary=summary)
+
+    with database.atomic():
+        if dropped:
+            Assignment.delete().where(Assignment.id.in_([a.id for a in dropped])).execute()
+        for a in dropped:
+            log(a, a, None, f"Bỏ giao nhiệm vụ #{task.id} cho đơn vị")
+        for unit_id, role in wanted.items():
+            if unit_id in existing:
+                a = existing[unit_id]
+                if a.role != role:
+                    Assignment.update(role=role).where(Assignment.id == a.id).execute()
+                    log(a, {"role": a.role}, {"role": role},
+                        f"Đổi vai trò giao việc #{a.id} thành {ASSIGNMENT_ROLES[role].lower()}")
+            else:
+                a = Assignment.create(task=task.id, unit=unit_id, role=role, due_at=due_at)
+                log(a, None, a, f"Giao nhiệm vụ #{task.id} cho đơn vị ({ASSIGNMENT_ROLES[role].lower()})")
+        # A one-off rule gives every assignment its due time; a recurring one takes it from the
+        # occurrences (occurrences.refresh_status).
+        if not task.rule.is_recurring:
+            Assignment.update(due_at=due_at).where(Assignment.task == task.id).execute()
+
+
+def save_task(task: Task, lead_units, cooperating_units, *, now: datetime, actor_id=None) -> Task:
+    """Save a task and its assignments; an edited rule regenerates only future, unsubmitted occurrences.
+    A unit that leads is not also listed as cooperating. The task and assignment changes are
+    audited as done by actor_id (None: the system)."""
+    if not lead_units:
+        raise TaskError("Nhiệm vụ phải có ít nhất một đơn vị chủ trì.", "lead_units")
+    lead_ids = {u.id for u in lead_units}
+    cooperating_units = [u for u in cooperating_units if u.id not in lead_ids]
+    is_new = task.id is None
+    try:
+        return _save(task, lead_units, cooperating_units, now, is_new, actor_id)
+    except Exception:
+        if is_new:  # the insert was rolled back: the object must not keep its id
+            task.id = None
+        raise
+
+
+def _save(task, lead_units, cooperating_units, now, is_new, actor_id):
+    with database.atomic():
+        old = None if is_new else Task.get_by_id(task.id)
+        old_rule = None if old is None else old.rule
+        if task.created_at is None:
+            task.created_at = now
+        task.save()
+        audit.record_change("task", task.id, old, task, user_id=actor_id, unit_id=task.directive.issuer_id, at=now)
+        sync_assignments(task, lead_units, cooperating_units, now=now, actor_id=actor_id)
+        if old_rule is not None and old_rule != task.rule:
+            rule_changed(task, now.date())
+        elif task.rule.is_recurring:
+            refresh_status(recurring_lead_assignments().where(Assignment.task == task.id), now.date())
+    return task
+
+
+def store_task(task: Task, fields: dict, leads, cooperating, *, now: datetime, actor_id=None) -> Task:
+    """Set the task's fields and save it with one assignment per unit (see save_task)."""
+    for name, value in fields.items():
+        setattr(task, name, value)
+    return save_task(task, leads, cooperating, now=now, actor_id=actor_id)

@@ -1,0 +1,93 @@
+"""Monthly reports: drafts, submission (freezing, and the month's "before the 28th" occurrence)."""
+import json
+from datetime import datetime
+
+from ..db import database
+from ..models import Assignment, Directive, MonthlyReport, Occurrence, Task, Unit
+from . import audit, occurrences
+from . import report_content as build
+
+EDITABLE = ("number", "place", "recipients", "copies", "signing_authority", "signer_title", "signer_name",
+            "assessment")
+
+
+class ReportError(ValueError):
+    """A report action we refuse, with a Vietnamese message."""
+
+
+def open_draft(unit: Unit, directive: Directive | None, year: int, month: int, actor_id: int | None,
+               now: datetime) -> MonthlyReport:
+    """The unit's report for the month (and directive), created as a draft the first time."""
+    existing = (MonthlyReport.select()
+                .where((MonthlyReport.unit == unit.id) & (MonthlyReport.year == year) & (MonthlyReport.month == month)
+                       & (MonthlyReport.directive.is_null() if directive is None
+                          else MonthlyReport.directive == directive.id))
+                .first())
+    if existing:
+        return existing
+    previous = (MonthlyReport.select().where(MonthlyReport.unit == unit.id)
+                .order_by(MonthlyReport.year.desc(), MonthlyReport.month.desc()).first())
+    # The header and signature usually stay the same from month to month.
+    carried = {f: getattr(previous, f) for f in EDITABLE if f != "assessment"} if previous else {}
+    with database.atomic():
+        report = MonthlyReport.create(unit=unit, directive=directive, year=year, month=month, created_at=now,
+                                      **carried)
+        audit.record("create", "monthly_report", report.id, user_id=actor_id, unit_id=unit.id, at=now,
+                     summary=f"Tạo dự thảo báo cáo tháng {month:02d}/{year}")
+    return report
+
+
+def save_draft(report: MonthlyReport, values: dict, actor_id: int, now: datetime) -> None:
+    if report.submitted_at:
+        raise ReportError("Báo cáo đã nộp, không sửa được nữa.")
+    before = {f: getattr(report, f) for f in EDITABLE}
+    with database.atomic():
+        for field in EDITABLE:
+            setattr(report, field, values.get(field, getattr(report, field)))
+        report.updated_at = now
+        report.save()
+        audit.record("update", "monthly_report", report.id, user_id=actor_id, unit_id=report.unit_id, at=now,
+                     before=before, after={f: getattr(report, f) for f in EDITABLE},
+                     summary=f"Sửa dự thảo báo cáo tháng {report.month:02d}/{report.year}")
+
+
+def monthly_occurrence(report: MonthlyReport) -> Occurrence | None:
+    """The "before the 28th" (monthly) occurrence of the reporting unit in the report's month."""
+    start = datetime(report.year, report.month, 1)
+    end = build.month_end(report.year, report.month)
+    query = (Occurrence.select().join(Assignment).join(Task)
+             .where((Assignment.unit == report.unit_id) & (Task.deadline_kind == "monthly")
+                    & (Occurrence.due_at >= start) & (Occurrence.due_at <= end)))
+    if report.directive_id:
+        query = query.where(Task.directive == report.directive_id)
+    return query.order_by(Occurrence.due_at).first()
+
+
+def submit(report: MonthlyReport, actor_id: int, now: datetime) -> None:
+    """Freeze the report as it stands and count it as the month's report, on time or late."""
+    if report.submitted_at:
+        raise ReportError("Báo cáo đã được nộp trước đó.")
+    occurrences.materialise(build.month_end(report.year, report.month).date(), now.date())
+    occurrence = monthly_occurrence(report)
+    data = build.assemble(report, now)
+    data["submission"] = {"at": now.strftime("%H:%M %d/%m/%Y"),
+                          "due": occurrence.due_at.strftime("%H:%M %d/%m/%Y") if occurrence else None,
+                          "late": bool(occurrence and now > occurrence.due_at)}
+    with database.atomic():
+        changed = (MonthlyReport.update(submitted_at=now, submitted_by=actor_id, frozen=json.dumps(data),
+                                        updated_at=now)
+                   .where((MonthlyReport.id == report.id) & MonthlyReport.submitted_at.is_null()).execute())
+        if changed != 1:
+            raise ReportError("Báo cáo đã được nộp trước đó.")
+        audit.record("update", "monthly_report", report.id, user_id=actor_id, unit_id=report.unit_id, at=now,
+                     summary=f"Nộp báo cáo tháng {report.month:02d}/{report.year}")
+        if occurrence is not None and occurrence.submitted_at is None:
+            occurrences.submit(occurrence, actor_id, f"Đã nộp báo cáo tháng {report.month:02d}/{report.year}.",
+                               None, now)
+
+
+def report_data(report: MonthlyReport, now: datetime) -> dict:
+    """The frozen copy of a submitted report, or the draft computed from today's data."""
+    if report.frozen:
+        return json.loads(report.frozen)
+    return build.assemble(report, now)

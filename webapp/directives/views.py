@@ -1,0 +1,25 @@
+"""Directives: a searchable list, and a directive's tasks by section with a unit × task matrix."""
+from flask import current_app, render_template, request
+from flask_login import current_user
+
+from ..core.access import visible_directives
+from ..models import Directive, Unit
+from ..web import Page, due_soon_days, ensure_occurrences, get_or_404, is_htmx, page_number
+from . import bp, queries
+
+
+@bp.route("/")
+def index():
+    q = request.args.get("q", "").strip()[:200]
+    query = queries.search(visible_directives(current_user), q)
+    page = Page(query, page_number(), current_app.config["PAGE_SIZE"])
+    template = "directives/_list.html" if is_htmx() else "directives/index.html"
+    return render_template(template, page=page, q=q)
+
+
+@bp.route("/<int:directive_id>")
+def detail(directive_id):
+    directive = get_or_404(visible_directives(current_user).select(Directive, Unit).join(Unit),
+                           Directive.id == directive_id)
+    view = queries.directive_view(directive, current_user, ensure_occurrences(), due_soon_days())
+    return render_template("directives/detail.html", directive=directive, view=view)
