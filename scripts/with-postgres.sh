@@ -3,7 +3,7 @@
 # database exist, then run the given command with TEST_DATABASE_URL pointing at it.
 set -euo pipefail
 ROLE=tracker
-DBNAME=tracker_test
+DBNAME=${TEST_DB_NAME:-tracker_test}  # a worktree of its own may use another database
 if ! command -v pg_ctlcluster >/dev/null; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
