@@ -1,11 +1,14 @@
-"""Working days: weekends, Tết, 30/4–1/5 with the announced swap, the admin's days, counting."""
-from datetime import date, timedelta
+"""Working days: weekends, Tết, 30/4–1/5 with the announced swap, the admin's days, counting, and
+recurring rules on working days only."""
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from webapp.rules import workdays
+from webapp.rules.deadlines import DAILY, MONTHLY, WEEKLY, DeadlineRule
+from webapp.rules.recurrence import due_times
 from webapp.rules.workdays import WorkCalendar
 
 PLAIN = WorkCalendar.plain()
@@ -150,3 +153,61 @@ def test_add_working_days_lands_on_a_working_day_and_agrees_with_the_count(start
     assert PLAIN.is_working_day(due)
     assert PLAIN.working_days_between(start, due) == n
     assert PLAIN.working_days_between(start, due - timedelta(days=1)) == n - 1
+
+
+# Recurring rules on working days only.
+
+FAR = date(2020, 1, 1)
+
+
+def test_daily_on_working_days_only_skips_weekends_and_tet_over_february_2024():
+    rule = DeadlineRule(DAILY, time=time(9), working_days_only=True)
+    got = [t.date() for t in due_times(rule, date(2024, 2, 1), date(2024, 2, 29), FAR, PLAIN)]
+    assert got == [date(2024, 2, d) for d in (1, 2, 5, 6, 7, 15, 16, 19, 20, 21, 22, 23, 26, 27, 28, 29)]
+    assert all(t.time() == time(9) for t in due_times(rule, date(2024, 2, 1), date(2024, 2, 29), FAR, PLAIN))
+    # Without a calendar, the plain one is used.
+    assert [t.date() for t in due_times(rule, date(2024, 2, 1), date(2024, 2, 29), FAR)] == got
+
+
+def test_every_day_keeps_weekends_and_holidays():
+    rule = DeadlineRule(DAILY, time=time(9))
+    assert len(due_times(rule, date(2024, 2, 1), date(2024, 2, 29), FAR, PLAIN)) == 29
+
+
+def test_daily_on_working_days_includes_the_lam_bu_saturday_and_follows_the_admins_days():
+    rule = DeadlineRule(DAILY, time=time(9), working_days_only=True)
+    got = [t.date() for t in due_times(rule, date(2024, 4, 26), date(2024, 5, 6), FAR, PLAIN)]
+    assert got == [date(2024, 4, 26), date(2024, 5, 2), date(2024, 5, 3), date(2024, 5, 4), date(2024, 5, 6)]
+    calendar = WorkCalendar(extra_days_off={date(2024, 5, 3): "Nghỉ theo thông báo của tỉnh"},
+                            extra_working_days={date(2024, 4, 27)})
+    got = [t.date() for t in due_times(rule, date(2024, 4, 26), date(2024, 5, 6), FAR, calendar)]
+    assert got == [date(2024, 4, 26), date(2024, 4, 27), date(2024, 5, 2), date(2024, 5, 4), date(2024, 5, 6)]
+
+
+def test_a_weekly_report_due_on_a_holiday_moves_to_the_next_working_day_at_the_same_time():
+    rule = DeadlineRule(WEEKLY, weekday=2, time=time(14), working_days_only=True)
+    assert due_times(rule, date(2024, 4, 22), date(2024, 5, 12), FAR, PLAIN) == [
+        datetime(2024, 4, 24, 14), datetime(2024, 5, 2, 14), datetime(2024, 5, 8, 14)]
+    # Every day: the report stays on the holiday.
+    every_day = DeadlineRule(WEEKLY, weekday=2, time=time(14))
+    assert datetime(2024, 5, 1, 14) in due_times(every_day, date(2024, 4, 22), date(2024, 5, 12), FAR, PLAIN)
+
+
+def test_a_weekly_report_of_a_week_closed_for_tet_merges_with_the_next_one():
+    rule = DeadlineRule(WEEKLY, weekday=3, time=time(10), working_days_only=True)
+    assert [t.date() for t in due_times(rule, date(2024, 2, 1), date(2024, 2, 29), FAR, PLAIN)] == [
+        date(2024, 2, 1), date(2024, 2, 15), date(2024, 2, 22), date(2024, 2, 29)]
+
+
+def test_a_monthly_report_before_the_28th_moves_off_sundays_and_the_30_april_holidays():
+    rule = DeadlineRule(MONTHLY, day=28, working_days_only=True)
+    got = [t.date() for t in due_times(rule, date(2024, 1, 1), date(2024, 7, 31), FAR, PLAIN)]
+    assert got == [date(2024, 1, 29), date(2024, 2, 28), date(2024, 3, 28), date(2024, 5, 2),
+                   date(2024, 5, 28), date(2024, 6, 28), date(2024, 7, 29)]
+
+
+def test_adjacent_ranges_give_a_moved_report_once():
+    rule = DeadlineRule(WEEKLY, weekday=6, time=time(17), working_days_only=True)   # Sundays
+    first = due_times(rule, date(2024, 3, 25), date(2024, 3, 31), FAR, PLAIN)
+    second = due_times(rule, date(2024, 4, 1), date(2024, 4, 7), FAR, PLAIN)
+    assert first == [datetime(2024, 4, 1, 17)] and second == [datetime(2024, 4, 8, 17)]
