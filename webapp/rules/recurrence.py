@@ -8,6 +8,7 @@ from dateutil.rrule import rrule
 
 from . import deadlines
 from .deadlines import END_OF_DAY, DeadlineRule
+from .workdays import WorkCalendar
 
 
 def _monthly_days(day: int | None):
@@ -17,10 +18,13 @@ def _monthly_days(day: int | None):
     return {"bymonthday": tuple(range(day, 32)) + (-1,), "bysetpos": 1}
 
 
-def due_times(rule: DeadlineRule, first_day: date, last_day: date, default_start: date) -> list[datetime]:
+def due_times(rule: DeadlineRule, first_day: date, last_day: date, default_start: date,
+              calendar: WorkCalendar | None = None) -> list[datetime]:
     """Every due time of a recurring rule on the days first_day..last_day, inside the rule's window.
 
     default_start is where a rule with no window start begins (the day the task was created).
+    With rule.working_days_only, days off are taken from `calendar` (None: WorkCalendar.plain()) and
+    see _on_working_days; without it, every day counts, days off included.
     """
     if not rule.is_recurring:
         return []
@@ -36,7 +40,33 @@ def due_times(rule: DeadlineRule, first_day: date, last_day: date, default_start
         dates = rrule(RR_WEEKLY, byweekday=rule.weekday, **span)
     else:
         dates = rrule(RR_MONTHLY, **_monthly_days(rule.day), **span)
+    if rule.working_days_only:
+        return _on_working_days(rule, list(dates), calendar or WorkCalendar.plain())
     return list(dates)
+
+
+def _on_working_days(rule: DeadlineRule, times: list[datetime], calendar: WorkCalendar) -> list[datetime]:
+    """The due times of a working-days-only rule.
+
+    Daily: a daily report is owed for each working day, so days off are dropped (no report is owed
+    for a Sunday or for Tết).
+    Weekly and monthly: the report of the week or month is still owed, so a due day that is a day off
+    moves to the next working day at the same time, as Điều 148 BLDS 2015 moves any deadline (the
+    office is closed on the due day; asking for it the working day before would make it due earlier
+    than the rule says). The number of reports is kept, which the reporting rates count on, except
+    when a moved report lands on the next one (a weekly Thursday report due on Thursday 08/02/2024,
+    in Tết, moves to Thursday 15/02/2024): the office was closed all week, so they make one report.
+    Times are chosen by their own date being in the range, so adjacent ranges never give the same
+    report twice, even when it moves past the range's last day or the campaign window's end.
+    """
+    if rule.kind == deadlines.DAILY:
+        return [t for t in times if calendar.is_working_day(t.date())]
+    moved: list[datetime] = []
+    for t in times:
+        t = datetime.combine(calendar.next_working_day(t.date()), t.time())
+        if not moved or moved[-1] != t:
+            moved.append(t)
+    return moved
 
 
 def recurring_due_and_done(oldest_open, first_late, last_due, last_submitted, window_over: bool):
