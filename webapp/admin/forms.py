@@ -21,7 +21,7 @@ from wtforms.validators import (
 
 from ..forms import Form, choices
 from ..models import ROLES, UNIT_KINDS
-from ..rules.deadlines import KIND_LABELS, WEEKDAY_LABELS
+from ..rules.deadlines import KIND_LABELS, RELATIVE, WEEKDAY_LABELS
 from ..rules.input import DAY_HELP, PARTIAL_DATE_HELP, InputError, clean_lines, parse_partial_date, read_rule
 
 NONE = ""  # the value of a select's blank option
@@ -101,7 +101,9 @@ class TaskForm(Form):
                                description="Tên nhóm như văn bản ghi, ví dụ “UBND các huyện, thị xã, thành phố”.")
     deadline_text = StringField("Thời hạn (nguyên văn)", validators=[too_long(300)],
                                 description="Ví dụ: “Hoàn thành trong tháng 01 năm 2024”.")
-    deadline_kind = SelectField("Loại thời hạn", choices=choices(KIND_LABELS),
+    # The relative kinds need their count and base fields on this form first.
+    deadline_kind = SelectField("Loại thời hạn", choices=choices({k: v for k, v in KIND_LABELS.items()
+                                                                  if k not in RELATIVE}),
                                 validators=[InputRequired("Vui lòng chọn loại thời hạn.")])
     deadline_date = StringField("Ngày hạn",
                                 description="Hạn cố định, ngay: dd/mm/yyyy. Trong tháng: mm/yyyy (01/2024).")
