@@ -1,0 +1,335 @@
+"""Read a Vietnamese directive (công văn, kế hoạch, chỉ thị …) as text and propose its tasks.
+
+    read_directive(text) -> {"header": {...}, "tasks": [...]}
+
+Pure: standard library only, no Flask, no database. The result is a proposal for the secretariat
+to review: every field the reader inferred rather than read is listed in the task's "guesses".
+
+header: issuer, issuer_parent, number, date ("YYYY-MM-DD", "YYYY-MM" or "YYYY" as far as the
+    document fills it in), place, subject, legal_bases, recipients, copies,
+    signer {authority, title, name}.
+tasks: ref (the document's own numbering, bullets numbered by position: "1.1", "II.a", "3"),
+    text, source (the paragraphs it came from), lead and cooperating (unit names as written),
+    deadline {kind, date, time, weekday, day, n, from, window, text}, guesses.
+
+Deadline kinds and their fields:
+    fixed                   date (YYYY-MM-DD), time (HH:MM) when given
+    within_month            date = last day of the month, window = [first day, last day]
+    within_period           date = last day, window = [first day, last day] (a quarter, a year,
+                            "từ ngày … đến ngày …", or a campaign the task falls in)
+    relative_working_days   n, from ("receipt" | "issue")
+    relative_days           n, from
+    immediate               nothing: the admin sets the date
+    ongoing                 nothing: a standing duty
+    daily, weekly, monthly  time; weekday (Monday = 0) for weekly; day (of the month) for monthly;
+    quarterly, half_yearly, window = the campaign the task falls in, if any
+    yearly
+    none                    the document gives no deadline
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from .header import Header, find_closing, legal_bases, read_closing, read_header
+from .layout import Node, is_boilerplate, is_statement, outline, section_kind
+from .text import canon, fold, lines_of, paragraphs_of, sentences_of
+from .timing import Context, Deadline, period_statement, read_deadline
+from .units import cooperating_units, subject_of, units_heading
+from .vocabulary import PREAMBLE_OPENERS
+
+__all__ = ["read_directive"]
+
+# A campaign bounds a recurrence only when it lasts at least one of its periods: a weekly report
+# runs through a three-week campaign, a monthly one outlasts it.
+INTERVAL_DAYS = {"daily": 1, "weekly": 7, "monthly": 28, "quarterly": 90, "half_yearly": 181, "yearly": 365}
+
+# Recipients that name nobody in particular.
+_NOBODY = {"như trên", "như kính gửi", "lưu", "lưu vt"}
+
+
+@dataclass
+class Scope:
+    ref: str = ""
+    leads: list | None = None
+    kind: str | None = None
+    deadline: Deadline | None = None
+    period: Deadline | None = None
+
+
+@dataclass
+class Draft:
+    ref: str
+    text: str
+    source: str
+    lead: list
+    cooperating: list
+    deadline: Deadline
+    guesses: list = field(default_factory=list)
+    section: str | None = None
+
+    def as_dict(self) -> dict:
+        return {"ref": self.ref, "text": self.text, "source": self.source, "lead": self.lead,
+                "cooperating": self.cooperating, "deadline": self.deadline.as_dict(),
+                "guesses": self.guesses}
+
+
+class _Reader:
+    def __init__(self, header: Header, ctx: Context):
+        self.header = header
+        self.ctx = ctx
+        self.campaign: Deadline | None = None
+        self.tasks: list[Draft] = []
+        self.sections: list[tuple[str, list]] = []  # (ref, leads) of unit headings, in order
+        recipients = [r for r in header.recipients if canon(r).strip(" .;") not in _NOBODY]
+        self.sole_recipient = recipients[0] if len(recipients) == 1 else None
+
+    # --- deadlines ------------------------------------------------------------------------------
+
+    def deadline_for(self, text: str, scope: Scope) -> Deadline:
+        """The task's own deadline, else its section's, else the campaign it falls in."""
+        own = read_deadline(text, self.ctx)
+        period = scope.period or self.campaign
+        if own.strength in ("explicit", "event", "ongoing"):
+            return own
+        if own.strength == "recurring":
+            if period and own.window is None and "sau khi kết thúc" not in canon(text) \
+                    and _days(period.window) >= INTERVAL_DAYS[own.kind]:
+                own.window = list(period.window)
+            return own
+        if scope.deadline is not None:
+            return _copy(scope.deadline)
+        if own.strength in ("immediate", "likely_ongoing"):
+            return own
+        if period is not None:
+            return _copy(period)
+        return own
+
+    # --- sections and items ---------------------------------------------------------------------
+
+    def walk(self, node: Node, scope: Scope) -> None:
+        index = 0
+        for child in node.children:
+            if child.children and child.heading_like:
+                self.enter(child, scope, node)
+                continue
+            index += 1
+            if scope.kind == "non_task":
+                continue
+            self.item(child, _join_ref(scope.ref, child, index), scope)
+
+    def enter(self, heading: Node, scope: Scope, parent: Node) -> None:
+        position = sum(1 for c in parent.children[:parent.children.index(heading) + 1]
+                       if c.kind == heading.kind)
+        ref = _join_ref(scope.ref, heading, position)
+        text = heading.text.rstrip(":").strip()
+        leads = units_heading(text)
+        inner = Scope(ref=ref, leads=leads or scope.leads,
+                      kind="task" if leads else (section_kind(text) or scope.kind),
+                      deadline=scope.deadline, period=scope.period)
+        for statement in [text, *heading.statements]:
+            period = period_statement(statement, self.ctx)
+            if period:
+                inner.period = period
+                continue
+            found = read_deadline(statement, self.ctx)
+            if found.strength == "explicit" and (statement is not text or is_statement(statement)
+                                                 or "(" in statement):
+                found.text = " ".join(statement.split()) if statement is not text else found.text
+                inner.deadline = found
+        if leads:
+            self.sections.append((ref, leads))
+        self.walk(heading, inner)
+
+    def item(self, node: Node, ref: str, scope: Scope) -> None:
+        text = _flatten(node)
+        source = _flatten(node, with_markers=True)
+        leads = scope.leads
+        body = text
+        if not leads:
+            before, colon, after = node.text.partition(":")
+            if colon and after.strip() and len(before) < 150:
+                named = units_heading(before)
+                if named:
+                    leads, body = named, text.partition(":")[2].strip()
+        if leads:
+            self.add(Draft(ref, text, source, list(leads), cooperating_units(body, leads),
+                           self.deadline_for(body, scope)))
+            return
+        groups = _groups(body)
+        if groups:
+            for k, (group_leads, coops, clauses) in enumerate(groups, 1):
+                part = " ".join(clauses)
+                draft_ref = ref if len(groups) == 1 else f"{ref}.{k}"
+                self.add(Draft(draft_ref, part if len(groups) > 1 else text, part if len(groups) > 1 else source,
+                               group_leads, _merge(cooperating_units(part, group_leads), coops, group_leads),
+                               self.deadline_for(part, scope)))
+            return
+        if scope.kind == "task":
+            lead = [self.sole_recipient] if self.sole_recipient else []
+            self.add(Draft(ref, text, source, lead, cooperating_units(body, lead), self.deadline_for(body, scope),
+                           guesses=["lead"]))
+
+    def add(self, draft: Draft) -> None:
+        if draft.deadline.guessed and "deadline" not in draft.guesses:
+            draft.guesses.append("deadline")
+        self.tasks.append(draft)
+
+    # --- what comes after the last section ------------------------------------------------------
+
+    def closing(self, paragraphs: list[str], scope: Scope, numbered: bool = True) -> None:
+        for para in paragraphs:
+            kept = [s for s in sentences_of(para) if not is_boilerplate(s) and not period_statement(s)]
+            if not kept:
+                continue
+            for group_leads, coops, clauses in _groups(" ".join(kept), require_lead_first=True):
+                part = " ".join(clauses)
+                draft = Draft("", part, part, group_leads,
+                              _merge(cooperating_units(part, group_leads), coops, group_leads),
+                              self.deadline_for(part, scope))
+                draft.ref = self.closing_ref(group_leads) if numbered else str(len(self.tasks) + 1)
+                self.add(draft)
+
+    def closing_ref(self, leads: list) -> str:
+        keys = {fold(name) for name in leads}
+        for ref, section_leads in self.sections:
+            if {fold(name) for name in section_leads} == keys:
+                count = sum(1 for t in self.tasks if t.ref.startswith(ref + ".") and t.ref.count(".") == ref.count(".") + 1)
+                return f"{ref}.{count + 1}"
+        tops = [t.ref.split(".")[0] for t in self.tasks]
+        numbers = [int(r) for r in tops if r.isdigit()]
+        return str(max(numbers) + 1 if numbers else len(set(tops)) + 1)
+
+
+def _copy(deadline: Deadline) -> Deadline:
+    return Deadline(deadline.kind, deadline.date, deadline.time, deadline.weekday, deadline.day, deadline.n,
+                    deadline.from_, list(deadline.window) if deadline.window else None, deadline.text,
+                    deadline.guessed, "inherited")
+
+
+def _days(window: list) -> int:
+    first, last = (date.fromisoformat(d) for d in window)
+    return (last - first).days + 1
+
+
+def _join_ref(parent: str, node: Node, position: int) -> str:
+    label = node.label or str(position)
+    if node.kind == "numbered_deep" and parent:
+        head = parent.split(".")
+        if label.startswith(head[-1] + "."):
+            return ".".join(head[:-1] + [label])
+    return f"{parent}.{label}" if parent else label
+
+
+def _flatten(node: Node, with_markers: bool = False) -> str:
+    parts = [node.source if with_markers else node.text, *node.continuation]
+    for child in node.children:
+        parts.append(_flatten(child, with_markers=True))
+    return "\n".join(p for p in parts if p)
+
+
+def _merge(first: list, second: list, leads: list) -> list:
+    seen = {fold(n) for n in leads}
+    out = []
+    for name in [*first, *second]:
+        if fold(name) not in seen:
+            seen.add(fold(name))
+            out.append(name)
+    return out
+
+
+def _clauses(text: str) -> list[str]:
+    out = []
+    for sentence in sentences_of(" ".join(text.split())):
+        out.extend(part.strip() for part in sentence.split("; ") if part.strip())
+    return out
+
+
+def _groups(text: str, require_lead_first: bool = False) -> list[tuple[list, list, list]]:
+    """Split an item by the units its sentences make leads: [(leads, cooperating, clauses)].
+    Clauses before the first lead go with it; "X phối hợp …" adds X to the current group's
+    cooperating units. No group when no clause names a lead."""
+    groups: list[list] = []
+    pending: list[str] = []
+    for clause in _clauses(text):
+        subject = subject_of(clause)
+        if subject and subject.role == "lead":
+            keys = {fold(u) for u in subject.units}
+            if groups and {fold(u) for u in groups[-1][0]} == keys:
+                groups[-1][2].append(clause)
+            else:
+                groups.append([subject.units, [], pending + [clause]])
+                pending = []
+            continue
+        if subject and subject.role == "cooperating" and groups:
+            groups[-1][1].extend(subject.units)
+            groups[-1][2].append(clause)
+            continue
+        if groups:
+            groups[-1][2].append(clause)
+        elif not require_lead_first:
+            pending.append(clause)
+    return [tuple(g) for g in groups]
+
+
+def _context(header: Header) -> Context:
+    if not header.date:
+        return Context()
+    parts = header.date.split("-")
+    return Context(int(parts[0]), int(parts[1]) if len(parts) > 1 else None)
+
+
+def read_directive(text: str) -> dict:
+    """Read a directive's text; see the module's docstring for what comes back."""
+    lines = lines_of(text if isinstance(text, str) else "")
+    header, body_start = read_header(lines)
+    closing_start, appendix = find_closing(lines, body_start)
+    read_closing(lines[closing_start:appendix], header)
+    paragraphs = paragraphs_of(lines[body_start:closing_start])
+    tree = outline(paragraphs)
+    reader = _Reader(header, _context(header))
+
+    if tree.structured:
+        preamble = tree.preamble
+        header.legal_bases = legal_bases(preamble)
+        for para in [*preamble, *tree.closing]:
+            for sentence in sentences_of(para):
+                period = period_statement(sentence, reader.ctx)
+                if period and reader.campaign is None:
+                    reader.campaign = period
+        reader.walk(tree.root, Scope())
+        reader.closing(tree.closing, Scope())
+    else:
+        intro = next((k for k, p in enumerate(paragraphs) if p.rstrip().endswith(":")), None)
+        if intro is not None:
+            preamble, body = paragraphs[:intro + 1], paragraphs[intro + 1:]
+        else:
+            preamble = [p for p in paragraphs if any(canon(p).startswith(o + " ") for o in PREAMBLE_OPENERS)]
+            body = [p for p in paragraphs if p not in preamble]
+        header.legal_bases = legal_bases(preamble)
+        for para in paragraphs:
+            for sentence in sentences_of(para):
+                period = period_statement(sentence, reader.ctx)
+                if period and reader.campaign is None:
+                    reader.campaign = period
+        reader.closing(body, Scope(), numbered=False)
+
+    tasks = _in_order(reader.tasks)
+    return {"header": header.as_dict(), "tasks": [t.as_dict() for t in tasks]}
+
+
+def _in_order(tasks: list[Draft]) -> list[Draft]:
+    """Document order, with a task read after the last section placed at the end of its section."""
+    ordered: list[Draft] = []
+    for task in tasks:
+        prefix = task.ref.rsplit(".", 1)[0] + "." if "." in task.ref else None
+        spot = None
+        if prefix:
+            for k, other in enumerate(ordered):
+                if other.ref.startswith(prefix):
+                    spot = k + 1
+        if spot is None:
+            ordered.append(task)
+        else:
+            ordered.insert(spot, task)
+    return ordered
