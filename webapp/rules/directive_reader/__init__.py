@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from .header import Header, find_closing, legal_bases, read_closing, read_header
-from .layout import Node, is_boilerplate, is_statement, outline, section_kind
+from .layout import Node, is_boilerplate, is_statement, is_urging, outline, section_kind
 from .text import canon, fold, lines_of, paragraphs_of, sentences_of
 from .timing import Context, Deadline, period_statement, read_deadline
 from .units import cooperating_units, subject_of, units_heading
@@ -115,8 +115,10 @@ class _Reader:
                 continue
             index += 1
             if scope.kind == "non_task":
+                # Aims and funding hold no tasks, but "Giao X …" there still hands X a duty.
+                index += self.item(child, scope, index, only_handed=True) - 1
                 continue
-            self.item(child, _join_ref(scope.ref, child, index), scope)
+            index += self.item(child, scope, index) - 1
 
     def enter(self, heading: Node, scope: Scope, parent: Node) -> None:
         position = sum(1 for c in parent.children[:parent.children.index(heading) + 1]
@@ -141,12 +143,15 @@ class _Reader:
             self.sections.append((ref, leads))
         self.walk(heading, inner)
 
-    def item(self, node: Node, ref: str, scope: Scope) -> None:
+    def item(self, node: Node, scope: Scope, index: int, only_handed: bool = False) -> int:
+        """Read the tasks of one item; return how many positions of its list they take (an
+        unnumbered item whose sentences name two leads becomes two tasks)."""
+        ref = _join_ref(scope.ref, node, index)
         text = _flatten(node)
         source = _flatten(node, with_markers=True)
-        leads = scope.leads
+        leads = None if only_handed else scope.leads
         body = text
-        if not leads:
+        if not leads and not only_handed:
             before, colon, after = node.text.partition(":")
             if colon and after.strip() and len(before) < 150:
                 named = units_heading(before)
@@ -154,23 +159,39 @@ class _Reader:
                     leads, body = named, text.partition(":")[2].strip()
         if leads:
             self.add(Draft(ref, text, source, list(leads), cooperating_units(body, leads),
-                           self.deadline_for(body, scope)))
-            return
+                           self.deadline_for(body, scope)), boilerplate_check=True)
+            return 1
+        if only_handed:
+            clauses = _clauses(body)
+            start = next((k for k, c in enumerate(clauses) if canon(c).startswith("giao ")), None)
+            if start is None:
+                return 1
+            body = " ".join(clauses[start:])
         groups = _groups(body)
         if groups:
-            for k, (group_leads, coops, clauses) in enumerate(groups, 1):
+            numbered = node.label is not None or len(groups) == 1
+            for k, (group_leads, coops, clauses) in enumerate(groups):
                 part = " ".join(clauses)
-                draft_ref = ref if len(groups) == 1 else f"{ref}.{k}"
-                self.add(Draft(draft_ref, part if len(groups) > 1 else text, part if len(groups) > 1 else source,
-                               group_leads, _merge(cooperating_units(part, group_leads), coops, group_leads),
-                               self.deadline_for(part, scope)))
-            return
+                if len(groups) == 1:
+                    draft_ref = ref
+                elif numbered:
+                    draft_ref = f"{ref}.{k + 1}"
+                else:
+                    draft_ref = _join_ref(scope.ref, node, index + k)
+                whole = len(groups) == 1 and not only_handed
+                self.add(Draft(draft_ref, text if whole else part, source if whole else part, group_leads,
+                               _merge(cooperating_units(part, group_leads), coops, group_leads),
+                               self.deadline_for(part, scope)), boilerplate_check=True)
+            return 1 if numbered else len(groups)
         if scope.kind == "task":
             lead = [self.sole_recipient] if self.sole_recipient else []
             self.add(Draft(ref, text, source, lead, cooperating_units(body, lead), self.deadline_for(body, scope),
-                           guesses=["lead"]))
+                           guesses=["lead"]), boilerplate_check=True)
+        return 1
 
-    def add(self, draft: Draft) -> None:
+    def add(self, draft: Draft, boilerplate_check: bool = False) -> None:
+        if boilerplate_check and _only_urges(draft):
+            return
         if draft.deadline.guessed and "deadline" not in draft.guesses:
             draft.guesses.append("deadline")
         self.tasks.append(draft)
@@ -179,7 +200,7 @@ class _Reader:
 
     def closing(self, paragraphs: list[str], scope: Scope, numbered: bool = True) -> None:
         for para in paragraphs:
-            kept = [s for s in sentences_of(para) if not is_boilerplate(s) and not period_statement(s)]
+            kept = [s for s in sentences_of(para) if not period_statement(s)]
             if not kept:
                 continue
             for group_leads, coops, clauses in _groups(" ".join(kept), require_lead_first=True):
@@ -187,8 +208,10 @@ class _Reader:
                 draft = Draft("", part, part, group_leads,
                               _merge(cooperating_units(part, group_leads), coops, group_leads),
                               self.deadline_for(part, scope))
+                if is_boilerplate(part) and draft.deadline.strength not in ("explicit", "recurring"):
+                    continue
                 draft.ref = self.closing_ref(group_leads) if numbered else str(len(self.tasks) + 1)
-                self.add(draft)
+                self.add(draft, boilerplate_check=True)
 
     def closing_ref(self, leads: list) -> str:
         keys = {fold(name) for name in leads}
@@ -199,6 +222,21 @@ class _Reader:
         tops = [t.ref.split(".")[0] for t in self.tasks]
         numbers = [int(r) for r in tops if r.isdigit()]
         return str(max(numbers) + 1 if numbers else len(set(tops)) + 1)
+
+
+def _generic(name: str) -> bool:
+    """A group that names everyone ("các cơ quan, đơn vị", "UBND các xã, phường")."""
+    key = f" {fold(name)} "
+    return " cac " in key
+
+
+def _only_urges(draft: Draft) -> bool:
+    """A task that only tells everyone to get on with it: not a task."""
+    if draft.deadline.strength in ("explicit", "recurring"):
+        return False
+    if not draft.lead or all(_generic(name) for name in draft.lead):
+        return is_boilerplate(draft.text) or is_urging(draft.text)
+    return False
 
 
 def _copy(deadline: Deadline) -> Deadline:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from .text import canon, ends_sentence, fold, sentences_of
 from .timing import period_statement
 from .units import units_heading
-from .vocabulary import BOILERPLATE, NON_TASK_SECTIONS, STATEMENT_OPENERS, TASK_SECTIONS
+from .vocabulary import BOILERPLATE, BOILERPLATE_ENDINGS, NON_TASK_SECTIONS, STATEMENT_OPENERS, TASK_SECTIONS
 
 ROMAN_VALUES = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9,
                 "X": 10, "XI": 11, "XII": 12, "XIII": 13, "XIV": 14, "XV": 15}
@@ -36,6 +36,7 @@ _NON_TASK = [fold(w) for w in NON_TASK_SECTIONS]
 _TASK = [fold(w) for w in TASK_SECTIONS]
 _BOILERPLATE = [fold(w) for w in BOILERPLATE]
 _STATEMENT = [canon(w) for w in STATEMENT_OPENERS]
+_ENDINGS = [re.compile(p) for p in BOILERPLATE_ENDINGS]
 
 
 @dataclass
@@ -82,8 +83,16 @@ def marker_of(paragraph: str) -> tuple[str, str | None, str]:
 
 
 def is_boilerplate(text: str) -> bool:
+    """A sentence that only urges ("nghiêm túc triển khai thực hiện", "nếu có khó khăn, vướng mắc")."""
     key = fold(text)
     return any(phrase in key for phrase in _BOILERPLATE)
+
+
+def is_urging(text: str) -> bool:
+    """A sentence whose predicate is no more than "(khẩn trương) triển khai thực hiện": boilerplate
+    when its subject is everyone ("các cơ quan, đơn vị")."""
+    key = fold(text)
+    return any(p.search(key) for p in _ENDINGS)
 
 
 def is_statement(text: str) -> bool:

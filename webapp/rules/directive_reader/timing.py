@@ -2,8 +2,8 @@
 III/2025", "trong thời hạn 05 ngày làm việc kể từ ngày nhận được văn bản", …).
 
 The phrases are tables of (pattern, meaning), tried by strength: a date the text spells out beats
-an event ("ngay khi có đợt chi trả"), which beats a recurrence, which beats "thường xuyên", and so
-on (see STRENGTHS). Patterns are matched on the lower-cased text.
+a recurrence ("hằng tháng, trước ngày 20"), which beats an event ("ngay khi có đợt chi trả", a
+standing duty), which beats "thường xuyên", and so on (see STRENGTHS). Patterns are matched on the lower-cased text.
 """
 from __future__ import annotations
 
@@ -106,7 +106,7 @@ PERIOD_STATEMENT = (r"(?:thời\s+gian|thời\s+hạn|cao\s+điểm|đợt|giai\
                     r"(?:ngày\s+)?\d{1,2}\s*/\s*\d{1,2}")
 
 # Strengths, strongest first.
-STRENGTHS = ["explicit", "event", "recurring", "ongoing", "immediate", "likely_ongoing"]
+STRENGTHS = ["explicit", "recurring", "event", "ongoing", "immediate", "likely_ongoing"]
 
 
 def _compile(patterns):
@@ -271,13 +271,13 @@ def read_deadline(original: str, ctx: Context | None = None) -> Deadline:
     found = _explicit(original, low, ctx)
     if found:
         return found
+    recurring = _recurring(original, low)
+    if recurring:
+        return recurring
     for pattern in _EVENT:
         m = pattern.search(low)
         if m:
             return Deadline("ongoing", text=_phrase(original, m.start(), m.end()), strength="event")
-    recurring = _recurring(original, low)
-    if recurring:
-        return recurring
     for strength, patterns, kind, guessed in (("ongoing", _ONGOING, "ongoing", False),
                                                ("immediate", _IMMEDIATE, "immediate", False),
                                                ("likely_ongoing", _LIKELY_ONGOING, "ongoing", True)):

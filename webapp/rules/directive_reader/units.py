@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from .text import canon, tidy_name
-from .vocabulary import (COOPERATION_CUES, DELEGATION_CUES, GROUP_KINDS, GROUP_TAILS, ISSUER_VOICE,
+from .vocabulary import (COOPERATION_CUES, DELEGATE_PEOPLE, DELEGATION_CUES, GROUP_KINDS, GROUP_TAILS, ISSUER_VOICE,
                          LEAD_PREFIXES, LEVEL_WORDS, NOT_DELEGATION_BEFORE, NUMBERED_NAME_WORDS,
                          PERSON_TITLES, UNIT_HEADS, UNIT_NAME_PHRASES)
 
@@ -68,6 +68,7 @@ _COOPERATION = _table(COOPERATION_CUES)
 _DELEGATION = _table(DELEGATION_CUES)
 _ISSUER_VOICE = _table(ISSUER_VOICE)
 _NOT_DELEGATION = {canon(w) for w in NOT_DELEGATION_BEFORE}
+_PEOPLE = _table(DELEGATE_PEOPLE)
 _NUMBERED = {canon(w) for w in NUMBERED_NAME_WORDS}
 _BIGRAMS = set()
 for _phrase in UNIT_NAME_PHRASES:
@@ -162,6 +163,9 @@ def _scan_name(toks: list[Tok], start: int, j: int, allow_comma: bool) -> int:
                         continue
                     break
                 if t.low == "và":
+                    if j + 1 < n and (prev, "và") in _BIGRAMS and ("và", toks[j + 1].low) in _BIGRAMS:
+                        j += 1  # "Văn phòng HĐND và UBND huyện": one office
+                        continue
                     if j + 1 < n and toks[j + 1].cap and not toks[j + 1].caps and match_unit(toks, j + 1) is None:
                         j += 1
                         continue
@@ -317,7 +321,7 @@ def subject_of(sentence: str, allow_after_comma: bool = True) -> Subject | None:
                     if inner:
                         return Subject([u.name for u in inner], "lead", True)
                 return None
-        if match_seq(toks, after, _table(["phối hợp", "cùng phối hợp", "tham gia phối hợp"])):
+        if not prefixed and match_seq(toks, after, _table(["phối hợp", "cùng phối hợp", "tham gia phối hợp"])):
             return Subject(names, "cooperating", prefixed)
         if after < len(toks) and (toks[after].lower or prefixed) and toks[after].is_word:
             return Subject(names, "lead", prefixed)
@@ -351,8 +355,11 @@ def delegated_spans(text: str, toks: list[Tok], leads: list[str]) -> list[tuple[
             continue
         if k > 0 and (toks[k - 1].low in _NOT_DELEGATION or (toks[k].cap and toks[k - 1].cap)):
             continue
-        units, _ = match_units(toks, _skip_soft(toks, k + length), text)
-        if not units or all(fold(u.name) in lead_keys for u in units):
+        target = k + length
+        units, _ = match_units(toks, target, text)
+        if units and all(fold(u.name) in lead_keys for u in units):
+            continue
+        if not units and not match_seq(toks, target, _PEOPLE):
             continue
         end = next((e for s, e in bounds if s <= t.start < e), len(text))
         spans.append((t.start, end))

@@ -99,6 +99,14 @@ BOILERPLATE = [
     "chủ động triển khai thực hiện", "căn cứ chức năng, nhiệm vụ", "theo chức năng, nhiệm vụ được giao, chủ động",
 ]
 
+# Closing sentences whose whole predicate is "(khẩn trương) triển khai thực hiện (nghiêm túc)":
+# never tasks. Patterns on the folded sentence's end.
+BOILERPLATE_ENDINGS = [
+    r"(?:khan truong|nghiem tuc|kip thoi|chu dong|dong bo)?\s*(?:va\s+)?(?:nghiem tuc\s+)?(?:trien khai\s+)?"
+    r"(?:to chuc\s+)?thuc hien(?:\s+(?:nghiem tuc|hieu qua|dung quy dinh|cac noi dung tren|noi dung tren|"
+    r"cong van nay|ke hoach nay|chi thi nay|van ban nay|theo quy dinh))*\s*$",
+]
+
 # Verbs a subject uses to speak as the issuer, not to take a duty: "UBND tỉnh yêu cầu …".
 ISSUER_VOICE = [
     "yêu cầu", "đề nghị", "thông báo", "trân trọng", "kính đề nghị", "có ý kiến", "giao",
@@ -154,6 +162,9 @@ UNIT_NAME_PHRASES = [
     "viễn thông", "bưu chính", "công tác", "thường trực", "điều phối", "dịch vụ công",
     "quản lý dự án", "đầu tư xây dựng", "nội chính", "phòng chống tham nhũng", "tiếp công dân",
     "trật tự", "an toàn giao thông", "quy hoạch", "hộ tịch", "bảo trợ xã hội", "người có công",
+    "hđnd và ubnd", "khai thác công trình thủy lợi", "trồng trọt và bảo vệ thực vật", "trồng trọt",
+    "kế hoạch - tài chính", "tài chính - kế hoạch", "đăng ký đất đai", "thanh tra", "tiếp công dân",
+    "phát triển nông thôn", "thông tin cơ sở", "giám định", "kiểm định", "môi trường",
 ]
 
 # Administrative levels and the place after them: "tỉnh Quảng Trị", "huyện Tuần Giáo", "cấp xã".
@@ -194,6 +205,12 @@ COOPERATION_CUES = [
 # Verbs that hand a duty on to someone else: what follows them, up to the end of the sentence,
 # is the delegate's duty, so units named there neither lead nor cooperate on the item.
 DELEGATION_CUES = ["chỉ đạo", "giao", "hướng dẫn", "yêu cầu", "đề nghị", "đôn đốc"]
+# People a duty can be handed on to, as the object of "chỉ đạo"/"giao" ("chỉ đạo công chức địa chính
+# …"): what follows is their duty, as when a unit is named.
+DELEGATE_PEOPLE = [
+    "công chức", "cán bộ", "viên chức", "lực lượng", "bộ phận", "đồng chí", "tổ", "các", "người",
+    "trưởng", "thành viên", "nhân viên", "đội ngũ", "chủ tịch", "giám đốc", "thủ trưởng",
+]
 # Words that make "chỉ đạo" a noun or a name, not a verb: "sự chỉ đạo", "Ban Chỉ đạo".
 NOT_DELEGATION_BEFORE = ["sự", "theo", "dưới sự", "chịu sự", "ban", "công tác", "nội dung"]
 
