@@ -175,3 +175,189 @@ def test_tuan_giao_plus_bullets_belong_to_the_task_they_elaborate():
 def test_tuan_giao_campaign_is_quoted_on_the_tasks_it_bounds():
     task = read(TG)["tasks"][0]
     assert task["deadline"]["text"] == "Thời gian thực hiện cao điểm từ ngày 11/3/2024 đến hết ngày 31/3/2024"
+
+
+# --- (a) Thanh Hóa: topics, each sentence names its lead; header columns run together -----------
+
+A = "a_thanh_hoa_sot_xuat_huyet_theo_chu_de.txt"
+COMMUNES = "UBND các xã, phường"
+A_TASKS = {
+    "1.1": (["Sở Y tế"], [COMMUNES], due("relative_working_days", n=5, from_="receipt"), []),
+    "1.2": (["Sở Tài chính"], ["Sở Y tế"], due("fixed", date="2025-12-05", time="14:00"), []),
+    "2.1": (["Sở Văn hóa, Thể thao và Du lịch"], ["Báo và Phát thanh, Truyền hình Thanh Hóa", COMMUNES],
+            due("ongoing"), []),
+    # The same paragraph goes on with another lead: a task of its own.
+    "2.2": (["Sở Giáo dục và Đào tạo"], [], due("weekly", weekday=4), []),
+    # "chỉ đạo lực lượng Công an các xã, phường phối hợp với trạm y tế": the delegate's partner.
+    "3": (["Công an tỉnh"], [], due("daily", time="16:00"), []),
+    # Two dates (the campaign within December, the report by the 25th): the later one, flagged.
+    "4": ([COMMUNES], [], due("within_month", date="2025-12-31", window=["2025-12-01", "2025-12-31"]),
+          ["deadline"]),
+    "5": (["Văn phòng UBND tỉnh"], [], due("none"), []),  # "Giao …" after the last section
+}
+
+
+def test_topic_layout_header_columns_run_together_are_split_apart():
+    assert_header(read(A), {
+        "issuer": "ỦY BAN NHÂN DÂN TỈNH THANH HÓA", "issuer_parent": None, "number": "1523/UBND-VX",
+        "date": "2025-11-28", "place": "Thanh Hóa",
+        "subject": "V/v triển khai các biện pháp cấp bách phòng, chống dịch sốt xuất huyết trên địa bàn tỉnh",
+        "recipients": ["Các sở: Y tế, Tài chính, Giáo dục và Đào tạo, Văn hóa, Thể thao và Du lịch", "Công an tỉnh",
+                       "Báo và Phát thanh, Truyền hình Thanh Hóa", COMMUNES],
+        "signer": {"authority": "KT. CHỦ TỊCH", "title": "PHÓ CHỦ TỊCH", "name": "Nguyễn Văn Thi"},
+    })
+    assert read(A)["header"]["legal_bases"] == [
+        "Công điện số 15/CĐ-BYT ngày 20/11/2025 của Bộ Y tế về việc tăng cường công tác phòng, chống dịch "
+        "sốt xuất huyết", "Văn bản số 4210/SYT-NVY ngày 25/11/2025"]
+
+
+def test_topic_layout_leads_come_from_each_sentence():
+    assert_tasks(read(A), A_TASKS)
+
+
+def test_a_task_split_from_a_shared_paragraph_keeps_only_its_own_sentences():
+    task = next(t for t in read(A)["tasks"] if t["ref"] == "2.2")
+    assert task["text"].startswith("Sở Giáo dục và Đào tạo chỉ đạo")
+    assert "Văn hóa, Thể thao" not in task["text"]
+
+
+# --- (b) Mường Ảng: a district plan, Roman sections, "a)" items, "Giao X …" -------------------
+
+B = "b_muong_ang_ke_hoach_de_an_06.txt"
+BY_JUNE = due("fixed", date="2025-06-30")
+B_TASKS = {
+    # "Thời gian hoàn thành: trước ngày 30/6/2025." under heading 1 covers both its items.
+    "II.1.a": (["Công an huyện"], ["UBND các xã, thị trấn"], BY_JUNE, []),
+    "II.1.b": (["Phòng Lao động - Thương binh và Xã hội"], ["Bảo hiểm xã hội huyện"], BY_JUNE, []),
+    "II.2.a": (["Văn phòng HĐND và UBND huyện"], ["Công an huyện"],
+               due("within_period", date="2025-09-30", window=["2025-07-01", "2025-09-30"]), []),
+    "II.2.b": (["UBND các xã, thị trấn"], [], due("monthly", day=25), []),
+    # Funding holds no tasks, but "Giao Phòng Tài chính - Kế hoạch …" there is one.
+    "III.1": (["Phòng Tài chính - Kế hoạch"], [], due("none"), []),
+    "IV.a": (["Công an huyện"], [], due("fixed", date="2025-12-15"), []),
+    # IV.b ("căn cứ chức năng, nhiệm vụ, chủ động triển khai") and IV.c ("nếu có khó khăn,
+    # vướng mắc") only urge everyone on: no tasks. Section I (aims) holds none either.
+}
+
+
+def test_plan_header_takes_its_subject_from_the_lines_under_the_title():
+    assert_header(read(B), {
+        "issuer": "ỦY BAN NHÂN DÂN HUYỆN MƯỜNG ẢNG", "issuer_parent": None, "number": "45/KH-UBND",
+        "date": "2025-02-14", "place": "Mường Ảng",
+        "subject": "Triển khai thực hiện Đề án 06 và chuyển đổi số trên địa bàn huyện Mường Ảng năm 2025",
+        "recipients": [],
+        "signer": {"authority": "TM. ỦY BAN NHÂN DÂN", "title": "CHỦ TỊCH", "name": "Lò Văn Mạnh"},
+    })
+    bases = read(B)["header"]["legal_bases"]
+    assert [b.split(" ngày")[0] for b in bases] == ["Quyết định số 06/QĐ-TTg", "Kế hoạch số 312/KH-UBND"]
+
+
+def test_plan_with_roman_sections_and_lettered_items():
+    assert_tasks(read(B), B_TASKS)
+
+
+# --- (c) Quảng Ngãi: a short "hỏa tốc" letter from a department ---------------------------------
+
+C = "c_quang_ngai_hoa_toc_bao.txt"
+C_TASKS = {
+    "1": (["UBND các xã, phường, đặc khu"], [], due("immediate"), []),
+    "2": (["Công ty TNHH MTV Khai thác công trình thủy lợi Quảng Ngãi"], [],
+          due("relative_days", n=10, from_="issue"), []),
+    "3": (["Chi cục Thủy lợi"], ["Chi cục Trồng trọt và Bảo vệ thực vật"], due("monthly", day=20), []),
+    "4": (["Phòng Kế hoạch - Tài chính"], [], due("half_yearly"), []),  # "6 tháng, năm hoặc đột xuất"
+}
+
+
+def test_urgent_letter_header_skips_the_urgency_mark_and_keeps_the_parent_body():
+    assert_header(read(C), {
+        "issuer": "SỞ NÔNG NGHIỆP VÀ MÔI TRƯỜNG", "issuer_parent": "UBND TỈNH QUẢNG NGÃI",
+        "number": "2871/SNNMT-TL", "date": "2025-10-24", "place": "Quảng Ngãi",
+        "subject": "V/v khẩn trương ứng phó, khắc phục hậu quả bão số 12 đối với công trình thủy lợi",
+        "recipients": ["UBND các xã, phường, đặc khu", "Chi cục Thủy lợi",
+                       "Công ty TNHH MTV Khai thác công trình thủy lợi Quảng Ngãi"],
+        "signer": {"authority": "KT. GIÁM ĐỐC", "title": "PHÓ GIÁM ĐỐC", "name": "Trần Minh Khoa"},
+    })
+
+
+def test_urgent_letter_numbered_items_with_unit_subjects():
+    assert_tasks(read(C), C_TASKS)
+
+
+# --- (d) Lào Cai after 1/7/2025: province to communes, a campaign for one section only ----------
+
+D = "d_lao_cai_hai_cap_cao_diem_mot_muc.txt"
+DEPARTMENTS = "Các sở, ban, ngành tỉnh"
+D_CAMPAIGN = ["2025-08-15", "2025-09-30"]
+D_TASKS = {
+    "1.1": ([DEPARTMENTS], [], due("fixed", date="2025-08-31"), []),
+    "1.2": ([DEPARTMENTS], [COMMUNES], due("ongoing"), []),
+    "2.1": ([COMMUNES], [], due("within_period", date="2025-09-30", window=D_CAMPAIGN), []),
+    "2.2": ([COMMUNES], [], due("weekly", weekday=4, time="16:00", window=D_CAMPAIGN), []),
+    # "Chỉ đạo công chức địa chính phối hợp với Văn phòng Đăng ký đất đai": the official's partner.
+    "2.3": ([COMMUNES], [], due("within_period", date="2025-09-30", window=D_CAMPAIGN), []),
+    "3": (["Sở Nông nghiệp và Môi trường"], ["Công an tỉnh"], due("fixed", date="2025-10-10"), []),
+    "4": (["Sở Tài chính"], [], due("none"), []),
+    "5": (["Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh", "các tổ chức chính trị - xã hội tỉnh"], [], due("none"), []),
+}
+
+
+def test_two_tier_directive_addressed_to_communes_and_departments():
+    result = read(D)
+    assert_header(result, {
+        "issuer": "ỦY BAN NHÂN DÂN TỈNH LÀO CAI", "number": "512/UBND-NC", "date": "2025-08-05",
+        "recipients": [DEPARTMENTS, COMMUNES],
+        "signer": {"authority": "TM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH", "title": "PHÓ CHỦ TỊCH",
+                   "name": "Hoàng Quốc Khánh"},
+    })
+    assert_tasks(result, D_TASKS)
+
+
+def test_a_campaign_stated_in_one_section_bounds_only_that_sections_tasks():
+    tasks = {t["ref"]: t for t in read(D)["tasks"]}
+    assert tasks["2.1"]["deadline"]["text"] == "Thời gian thực hiện cao điểm: từ ngày 15/8/2025 đến hết ngày 30/9/2025"
+    assert tasks["4"]["deadline"]["window"] is None and tasks["1.2"]["deadline"]["window"] is None
+
+
+# --- (e) a web copy: HTML and markdown noise, no numbering, signature beside the copies ---------
+
+E = "e_web_copy_khong_danh_so.txt"
+CDC = "Trung tâm Kiểm soát bệnh tật tỉnh"
+E_TASKS = {
+    "1": ([CDC], ["Trạm Y tế các xã, phường"], due("fixed", date="2025-10-15"), []),
+    "2": ([CDC], [], due("weekly", weekday=3, time="15:00"), []),
+}
+
+
+def test_web_copy_without_numbering_is_read_sentence_by_sentence():
+    result = read(E)
+    assert_header(result, {
+        "issuer": "SỞ Y TẾ", "issuer_parent": "UBND TỈNH GIA LAI", "number": "1907/SYT-NVY",
+        "date": "2025-09-16", "place": "Gia Lai", "recipients": [CDC],
+        "copies": ["Như trên", "Giám đốc Sở (b/c)", "Lưu: VT, NVY"],
+        "signer": {"authority": "KT. GIÁM ĐỐC", "title": "PHÓ GIÁM ĐỐC", "name": "Nguyễn Thị Lan Anh"},
+    })
+    assert_tasks(result, E_TASKS)
+
+
+# --- No task where there is none -----------------------------------------------------------------
+
+def test_a_notice_has_no_tasks():
+    result = read("notice_dien_bien_lich_tiep_cong_dan.txt")
+    assert result["tasks"] == []
+    assert result["header"]["subject"] == "Lịch tiếp công dân định kỳ của Chủ tịch UBND tỉnh tháng 9 năm 2025"
+    assert result["header"]["legal_bases"][0] == "Luật Tiếp công dân ngày 25/11/2013"
+
+
+@pytest.mark.parametrize("text", ["", "   \n\n", "Kính gửi:", "1.", "- ", "Nơi nhận:", "Số:", "V/v"])
+def test_empty_or_fragmentary_text_gives_an_empty_reading(text):
+    result = read_directive(text)
+    assert result["tasks"] == []
+    assert set(result["header"]) == {"issuer", "issuer_parent", "number", "date", "place", "subject",
+                                     "legal_bases", "recipients", "copies", "signer"}
+
+
+def test_every_key_is_present_on_every_task():
+    for name in (QT, TG, A, B, C, D, E):
+        for task in read(name)["tasks"]:
+            assert set(task) == {"ref", "text", "source", "lead", "cooperating", "deadline", "guesses"}
+            assert set(task["deadline"]) == set(DEADLINE_FIELDS) | {"text"}

@@ -125,9 +125,10 @@ class _Reader:
                        if c.kind == heading.kind)
         ref = _join_ref(scope.ref, heading, position)
         text = heading.text.rstrip(":").strip()
-        leads = units_heading(text)
+        kind = section_kind(text)
+        leads = None if kind else units_heading(text)
         inner = Scope(ref=ref, leads=leads or scope.leads,
-                      kind="task" if leads else (section_kind(text) or scope.kind),
+                      kind="task" if leads else (kind or scope.kind),
                       deadline=scope.deadline, period=scope.period)
         for statement in [text, *heading.statements]:
             period = period_statement(statement, self.ctx)

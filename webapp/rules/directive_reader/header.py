@@ -111,7 +111,8 @@ def _looks_like_body(line: str) -> bool:
         return True
     if len(line) > 160 and not _is_caps(line):
         return True
-    return any(low.startswith(opener + " ") for opener in PREAMBLE_OPENERS) and len(line) > 60
+    return any(low.startswith(opener + " ") for opener in PREAMBLE_OPENERS) and (
+        len(line) > 60 or line.rstrip().endswith((";", ".", ":")))
 
 
 def _recipient_items(text: str) -> list[str]:
@@ -260,6 +261,11 @@ def legal_bases(paragraphs: list[str]) -> list[str]:
             end_m = re.search(r"[;]|\.(?=\s|$)", para[m.end():stop])
             end = m.end() + end_m.start() if end_m else stop
             clause = para[m.start():end].strip(" ,;.")
+            # A comma before the subject ("về …") starts has ended the reference.
+            comma = clause.find(", ")
+            subject_at = clause.find(" về ")
+            if comma > 0 and (subject_at < 0 or comma < subject_at):
+                clause = clause[:comma]
             clause = re.sub(r",\s*[^,]{0,60}?(?:đã\s+ban\s+hành|đã\s+có|ban\s+hành)\s*$", "", clause)
             clause = re.sub(r"\s*(?:và|;|,)\s*$", "", clause).strip(" ,;.")
             number = re.search(r"\d*\s*/\s*[\w\-Đđ.&]+", m.group(0)).group(0).replace(" ", "")
@@ -317,13 +323,11 @@ def read_closing(lines: list[str], header: Header) -> None:
         if _SIGNED.match(piece):
             continue
         if _is_caps(piece) or _SIGN_PREFIX.match(piece):
-            in_copies = False
             if name is None:
                 caps.append(piece)
             continue
         if caps and name is None and _looks_like_name(piece):
             name = piece
-            in_copies = False
     if caps:
         header.signer = {"authority": "\n".join(caps[:-1]) or None, "title": caps[-1], "name": name}
     elif name:

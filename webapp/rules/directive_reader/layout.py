@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from .text import canon, ends_sentence, fold, sentences_of
 from .timing import period_statement
 from .units import units_heading
-from .vocabulary import BOILERPLATE, BOILERPLATE_ENDINGS, NON_TASK_SECTIONS, STATEMENT_OPENERS, TASK_SECTIONS
+from .vocabulary import BOILERPLATE, BOILERPLATE_ENDINGS, BOILERPLATE_OPENINGS, NON_TASK_SECTIONS, STATEMENT_OPENERS, TASK_SECTIONS
 
 ROMAN_VALUES = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9,
                 "X": 10, "XI": 11, "XII": 12, "XIII": 13, "XIV": 14, "XV": 15}
@@ -37,6 +37,7 @@ _TASK = [fold(w) for w in TASK_SECTIONS]
 _BOILERPLATE = [fold(w) for w in BOILERPLATE]
 _STATEMENT = [canon(w) for w in STATEMENT_OPENERS]
 _ENDINGS = [re.compile(p) for p in BOILERPLATE_ENDINGS]
+_OPENINGS = [fold(w) for w in BOILERPLATE_OPENINGS]
 
 
 @dataclass
@@ -85,7 +86,7 @@ def marker_of(paragraph: str) -> tuple[str, str | None, str]:
 def is_boilerplate(text: str) -> bool:
     """A sentence that only urges ("nghiêm túc triển khai thực hiện", "nếu có khó khăn, vướng mắc")."""
     key = fold(text)
-    return any(phrase in key for phrase in _BOILERPLATE)
+    return any(phrase in key for phrase in _BOILERPLATE) or any(key.startswith(p) for p in _OPENINGS)
 
 
 def is_urging(text: str) -> bool:
@@ -160,7 +161,7 @@ def outline(paragraphs: list[str]) -> Outline:
             closing_started = True
             closing.append(para)
             continue
-        if is_boilerplate(para) and not period_statement(para):
+        if all(is_boilerplate(s) for s in sentences_of(para)):
             continue
         if is_statement(para):
             if k > last and not _open_heading(top):

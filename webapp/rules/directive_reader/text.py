@@ -19,6 +19,8 @@ LOW = "[" + LOWER + "]"
 
 _ENTITIES = {"&nbsp;": " ", "&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": '"', "&#39;": "'",
              "&apos;": "'", "&ndash;": "–", "&mdash;": "—"}
+_HTML_BREAK = re.compile(r"<(?:br|/p|/div|/li|/tr|/h\d)\b[^<>]{0,200}>", re.IGNORECASE)
+_HTML_TAG = re.compile(r"</?[a-zA-Z][^<>]{0,200}>")
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 _SPACES = dict.fromkeys(map(ord, "\u00a0\u2007\u202f\u2002\u2003\u2009\u3000"), " ")
 _OCR = [(re.compile(r"(?<!\w)" + re.escape(wrong) + r"(?!\w)"), right) for wrong, right in OCR_FIXES]
@@ -38,6 +40,9 @@ def normalise(text: str) -> str:
     text = unicodedata.normalize("NFC", text[:MAX_CHARS])
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
     text = text.translate(_INVISIBLE).translate(_SPACES)
+    if "<" in text:  # HTML copied from a web page: block tags end lines, other tags go
+        text = _HTML_BREAK.sub("\n", text)
+        text = _HTML_TAG.sub("", text)
     if "&" in text:
         for entity, char in _ENTITIES.items():
             text = text.replace(entity, char)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from .text import canon, tidy_name
 from .vocabulary import (COOPERATION_CUES, DELEGATE_PEOPLE, DELEGATION_CUES, GROUP_KINDS, GROUP_TAILS, ISSUER_VOICE,
-                         LEAD_PREFIXES, LEVEL_WORDS, NOT_DELEGATION_BEFORE, NUMBERED_NAME_WORDS,
+                         LEAD_PREFIXES, LEVEL_WORDS, NOT_DELEGATION_BEFORE, NOT_UNITS, NUMBERED_NAME_WORDS,
                          PERSON_TITLES, UNIT_HEADS, UNIT_NAME_PHRASES)
 
 _TOKEN = re.compile(r"[\w&]+|[^\w\s]")
@@ -69,6 +69,7 @@ _DELEGATION = _table(DELEGATION_CUES)
 _ISSUER_VOICE = _table(ISSUER_VOICE)
 _NOT_DELEGATION = {canon(w) for w in NOT_DELEGATION_BEFORE}
 _PEOPLE = _table(DELEGATE_PEOPLE)
+_NOT_UNITS = _table(NOT_UNITS)
 _NUMBERED = {canon(w) for w in NUMBERED_NAME_WORDS}
 _BIGRAMS = set()
 for _phrase in UNIT_NAME_PHRASES:
@@ -213,7 +214,7 @@ def match_unit(toks: list[Tok], i: int, titles: bool = True) -> Unit | None:
     if toks[i].low == "các":
         end = _group_list(toks, i + 1)
         return Unit(i, end, group=True) if end else None
-    if not toks[i].cap:
+    if not toks[i].cap or match_seq(toks, i, _NOT_UNITS):
         return None
     length = match_seq(toks, i, _HEAD_SEQS)
     if not length:

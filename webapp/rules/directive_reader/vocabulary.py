@@ -92,11 +92,17 @@ STATEMENT_OPENERS = [
 # Closing sentences that only urge everyone on: never tasks. Matched on the folded sentence.
 BOILERPLATE = [
     "nghiêm túc triển khai thực hiện", "triển khai thực hiện nghiêm túc", "nghiêm túc thực hiện",
-    "thực hiện nghiêm túc", "khó khăn, vướng mắc", "khó khăn vướng mắc", "nhận được văn bản này",
-    "nhận được công văn này", "trên đây là", "tổ chức thực hiện có hiệu quả",
+    "thực hiện nghiêm túc", "khó khăn, vướng mắc", "khó khăn vướng mắc", "tổ chức thực hiện có hiệu quả",
     "triển khai thực hiện có hiệu quả", "quan tâm phối hợp", "trân trọng", "để biết",
     "biết, thực hiện", "biết và thực hiện", "nghiêm túc, hiệu quả", "khẩn trương và nghiêm túc",
     "chủ động triển khai thực hiện", "căn cứ chức năng, nhiệm vụ", "theo chức năng, nhiệm vụ được giao, chủ động",
+]
+
+# Openings of closing sentences: boilerplate only at the start ("kể từ ngày nhận được văn bản
+# này" is a deadline, "Nhận được văn bản này, yêu cầu …" is not).
+BOILERPLATE_OPENINGS = [
+    "nhận được văn bản này", "nhận được công văn này", "nhận được kế hoạch này", "trên đây là",
+    "quá trình thực hiện", "trong quá trình thực hiện, nếu", "đây là nhiệm vụ", "đây là việc",
 ]
 
 # Closing sentences whose whole predicate is "(khẩn trương) triển khai thực hiện (nghiêm túc)":
@@ -129,13 +135,19 @@ UNIT_HEADS = {
     "bộ chỉ huy": False, "ban chỉ huy": False, "bộ đội biên phòng": True, "cảnh sát": False,
     "tổ công tác": True, "ban chỉ đạo": True, "ban quản lý": False, "văn phòng": False,
     "trung tâm": False, "sở": False, "phòng": False, "ban": False, "bộ": False, "cục": False,
-    "chi cục": False, "tổng cục": False, "ngân hàng": False, "liên đoàn": False, "hội": False,
+    "chi cục": False, "tổng cục": False, "trạm": False, "ngân hàng": False, "liên đoàn": False, "hội": False,
     "đoàn": False, "đài": False, "báo": False, "tổ": False, "đội": False, "trường": False,
     "bệnh viện": False, "viện": False, "chi nhánh": False, "công ty": False, "tổng công ty": False,
     "tập đoàn": False, "hạt kiểm lâm": True, "chi cục kiểm lâm": True, "quân sự": False,
     "cơ quan thường trực": False, "cơ quan": False, "ủy ban": False, "hội đồng": False,
     "ban dân tộc": True, "ban tuyên giáo": False, "ban dân vận": False, "ban tổ chức": False,
 }
+
+# Words that begin like a unit but are not one: "Tổ chức hội nghị", "TỔ CHỨC THỰC HIỆN".
+NOT_UNITS = [
+    "tổ chức", "ban hành", "hội nghị", "hội thảo", "báo cáo", "phòng, chống", "phòng chống", "đoàn kết",
+    "đội ngũ", "trường hợp", "cơ quan chức năng", "văn phòng phẩm", "đài thọ", "sở hữu",
+]
 
 # Multi-syllable names the reader may find after a head, written lower-case: each gives the
 # pairs of neighbouring syllables that may follow one another inside a name ("tài" → "chính").
