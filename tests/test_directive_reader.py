@@ -2,6 +2,7 @@
 (webapp.rules.document_text): both seed directives and six more in other layouts, read field by
 field; random text and mutated seeds never break it; uploads of each kind and each bad kind."""
 import io
+import os
 import time
 import zipfile
 from pathlib import Path
@@ -361,3 +362,96 @@ def test_every_key_is_present_on_every_task():
         for task in read(name)["tasks"]:
             assert set(task) == {"ref", "text", "source", "lead", "cooperating", "deadline", "guesses"}
             assert set(task["deadline"]) == set(DEADLINE_FIELDS) | {"text"}
+
+
+# --- Whatever comes in, the reader answers, and soon ---------------------------------------------
+
+ALL_DOCUMENTS = sorted(p.name for p in DIRECTIVES.glob("*.txt"))
+VIETNAMESE = ("aăâbcdđeêghiklmnoôơpqrstuưvxyáàảãạấầẩẫậắằẳẵặéèẻẽẹếềểễệíìỉĩịóòỏõọốồổỗộớờởỡợúùủũụứừửữự"
+              "ýỳỷỹỵAĂÂBCDĐEÊGHIKLMNOÔƠPQRSTUƯVXYĐỦỨỰỆ0123456789 .,;:-–+()/\n\t*#“”\"'")
+WORDS = ["Sở", "Y tế", "UBND", "các", "huyện", "xã,", "phường", "chủ trì,", "phối hợp với", "chỉ đạo", "Giao",
+         "trước ngày", "15/01/2024", "hằng tuần", "thứ tư", "trước 14 giờ", "trong tháng 01/2024", "ngay",
+         "thường xuyên", "Kính gửi:", "Nơi nhận:", "- ", "+ ", "1.", "II.", "a)", "\n", "\n\n", ":", ".", ";",
+         "Thời gian thực hiện từ ngày 11/3/2024 đến hết ngày 31/3/2024", "Bưu điện", "Công an", "tỉnh",
+         "KT. CHỦ TỊCH", "Số: 12/UBND-VX", "Quảng Trị, ngày 05 tháng 01 năm 2024", "V/v", "trong quý III/2025",
+         "kể từ ngày nhận được văn bản", "trong vòng 10 ngày", "6 tháng, năm", "Tổ Công tác Đề án 06", "(", ")"]
+SHAPE = {"header", "tasks"}
+
+
+def assert_well_formed(result: dict) -> None:
+    assert set(result) == SHAPE
+    refs = [task["ref"] for task in result["tasks"]]
+    assert len(refs) == len(set(refs))
+    for task in result["tasks"]:
+        assert task["deadline"]["kind"] in {
+            "fixed", "within_month", "within_period", "relative_working_days", "relative_days", "immediate",
+            "ongoing", "daily", "weekly", "monthly", "quarterly", "half_yearly", "yearly", "none"}
+        assert isinstance(task["lead"], list) and isinstance(task["cooperating"], list)
+
+
+def timed_read(text: str) -> dict:
+    started = time.perf_counter()
+    result = read_directive(text)
+    assert time.perf_counter() - started < 5, "the reader took too long"
+    return result
+
+
+PROPERTY = settings(max_examples=int(os.environ.get("READER_EXAMPLES", "150")), deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@PROPERTY
+@given(st.text(alphabet=VIETNAMESE, max_size=4000))
+def test_random_text_never_breaks_the_reader(text):
+    assert_well_formed(timed_read(text))
+
+
+@PROPERTY
+@given(st.lists(st.sampled_from(WORDS), max_size=600).map(" ".join))
+def test_random_directive_words_never_break_the_reader(text):
+    assert_well_formed(timed_read(text))
+
+
+@st.composite
+def mutated_documents(draw):
+    text = (DIRECTIVES / draw(st.sampled_from(ALL_DOCUMENTS))).read_text(encoding="utf-8")
+    for _ in range(draw(st.integers(1, 6))):
+        a = draw(st.integers(0, len(text)))
+        b = draw(st.integers(a, min(len(text), a + 2000)))
+        operation = draw(st.sampled_from(["delete", "duplicate", "insert", "newline", "upper", "swap"]))
+        if operation == "delete":
+            text = text[:a] + text[b:]
+        elif operation == "duplicate":
+            text = text[:b] + text[a:b] + text[b:]
+        elif operation == "insert":
+            text = text[:a] + draw(st.sampled_from(WORDS + ["\x00", "\ufeff", "İ", "ﬁ", "🙂", "\u0301"])) + text[a:]
+        elif operation == "newline":
+            text = text[:a] + "\n" + text[a:]
+        elif operation == "upper":
+            text = text[:a] + text[a:b].upper() + text[b:]
+        else:
+            lines = text.split("\n")
+            i, j = draw(st.integers(0, len(lines) - 1)), draw(st.integers(0, len(lines) - 1))
+            lines[i], lines[j] = lines[j], lines[i]
+            text = "\n".join(lines)
+    return text
+
+
+@PROPERTY
+@given(mutated_documents())
+def test_mutated_seeds_never_break_the_reader(text):
+    assert_well_formed(timed_read(text))
+
+
+@pytest.mark.parametrize("text", [
+    "Sở Y tế chủ trì, phối hợp với Sở Tài chính, UBND các huyện, thị xã, thành phố - " * 5000,
+    "1. Sở Y tế:\n" + "- Chủ trì, phối hợp với Sở Tài chính thực hiện trước ngày 15/01/2024.\n" * 8000,
+    "Sở Y và " * 60000,
+    "UBND các xã" + ", xã" * 80000,
+    "Sở Y tế báo cáo. " * 30000,
+    "a" * 2_000_000,
+], ids=["one-huge-paragraph", "thousands-of-bullets", "endless-list", "endless-group", "endless-closing",
+        "two-million-characters"])
+def test_hostile_text_is_read_in_bounded_time(text):
+    started = time.perf_counter()
+    assert_well_formed(read_directive(text))
+    assert time.perf_counter() - started < 30

@@ -66,7 +66,7 @@ class Draft:
     cooperating: list
     deadline: Deadline
     guesses: list = field(default_factory=list)
-    section: str | None = None
+    late: bool = False  # read after the last section
 
     def as_dict(self) -> dict:
         return {"ref": self.ref, "text": self.text, "source": self.source, "lead": self.lead,
@@ -81,6 +81,8 @@ class _Reader:
         self.campaign: Deadline | None = None
         self.tasks: list[Draft] = []
         self.sections: list[tuple[str, list]] = []  # (ref, leads) of unit headings, in order
+        self.tops: set[str] = set()                  # first parts of the refs given so far
+        self.children: dict[str, int] = {}           # ref -> how many tasks sit right under it
         recipients = [r for r in header.recipients if canon(r).strip(" .;") not in _NOBODY]
         self.sole_recipient = recipients[0] if len(recipients) == 1 else None
 
@@ -109,9 +111,11 @@ class _Reader:
 
     def walk(self, node: Node, scope: Scope) -> None:
         index = 0
+        kinds: dict[str, int] = {}
         for child in node.children:
+            kinds[child.kind] = kinds.get(child.kind, 0) + 1
             if child.children and child.heading_like:
-                self.enter(child, scope, node)
+                self.enter(child, scope, kinds[child.kind])
                 continue
             index += 1
             if scope.kind == "non_task":
@@ -120,9 +124,8 @@ class _Reader:
                 continue
             index += self.item(child, scope, index) - 1
 
-    def enter(self, heading: Node, scope: Scope, parent: Node) -> None:
-        position = sum(1 for c in parent.children[:parent.children.index(heading) + 1]
-                       if c.kind == heading.kind)
+    def enter(self, heading: Node, scope: Scope, position: int) -> None:
+        """Read a section: its heading may name its units, its kind, a deadline or a period."""
         ref = _join_ref(scope.ref, heading, position)
         text = heading.text.rstrip(":").strip()
         kind = section_kind(text)
@@ -190,12 +193,17 @@ class _Reader:
                            guesses=["lead"]), boilerplate_check=True)
         return 1
 
-    def add(self, draft: Draft, boilerplate_check: bool = False) -> None:
+    def add(self, draft: Draft, boilerplate_check: bool = False) -> bool:
         if boilerplate_check and _only_urges(draft):
-            return
+            return False
         if draft.deadline.guessed and "deadline" not in draft.guesses:
             draft.guesses.append("deadline")
         self.tasks.append(draft)
+        self.tops.add(draft.ref.split(".")[0])
+        if "." in draft.ref:
+            parent = draft.ref.rsplit(".", 1)[0]
+            self.children[parent] = self.children.get(parent, 0) + 1
+        return True
 
     # --- what comes after the last section ------------------------------------------------------
 
@@ -212,17 +220,21 @@ class _Reader:
                 if is_boilerplate(part) and draft.deadline.strength not in ("explicit", "recurring"):
                     continue
                 draft.ref = self.closing_ref(group_leads) if numbered else str(len(self.tasks) + 1)
+                draft.late = numbered
                 self.add(draft, boilerplate_check=True)
 
     def closing_ref(self, leads: list) -> str:
+        """The ref of a task read after the last section: the next item of the section headed by
+        the same units, else the next top-level number."""
         keys = {fold(name) for name in leads}
         for ref, section_leads in self.sections:
             if {fold(name) for name in section_leads} == keys:
-                count = sum(1 for t in self.tasks if t.ref.startswith(ref + ".") and t.ref.count(".") == ref.count(".") + 1)
-                return f"{ref}.{count + 1}"
-        tops = [t.ref.split(".")[0] for t in self.tasks]
-        numbers = [int(r) for r in tops if r.isdigit()]
-        return str(max(numbers) + 1 if numbers else len(set(tops)) + 1)
+                return f"{ref}.{self.children.get(ref, 0) + 1}"
+        return str(self.next_top())
+
+    def next_top(self) -> int:
+        numbers = [int(r) for r in self.tops if r.isdigit()]
+        return max(numbers) + 1 if numbers else len(self.tops) + 1
 
 
 def _generic(name: str) -> bool:
@@ -311,6 +323,11 @@ def _groups(text: str, require_lead_first: bool = False) -> list[tuple[list, lis
     return [tuple(g) for g in groups]
 
 
+def _opens_preamble(paragraph: str) -> bool:
+    start = canon(paragraph[:40])
+    return any(start.startswith(opener + " ") for opener in PREAMBLE_OPENERS)
+
+
 def _context(header: Header) -> Context:
     if not header.date:
         return Context()
@@ -343,7 +360,7 @@ def read_directive(text: str) -> dict:
         if intro is not None:
             preamble, body = paragraphs[:intro + 1], paragraphs[intro + 1:]
         else:
-            preamble = [p for p in paragraphs if any(canon(p).startswith(o + " ") for o in PREAMBLE_OPENERS)]
+            preamble = [p for p in paragraphs if _opens_preamble(p)]
             body = [p for p in paragraphs if p not in preamble]
         header.legal_bases = legal_bases(preamble)
         for para in paragraphs:
@@ -353,22 +370,40 @@ def read_directive(text: str) -> dict:
                     reader.campaign = period
         reader.closing(body, Scope(), numbered=False)
 
-    tasks = _in_order(reader.tasks)
+    tasks = _unique_refs(_in_order(reader.tasks))
     return {"header": header.as_dict(), "tasks": [t.as_dict() for t in tasks]}
+
+
+def _unique_refs(tasks: list[Draft]) -> list[Draft]:
+    """A document that numbers a list twice ("1. … 2. … 1. …") still gives each task its own ref:
+    the second "1" becomes "1-2"."""
+    seen: dict[str, int] = {}
+    for task in tasks:
+        if task.ref in seen:
+            seen[task.ref] += 1
+            task.ref = f"{task.ref}-{seen[task.ref]}"
+        seen.setdefault(task.ref, 1)
+    return tasks
 
 
 def _in_order(tasks: list[Draft]) -> list[Draft]:
     """Document order, with a task read after the last section placed at the end of its section."""
-    ordered: list[Draft] = []
-    for task in tasks:
+    early = [t for t in tasks if not t.late]
+    last: dict[str, int] = {}  # "1." -> index of the last early task under section 1
+    for k, task in enumerate(early):
+        parts = task.ref.split(".")
+        for depth in range(1, len(parts)):
+            last[".".join(parts[:depth]) + "."] = k
+    after: dict[int, list] = {}
+    tail = []
+    for task in (t for t in tasks if t.late):
         prefix = task.ref.rsplit(".", 1)[0] + "." if "." in task.ref else None
-        spot = None
-        if prefix:
-            for k, other in enumerate(ordered):
-                if other.ref.startswith(prefix):
-                    spot = k + 1
-        if spot is None:
-            ordered.append(task)
+        if prefix in last:
+            after.setdefault(last[prefix], []).append(task)
         else:
-            ordered.insert(spot, task)
-    return ordered
+            tail.append(task)
+    ordered = []
+    for k, task in enumerate(early):
+        ordered.append(task)
+        ordered.extend(after.get(k, []))
+    return ordered + tail

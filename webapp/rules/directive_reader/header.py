@@ -143,7 +143,7 @@ def read_header(lines: list[str]) -> tuple[Header, int]:
         if _TO.match(line):
             body_start = _read_recipients(lines, i, header)
             break
-        if (seen_number_or_date or header.subject) and _looks_like_body(line):
+        if _looks_like_body(line) and (seen_number_or_date or header.subject or not _is_caps(line)):
             body_start = i
             break
         for segment in _segments(line):

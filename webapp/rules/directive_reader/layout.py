@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from .text import canon, ends_sentence, fold, sentences_of
 from .timing import period_statement
@@ -40,7 +41,7 @@ _ENDINGS = [re.compile(p) for p in BOILERPLATE_ENDINGS]
 _OPENINGS = [fold(w) for w in BOILERPLATE_OPENINGS]
 
 
-@dataclass
+@dataclass(eq=False)  # nodes compare by identity: a tree's parent links make field equality loop
 class Node:
     kind: str
     label: str | None
@@ -50,8 +51,9 @@ class Node:
     children: list = field(default_factory=list)
     continuation: list = field(default_factory=list)
     statements: list = field(default_factory=list)
+    marked_children: int = 0
 
-    @property
+    @cached_property
     def heading_like(self) -> bool:
         if self.kind in ("root",):
             return True
@@ -153,6 +155,7 @@ def outline(paragraphs: list[str]) -> Outline:
                 stack.pop()
             node = Node(kind, label, text, para, parent=stack[-1])
             stack[-1].children.append(node)
+            stack[-1].marked_children += 1
             stack.append(node)
             continue
         top = stack[-1]
@@ -207,8 +210,8 @@ def _nearest_heading(stack: list[Node]) -> Node:
 
 def _open_heading(node: Node) -> bool:
     """A heading that takes unmarked paragraphs as its items."""
-    return node.kind != "root" and node.kind not in ("dash", "plus", "plain") and node.heading_like \
-        and all(c.kind == "plain" for c in node.children)
+    return node.kind != "root" and node.kind not in ("dash", "plus", "plain") and not node.marked_children \
+        and node.heading_like
 
 
 def _other_subject(heading: Node, para: str) -> bool:

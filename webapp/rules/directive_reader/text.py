@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from .vocabulary import OCR_FIXES, SPELLING_VARIANTS
 
@@ -24,7 +25,8 @@ _HTML_TAG = re.compile(r"</?[a-zA-Z][^<>]{0,200}>")
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 _SPACES = dict.fromkeys(map(ord, "\u00a0\u2007\u202f\u2002\u2003\u2009\u3000"), " ")
 _OCR = [(re.compile(r"(?<!\w)" + re.escape(wrong) + r"(?!\w)"), right) for wrong, right in OCR_FIXES]
-_VARIANTS = [(re.compile(r"(?<!\w)" + re.escape(a) + r"(?!\w)"), b) for a, b in SPELLING_VARIANTS]
+_VARIANT_OF = dict(SPELLING_VARIANTS)
+_VARIANTS = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(a) for a, _ in SPELLING_VARIANTS) + r")(?!\w)")
 
 BULLET = r"[-–—•·∙●○■□▪➢►✓❖]"
 _MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s*")
@@ -146,9 +148,14 @@ def sentences_of(text: str) -> list[str]:
 def canon(text: str) -> str:
     """Lower case, with the spelling variants of a syllable made one (for matching words)."""
     text = text.lower()
-    for pattern, right in _VARIANTS:
-        text = pattern.sub(right, text)
-    return text
+    return _VARIANTS.sub(lambda m: _VARIANT_OF[m.group(0)], text)
+
+
+@lru_cache(maxsize=65536)
+def canon_word(word: str) -> str:
+    """canon() of one word, remembered: a directive uses few distinct words many times."""
+    word = word.lower()
+    return _VARIANT_OF.get(word, word)
 
 
 def fold(text: str) -> str:

@@ -105,6 +105,9 @@ LIKELY_ONGOING = [
 PERIOD_STATEMENT = (r"(?:thời\s+gian|thời\s+hạn|cao\s+điểm|đợt|giai\s+đoạn|tiến\s+độ)[^.;]{0,80}?từ\s+"
                     r"(?:ngày\s+)?\d{1,2}\s*/\s*\d{1,2}")
 
+# More dates than this in one task is no deadline anyone could keep: read no further.
+MAX_DATES = 20
+
 # Strengths, strongest first.
 STRENGTHS = ["explicit", "recurring", "event", "ongoing", "immediate", "likely_ongoing"]
 
@@ -294,6 +297,8 @@ def _explicit(original: str, low: str, ctx: Context) -> Deadline | None:
     found: list[Deadline] = []
     for meaning, pattern in _EXPLICIT:
         for m in pattern.finditer(low):
+            if len(found) >= MAX_DATES:
+                break
             if any(m.start() < e and s < m.end() for s, e in taken):
                 continue
             deadline = _build(meaning, m, ctx)

@@ -8,16 +8,18 @@ usually the verb ("… tổ chức phổ biến"). All the words come from vocab
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
-from .text import canon, tidy_name
+from .text import canon, canon_word, tidy_name
 from .vocabulary import (COOPERATION_CUES, DELEGATE_PEOPLE, DELEGATION_CUES, GROUP_KINDS, GROUP_TAILS, ISSUER_VOICE,
                          LEAD_PREFIXES, LEVEL_WORDS, NOT_DELEGATION_BEFORE, NOT_UNITS, NUMBERED_NAME_WORDS,
                          PERSON_TITLES, UNIT_HEADS, UNIT_NAME_PHRASES)
 
 _TOKEN = re.compile(r"[\w&]+|[^\w\s]")
 MAX_NAME_TOKENS = 30
+MAX_UNITS_IN_LIST = 60  # a longer list of units is no list a directive writes
 
 
 @dataclass(frozen=True)
@@ -46,19 +48,38 @@ class Tok:
 
 
 def tokenize(text: str) -> list[Tok]:
-    return [Tok(m.group(), m.start(), m.end(), canon(m.group())) for m in _TOKEN.finditer(text)]
+    return [Tok(m.group(), m.start(), m.end(), canon_word(m.group())) for m in _TOKEN.finditer(text)]
 
 
 def _phrase_tokens(phrase: str) -> tuple[str, ...]:
     return tuple(t.low for t in tokenize(phrase))
 
 
-def _table(phrases) -> list[tuple[str, ...]]:
-    return sorted({_phrase_tokens(p) for p in phrases}, key=len, reverse=True)
+class SeqTable:
+    """Phrases as token sequences, indexed by their first word: the longest one found at a
+    position in one dictionary look-up and a few comparisons."""
+
+    def __init__(self, seqs):
+        self.by_first: dict[str, list[tuple[str, ...]]] = {}
+        for seq in sorted(set(seqs), key=len, reverse=True):
+            if seq:
+                self.by_first.setdefault(seq[0], []).append(seq)
+
+    def match(self, toks: list["Tok"], i: int) -> int:
+        if i >= len(toks):
+            return 0
+        for seq in self.by_first.get(toks[i].low, ()):
+            if i + len(seq) <= len(toks) and all(toks[i + k].low == w for k, w in enumerate(seq[1:], 1)):
+                return len(seq)
+        return 0
+
+
+def _table(phrases) -> SeqTable:
+    return SeqTable(_phrase_tokens(p) for p in phrases)
 
 
 _HEADS = {_phrase_tokens(h): standalone for h, standalone in UNIT_HEADS.items()}
-_HEAD_SEQS = sorted(_HEADS, key=len, reverse=True)
+_HEAD_SEQS = SeqTable(_HEADS)
 _LEVELS = _table(LEVEL_WORDS)
 _KINDS = _table(GROUP_KINDS)
 _TAILS = _table(GROUP_TAILS)
@@ -70,6 +91,8 @@ _ISSUER_VOICE = _table(ISSUER_VOICE)
 _NOT_DELEGATION = {canon(w) for w in NOT_DELEGATION_BEFORE}
 _PEOPLE = _table(DELEGATE_PEOPLE)
 _NOT_UNITS = _table(NOT_UNITS)
+_HANDING = _table(["giao", "yêu cầu", "đề nghị"])
+_COOPERATING_SUBJECT = _table(["phối hợp", "cùng phối hợp", "tham gia phối hợp"])
 _NUMBERED = {canon(w) for w in NUMBERED_NAME_WORDS}
 _BIGRAMS = set()
 for _phrase in UNIT_NAME_PHRASES:
@@ -77,12 +100,9 @@ for _phrase in UNIT_NAME_PHRASES:
     _BIGRAMS.update(zip(_words, _words[1:]))
 
 
-def match_seq(toks: list[Tok], i: int, seqs) -> int:
-    """Length (in tokens) of the longest sequence of `seqs` found at toks[i], or 0."""
-    for seq in seqs:
-        if i + len(seq) <= len(toks) and all(toks[i + k].low == w for k, w in enumerate(seq)):
-            return len(seq)
-    return 0
+def match_seq(toks: list[Tok], i: int, table: SeqTable) -> int:
+    """Length (in tokens) of the longest phrase of `table` found at toks[i], or 0."""
+    return table.match(toks, i)
 
 
 @dataclass
@@ -142,7 +162,14 @@ def _group_list(toks: list[Tok], j: int) -> int | None:
 
 
 def _unit_head_at(toks: list[Tok], i: int) -> bool:
-    return i < len(toks) and toks[i].cap and bool(match_seq(toks, i, _HEAD_SEQS))
+    """Does a unit's name start at toks[i]? (Its head only: cheap, and never recursive.)"""
+    if i >= len(toks) or not toks[i].cap or match_seq(toks, i, _NOT_UNITS):
+        return False
+    length = match_seq(toks, i, _HEAD_SEQS)
+    if not length:
+        return match_seq(toks, i, _TITLES) > 0 and _unit_head_at(toks, i + match_seq(toks, i, _TITLES))
+    standalone = _HEADS[tuple(t.low for t in toks[i:i + length])]
+    return standalone or (i + length < len(toks) and (toks[i + length].cap or toks[i + length].caps))
 
 
 def _scan_name(toks: list[Tok], start: int, j: int, allow_comma: bool) -> int:
@@ -167,10 +194,10 @@ def _scan_name(toks: list[Tok], start: int, j: int, allow_comma: bool) -> int:
                     if j + 1 < n and (prev, "và") in _BIGRAMS and ("và", toks[j + 1].low) in _BIGRAMS:
                         j += 1  # "Văn phòng HĐND và UBND huyện": one office
                         continue
-                    if j + 1 < n and toks[j + 1].cap and not toks[j + 1].caps and match_unit(toks, j + 1) is None:
+                    if j + 1 < n and toks[j + 1].cap and not toks[j + 1].caps and not _unit_head_at(toks, j + 1):
                         j += 1
                         continue
-                    if j + 1 < n and toks[j + 1].caps and t.caps and match_unit(toks, j + 1) is None:
+                    if j + 1 < n and toks[j + 1].caps and t.caps and not _unit_head_at(toks, j + 1):
                         j += 1
                         continue
                     break
@@ -189,11 +216,11 @@ def _scan_name(toks: list[Tok], start: int, j: int, allow_comma: bool) -> int:
                 continue
             break
         if t.text in "-–—" and j + 1 < n and toks[j + 1].is_word and toks[j + 1].cap and \
-                match_unit(toks, j + 1) is None and toks[j - 1].is_word:
+                not _unit_head_at(toks, j + 1) and toks[j - 1].is_word:
             j += 1
             continue
         if allow_comma and t.text == "," and j + 1 < n and toks[j + 1].cap and not toks[j + 1].caps and \
-                match_unit(toks, j + 1) is None and match_seq(toks, j + 1, _LEVELS) == 0:
+                not _unit_head_at(toks, j + 1) and match_seq(toks, j + 1, _LEVELS) == 0:
             j += 1
             continue
         break
@@ -247,7 +274,7 @@ def match_units(toks: list[Tok], i: int, text: str) -> tuple[list[Unit], int]:
     index just past it (past a bracket that follows the last one)."""
     units: list[Unit] = []
     j = i
-    while True:
+    while len(units) < MAX_UNITS_IN_LIST:
         unit = match_unit(toks, j)
         if unit is None:
             break
@@ -316,13 +343,13 @@ def subject_of(sentence: str, allow_after_comma: bool = True) -> Subject | None:
         if not prefixed:
             voice = match_seq(toks, after, _ISSUER_VOICE)
             if voice:
-                handed = match_seq(toks, after, _table(["giao", "yêu cầu", "đề nghị"]))
+                handed = match_seq(toks, after, _HANDING)
                 if handed:
                     inner, _ = match_units(toks, _skip_soft(toks, after + handed), sentence)
                     if inner:
                         return Subject([u.name for u in inner], "lead", True)
                 return None
-        if not prefixed and match_seq(toks, after, _table(["phối hợp", "cùng phối hợp", "tham gia phối hợp"])):
+        if not prefixed and match_seq(toks, after, _COOPERATING_SUBJECT):
             return Subject(names, "cooperating", prefixed)
         if after < len(toks) and (toks[after].lower or prefixed) and toks[after].is_word:
             return Subject(names, "lead", prefixed)
@@ -347,7 +374,8 @@ def delegated_spans(text: str, toks: list[Tok], leads: list[str]) -> list[tuple[
     from .text import fold
     lead_keys = {fold(name) for name in leads}
     bounds = _sentence_bounds(text)
-    spans = []
+    starts = [b[0] for b in bounds]
+    spans: list[tuple[int, int]] = []
     for k, t in enumerate(toks):
         if not t.is_word:
             continue
@@ -362,8 +390,12 @@ def delegated_spans(text: str, toks: list[Tok], leads: list[str]) -> list[tuple[
             continue
         if not units and not match_seq(toks, target, _PEOPLE):
             continue
-        end = next((e for s, e in bounds if s <= t.start < e), len(text))
-        spans.append((t.start, end))
+        at = bisect.bisect_right(starts, t.start) - 1
+        end = bounds[at][1] if at >= 0 else len(text)
+        if spans and spans[-1][1] >= t.start:
+            spans[-1] = (spans[-1][0], max(end, spans[-1][1]))
+        else:
+            spans.append((t.start, end))
     return spans
 
 
@@ -373,16 +405,21 @@ def cooperating_units(text: str, leads: list[str]) -> list[str]:
     toks = tokenize(text)
     spans = delegated_spans(text, toks, leads)
     lead_keys = {fold(name) for name in leads}
+    span_starts = [s for s, _ in spans]
     found: list[str] = []
+    seen: set[str] = set()
     k = 0
     while k < len(toks):
         length = match_seq(toks, k, _COOPERATION)
-        if not length or any(s <= toks[k].start < e for s, e in spans):
+        at = bisect.bisect_right(span_starts, toks[k].start) - 1
+        if not length or (at >= 0 and toks[k].start < spans[at][1]):
             k += 1
             continue
         units, end = match_units(toks, _skip_soft(toks, k + length), text)
         for unit in units:
-            if fold(unit.name) not in lead_keys and fold(unit.name) not in {fold(f) for f in found}:
+            key = fold(unit.name)
+            if key not in lead_keys and key not in seen:
+                seen.add(key)
                 found.append(unit.name)
         k = max(end, k + length)
     return found
