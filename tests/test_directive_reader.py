@@ -4,6 +4,7 @@ field; random text and mutated seeds never break it; uploads of each kind and ea
 import io
 import os
 import time
+import unicodedata
 import zipfile
 from pathlib import Path
 
@@ -455,3 +456,188 @@ def test_hostile_text_is_read_in_bounded_time(text):
     started = time.perf_counter()
     assert_well_formed(read_directive(text))
     assert time.perf_counter() - started < 30
+
+
+# --- Uploads: .docx, .pdf, .txt, and what is refused ------------------------------------------------
+
+from webapp.rules.document_text import MAX_BYTES, SCANNED_PDF, DocumentError, text_from_upload  # noqa: E402
+
+
+def docx_bytes(build) -> bytes:
+    import docx
+    document = docx.Document()
+    build(document)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def minimal_pdf(content: bytes, resources: bytes = b"<< /Font << /F1 4 0 R >> >>", extra: list = ()) -> bytes:
+    """A small valid PDF written by hand: one A4 page with the given content stream."""
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources " + resources + b" /Contents 5 0 R >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+        *extra,
+    ]
+    out = io.BytesIO()
+    out.write(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n" % number + body + b"\nendobj\n")
+    xref = out.tell()
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
+    for offset in offsets:
+        out.write(b"%010d 00000 n \n" % offset)
+    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref))
+    return out.getvalue()
+
+
+def pdf_with_text(lines: list[str]) -> bytes:
+    ops = [b"BT /F1 11 Tf 14 TL 56 780 Td"]
+    for line in lines:
+        ops.append(b"(" + line.encode("ascii").replace(b"(", b"\\(").replace(b")", b"\\)") + b") Tj T*")
+    ops.append(b"ET")
+    return minimal_pdf(b"\n".join(ops))
+
+
+def scanned_pdf() -> bytes:
+    """A page that is only a picture (a grey 2 x 2 image), as a scanner makes it."""
+    image = (b"<< /Type /XObject /Subtype /Image /Width 2 /Height 2 /ColorSpace /DeviceGray "
+             b"/BitsPerComponent 8 /Length 4 >>\nstream\n\x80\x90\xa0\xb0\nendstream")
+    return minimal_pdf(b"q 500 0 0 700 40 60 cm /Im0 Do Q", resources=b"<< /XObject << /Im0 6 0 R >> >>",
+                       extra=[image])
+
+
+def cp1258_bytes(text: str) -> bytes:
+    """Text as Windows Vietnamese (cp1258) stores it: letters with horn, breve or circumflex are
+    precomposed, tone marks are combining characters."""
+    tones = "\u0300\u0301\u0303\u0309\u0323"
+    out = []
+    for ch in unicodedata.normalize("NFC", text):
+        parts = unicodedata.normalize("NFD", ch)
+        letter = unicodedata.normalize("NFC", "".join(c for c in parts if c not in tones))
+        out.append(letter + "".join(c for c in parts if c in tones))
+    return "".join(out).encode("cp1258")
+
+
+def test_docx_paragraphs_and_table_cells_come_in_document_order():
+    def build(document):
+        header = document.add_table(rows=1, cols=2)
+        header.cell(0, 0).text = "ỦY BAN NHÂN DÂN\nTỈNH QUẢNG TRỊ"
+        header.cell(0, 1).text = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+        document.add_paragraph("Số: 12/UBND-VX")
+        document.add_paragraph("1. Sở Y tế chủ trì, phối hợp với Sở Tài chính rà soát, hoàn thành trước ngày 15/01/2025.")
+        merged = document.add_table(rows=2, cols=2)
+        merged.cell(0, 0).merge(merged.cell(0, 1)).text = "Ô gộp"
+        merged.cell(1, 0).text = "Nơi nhận:"
+        merged.cell(1, 1).text = "KT. CHỦ TỊCH"
+    text = text_from_upload("cong-van.docx", docx_bytes(build))
+    order = ["ỦY BAN NHÂN DÂN", "TỈNH QUẢNG TRỊ", "CỘNG HÒA", "Số: 12/UBND-VX", "1. Sở Y tế", "Ô gộp", "Nơi nhận:",
+             "KT. CHỦ TỊCH"]
+    positions = [text.index(part) for part in order]
+    assert positions == sorted(positions)
+    assert text.count("Ô gộp") == 1  # a merged cell once
+    assert unicodedata.is_normalized("NFC", text)
+
+
+def test_docx_upload_can_be_read_as_a_directive():
+    def build(document):
+        for line in (DIRECTIVES / C).read_text(encoding="utf-8").splitlines():
+            document.add_paragraph(line)
+    result = read_directive(text_from_upload("hoa-toc.DOCX", docx_bytes(build)))
+    assert [t["ref"] for t in result["tasks"]] == list(C_TASKS)
+    assert result["header"]["number"] == "2871/SNNMT-TL"
+
+
+def test_pdf_with_a_text_layer_is_read():
+    data = pdf_with_text(["UBND TINH QUANG TRI", "1. So Y te chu tri, phoi hop voi So Tai chinh.",
+                          "Hoan thanh truoc ngay 15/01/2025."])
+    text = text_from_upload("van-ban.pdf", data)
+    assert "UBND TINH QUANG TRI" in text and "15/01/2025" in text
+    assert text.index("UBND") < text.index("So Y te") < text.index("Hoan thanh")
+
+
+def test_scanned_pdf_without_a_text_layer_is_refused_in_vietnamese():
+    with pytest.raises(DocumentError) as refused:
+        text_from_upload("ban-quet.pdf", scanned_pdf())
+    assert str(refused.value) == SCANNED_PDF
+
+
+def test_pdf_with_too_many_pages_is_refused():
+    from pypdf import PdfWriter
+    writer = PdfWriter()
+    for _ in range(201):
+        writer.add_blank_page(width=595, height=842)
+    out = io.BytesIO()
+    writer.write(out)
+    with pytest.raises(DocumentError, match="quá nhiều trang"):
+        text_from_upload("dai.pdf", out.getvalue())
+
+
+def test_txt_in_windows_1258_is_decoded_and_normalised():
+    original = "Sở Lao động - Thương binh và Xã hội chủ trì, phối hợp với Bưu điện tỉnh; hoàn thành ngay."
+    data = cp1258_bytes(original)
+    with pytest.raises(UnicodeDecodeError):
+        data.decode("utf-8")
+    assert text_from_upload("cong-van.txt", data) == original
+
+
+@pytest.mark.parametrize("data", [
+    "Kính gửi: Sở Y tế.".encode("utf-8"), "\ufeffKính gửi: Sở Y tế.".encode("utf-8"),
+    "Kính gửi: Sở Y tế.".encode("utf-16"), unicodedata.normalize("NFD", "Kính gửi: Sở Y tế.").encode("utf-8"),
+], ids=["utf-8", "utf-8-bom", "utf-16", "utf-8-decomposed"])
+def test_txt_in_unicode_is_read_as_nfc(data):
+    assert text_from_upload("a.txt", data) == "Kính gửi: Sở Y tế."
+
+
+def test_corrupt_docx_is_refused_clearly():
+    for data in (b"PK\x03\x04 not really a zip", b"plain text renamed", zipfile_bytes({"hello.txt": b"x"})):
+        with pytest.raises(DocumentError, match="bị hỏng hoặc không phải là tệp Word"):
+            text_from_upload("hong.docx", data)
+
+
+def test_docx_whose_xml_is_broken_is_refused_clearly():
+    with pytest.raises(DocumentError, match="bị hỏng"):
+        text_from_upload("hong.docx", zipfile_bytes({"[Content_Types].xml": b"<Types", "word/document.xml": b"<w:document"}))
+
+
+def test_docx_that_unpacks_to_a_bomb_is_refused_quickly():
+    bomb = zipfile_bytes({"word/document.xml": b"<" + b"a" * (40 * 1024 * 1024)})
+    assert len(bomb) < MAX_BYTES
+    started = time.perf_counter()
+    with pytest.raises(DocumentError, match="quá lớn"):
+        text_from_upload("bom.docx", bomb)
+    assert time.perf_counter() - started < 5
+
+
+def test_oversized_file_is_refused_before_reading():
+    with pytest.raises(DocumentError, match="quá lớn: tối đa 10 MB"):
+        text_from_upload("to.txt", b"a" * (MAX_BYTES + 1))
+
+
+@pytest.mark.parametrize("filename,data,words", [
+    ("rong.txt", b"", "rỗng"),
+    ("trang.txt", b"   \n\t 123 \n", "không có chữ"),
+    ("anh.png", b"\x89PNG\r\n\x1a\n", ".docx, .pdf hoặc .txt"),
+    ("khong-duoi", b"abc", ".docx, .pdf hoặc .txt"),
+    ("cu.doc", b"\xd0\xcf\x11\xe0", ".doc (Word 97-2003)"),
+    ("gia.pdf", b"<html>not a pdf</html>", "không phải là tệp PDF"),
+    ("hong.pdf", b"%PDF-1.4\n1 0 obj << /Type /Catalog", "không đọc được"),
+    ("nhi-phan.txt", b"MZ\x90\x00\x03\x00\x00\x00", "nhị phân"),
+], ids=["empty", "no-letters", "picture", "no-extension", "old-word", "not-a-pdf", "broken-pdf", "binary-txt"])
+def test_unreadable_uploads_are_refused_with_a_vietnamese_message(filename, data, words):
+    with pytest.raises(DocumentError) as refused:
+        text_from_upload(filename, data)
+    assert words in str(refused.value)
+
+
+def zipfile_bytes(entries: dict) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in entries.items():
+            archive.writestr(name, data)
+    return out.getvalue()
