@@ -641,3 +641,29 @@ def zipfile_bytes(entries: dict) -> bytes:
         for name, data in entries.items():
             archive.writestr(name, data)
     return out.getvalue()
+
+
+# --- (f) Hà Tĩnh: a chỉ thị whose headings name people's titles and carry their own deadline ------
+
+F = "f_ha_tinh_chi_thi_chuc_danh.txt"
+F_DEPARTMENTS = ["các sở", "các ban, ngành cấp tỉnh"]  # "Giám đốc các sở, Thủ trưởng các ban, ngành …"
+F_TASKS = {
+    "1.a": (F_DEPARTMENTS, [], due("within_month", date="2025-10-31", window=["2025-10-01", "2025-10-31"]), []),
+    "1.b": (F_DEPARTMENTS, [], due("within_period", date="2025-12-31", window=["2025-10-01", "2025-12-31"]), []),
+    "2.a": (["Công an tỉnh"], ["Sở Xây dựng", "Sở Công Thương"], due("none"), []),
+    # "định kỳ 6 tháng (trước ngày 15/6) và năm (trước ngày 15/12)": the dates of a recurrence.
+    "2.b": (["Công an tỉnh"], [], due("half_yearly"), []),
+    "3.1": (["Sở Tài chính"], ["Công an tỉnh"], due("fixed", date="2025-10-31"), []),  # from the heading
+    "4.1": ([COMMUNES], [], due("monthly", day=25), []),
+    "4.2": ([COMMUNES], [], due("ongoing"), ["deadline"]),  # "duy trì"
+    "5": (["Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh"], [], due("none"), []),
+    # "… chịu trách nhiệm trước Chủ tịch UBND tỉnh nếu để xảy ra cháy, nổ": accountability, no task.
+}
+
+
+def test_directive_whose_headings_name_titles_and_carry_deadlines():
+    result = read(F)
+    assert_header(result, {"issuer": "ỦY BAN NHÂN DÂN TỈNH HÀ TĨNH", "number": "14/CT-UBND", "date": "2025-10-09",
+                           "subject": "Về tăng cường công tác phòng cháy, chữa cháy trong mùa hanh khô năm 2025 - 2026",
+                           "signer": {"authority": None, "title": "CHỦ TỊCH", "name": "Trần Văn Hùng"}})
+    assert_tasks(result, F_TASKS)

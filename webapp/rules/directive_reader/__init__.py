@@ -128,8 +128,8 @@ class _Reader:
         """Read a section: its heading may name its units, its kind, a deadline or a period."""
         ref = _join_ref(scope.ref, heading, position)
         text = heading.text.rstrip(":").strip()
-        kind = section_kind(text)
-        leads = None if kind else units_heading(text)
+        leads = units_heading(text)
+        kind = None if leads else section_kind(text)
         inner = Scope(ref=ref, leads=leads or scope.leads,
                       kind="task" if leads else (kind or scope.kind),
                       deadline=scope.deadline, period=scope.period)

@@ -18,7 +18,7 @@ from .text import canon
 
 DATE = r"\d{1,2}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*\d{4}|\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}"
 DAY_MONTH = r"\d{1,2}\s*/\s*\d{1,2}(?!\s*[/.\-]?\s*\d)"
-TIME = r"\d{1,2}\s*(?:giờ|h(?!\w))(?:\s*\d{2}(?:\s*phút)?)?"
+TIME = r"\d{1,2}\s*(?:giờ|h(?![^\W\d]))(?:\s*\d{2}(?:\s*phút)?)?"
 BEFORE = (r"(?:trước|chậm\s+nhất(?:\s+là)?(?:\s+(?:vào|đến))?(?:\s+hết)?|không\s+muộn\s+hơn|hạn\s+chót"
           r"(?:\s+là)?|hạn\s+cuối|trong|vào|đến\s+hết|xong|hoàn\s+thành(?:\s+xong)?)")
 EVERY = r"(?:hằng|hàng|mỗi)"
@@ -46,14 +46,16 @@ EXPLICIT = [
                r"(?:hết\s+)?(?:ngày\s+)?(?P<date>" + DATE + ")"),
     ("fixed", BEFORE + r"\s+(?:lúc\s+)?(?P<time>" + TIME + r")\s*(?:,|\s)\s*(?:ngày\s+)?(?P<date>" + DATE + ")"),
     ("fixed", BEFORE + r"\s+(?:ngày\s+)?(?P<date>" + DATE + ")"),
-    ("month", r"trong\s+tháng\s+(?P<month>\d{1,2})\s*(?:/|-|năm)\s*(?P<year>\d{4})"),
-    ("quarter", r"(?:trong|hoàn\s+thành|xong|trước|hết)\s+(?:quý\s+)(?P<quarter>iv|i{1,3}|[1-4])(?!\w)\s*"
+    ("month", r"(?:trong|hoàn\s+thành|xong|:)\s*tháng\s+(?P<month>\d{1,2})\s*(?:/|-|năm)\s*(?P<year>\d{4})"),
+    ("quarter", r"(?:trong|hoàn\s+thành|xong|trước|hết|:)\s*(?:quý\s+)(?P<quarter>iv|i{1,3}|[1-4])(?!\w)\s*"
                 r"(?:/|-|năm)\s*(?P<year>\d{4})"),
     ("half", r"(?:trong\s+)?(?:6|sáu)\s+tháng\s+(?P<half>đầu|cuối)\s+năm\s+(?P<year>\d{4})"),
-    ("year", r"(?:trong|hoàn\s+thành\s+trong|trước\s+hết)\s+năm\s+(?P<year>\d{4})"),
+    ("year", r"(?:trong|hoàn\s+thành\s+trong|trước\s+hết|:)\s*năm\s+(?P<year>\d{4})"),
     ("relative", r"(?:trong|chậm\s+nhất|sau|không\s+quá)\s+(?:thời\s+hạn\s+|vòng\s+|thời\s+gian\s+)?"
                  r"(?P<n>\d{1,3})\s+ngày(?P<working>\s+làm\s+việc)?\s*,?\s*(?:kể\s+)?(?:từ|sau)\s+"
                  r"(?:ngày|khi)\s+(?P<from>nhận|ký|ban\s+hành)(?:\s+được)?(?:\s+(?:văn\s+bản|công\s+văn|kế\s+hoạch)(?:\s+này)?)?"),
+    ("relative_unanchored", r"(?:trong\s+(?:thời\s+hạn|vòng)|chậm\s+nhất(?:\s+là)?|không\s+quá)\s+"
+                            r"(?P<n>\d{1,3})\s+ngày(?P<working>\s+làm\s+việc)?(?!\s*,?\s*(?:kể\s+)?(?:từ|sau)\s)"),
     ("fixed_no_year", r"(?:trước|chậm\s+nhất(?:\s+là)?|hạn\s+chót|trong|vào)\s+(?:(?P<time>" + TIME +
                       r")\s*,?\s*)?ngày\s+(?P<day_month>" + DAY_MONTH + ")"),
     ("month_no_year", r"trong\s+tháng\s+(?P<month>\d{1,2})(?!\s*[/\-]?\s*\d)(?!\s+năm)"),
@@ -71,7 +73,8 @@ RECURRING = [
     ("daily", EVERY + r"\s+ngày"),
     ("weekly", EVERY + r"\s+tuần|định\s+kỳ\s+tuần"),
     ("monthly", EVERY + r"\s+tháng|định\s+kỳ\s+tháng"),
-    ("quarterly", EVERY + r"\s+quý|định\s+kỳ\s+quý|báo\s+cáo\s+quý"),
+    ("quarterly", EVERY + r"\s+quý|định\s+kỳ\s+quý|báo\s+cáo\s+quý|tháng\s+cuối\s+(?:của\s+|mỗi\s+)?quý"
+                  r"|cuối\s+mỗi\s+quý"),
     ("half_yearly", r"(?:báo\s+cáo\s+(?:sơ\s+kết\s+)?)?(?:6|sáu)\s+tháng\s*(?:,|và)\s*(?:hằng\s+|hàng\s+|cả\s+)?năm|định\s+kỳ\s+(?:6|sáu)\s+tháng"
                     r"|báo\s+cáo\s+(?:sơ\s+kết\s+)?(?:6|sáu)\s+tháng(?!\s+(?:đầu|cuối))"),
     ("yearly", EVERY + r"\s+năm|định\s+kỳ\s+năm|báo\s+cáo\s+(?:tổng\s+kết\s+)?năm(?!\s+\d)"),
@@ -230,7 +233,8 @@ def _build(meaning: str, m: re.Match, ctx: Context) -> Deadline | None:
         d = _date(g["day_month"], ctx.year)
         if not d:
             return None
-        return Deadline("fixed", date=d.isoformat(), time=_time(g.get("time")), guessed=True)
+        return Deadline("fixed", date=d.isoformat(), time=_time(g.get("time")), guessed=True,
+                        extra={"no_year": True})
     if meaning == "period":
         end = _date(g["date"])
         start = _date(g["start"], end.year if end else None)
@@ -256,8 +260,10 @@ def _build(meaning: str, m: re.Match, ctx: Context) -> Deadline | None:
         else:
             first, last = date(year, 1, 1), date(year, 12, 31)
         return Deadline("within_period", date=last.isoformat(), window=[first.isoformat(), last.isoformat()])
-    if meaning == "relative":
+    if meaning in ("relative", "relative_unanchored"):
         kind = "relative_working_days" if g.get("working") else "relative_days"
+        if meaning == "relative_unanchored":  # counted, as is usual, from receipt: a guess
+            return Deadline(kind, n=int(g["n"]), from_="receipt", guessed=True)
         source = "receipt" if g["from"].startswith("nhận") else "issue"
         return Deadline(kind, n=int(g["n"]), from_=source)
     return None
@@ -272,10 +278,10 @@ def read_deadline(original: str, ctx: Context | None = None) -> Deadline:
     if len(low) != len(original):  # canon() changed the length: fall back to positions of `low`
         original = low
     found = _explicit(original, low, ctx)
-    if found:
-        return found
     recurring = _recurring(original, low)
-    if recurring:
+    if found and not (recurring and found.extra.get("no_year")):
+        return found
+    if recurring:  # "6 tháng (trước ngày 15/6) và năm (trước ngày 15/12)": dates of a recurrence
         return recurring
     for pattern in _EVENT:
         m = pattern.search(low)
@@ -307,6 +313,7 @@ def _explicit(original: str, low: str, ctx: Context) -> Deadline | None:
                 deadline.text = _phrase(original, m.start(), m.end())
                 deadline.strength = "explicit"
                 deadline.extra["at"] = m.start()
+                deadline.extra.setdefault("no_year", meaning == "month_no_year")
                 found.append(deadline)
     if not found:
         return None
@@ -315,6 +322,7 @@ def _explicit(original: str, low: str, ctx: Context) -> Deadline | None:
     best = found[-1]
     if len({(d.kind, d.date, d.n) for d in found}) > 1:
         best.guessed = True
+    best.extra["no_year"] = all(d.extra.get("no_year") for d in found)
     return best
 
 
@@ -335,7 +343,7 @@ def _recurring(original: str, low: str) -> Deadline | None:
             if w:
                 deadline.weekday = 6 if w.group("sunday") else WEEKDAYS[w.group("weekday")]
                 spans.append(w.span())
-        if kind == "monthly":
+        if kind in ("monthly", "quarterly"):
             d = _nearest(_DAY, low, m.start(), m.end(), lo, hi)
             if d:
                 day = int(d.group("day") or d.group("day2"))

@@ -180,9 +180,18 @@ def _scan_name(toks: list[Tok], start: int, j: int, allow_comma: bool) -> int:
         prev = toks[j - 1].low
         if t.is_word:
             if t.lower or t.caps:
+                if (prev, t.low) in _BIGRAMS:  # "Chính sách xã hội": a name's syllable before a level
+                    j += 1
+                    continue
                 level = match_seq(toks, j, _LEVELS)
                 if level:
                     j = _scan_place(toks, j + level)
+                    # "UBND xã, phường, thị trấn": a list of levels is one group
+                    while j + 1 < n and (toks[j].text == "," or toks[j].low == "và"):
+                        more = match_seq(toks, j + 1, _LEVELS)
+                        if not more or not toks[j + 1].lower:
+                            break
+                        j = _scan_place(toks, j + 1 + more)
                     continue
                 if t.low == "các":
                     end = _group_list(toks, j + 1)

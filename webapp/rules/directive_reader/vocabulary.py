@@ -95,7 +95,7 @@ BOILERPLATE = [
     "thực hiện nghiêm túc", "khó khăn, vướng mắc", "khó khăn vướng mắc", "tổ chức thực hiện có hiệu quả",
     "triển khai thực hiện có hiệu quả", "quan tâm phối hợp", "trân trọng", "để biết",
     "biết, thực hiện", "biết và thực hiện", "nghiêm túc, hiệu quả", "khẩn trương và nghiêm túc",
-    "chủ động triển khai thực hiện", "căn cứ chức năng, nhiệm vụ", "theo chức năng, nhiệm vụ được giao, chủ động",
+    "chủ động triển khai thực hiện", "căn cứ chức năng, nhiệm vụ", "chịu trách nhiệm trước", "theo chức năng, nhiệm vụ được giao, chủ động",
 ]
 
 # Openings of closing sentences: boilerplate only at the start ("kể từ ngày nhận được văn bản
@@ -177,13 +177,15 @@ UNIT_NAME_PHRASES = [
     "hđnd và ubnd", "khai thác công trình thủy lợi", "trồng trọt và bảo vệ thực vật", "trồng trọt",
     "kế hoạch - tài chính", "tài chính - kế hoạch", "đăng ký đất đai", "thanh tra", "tiếp công dân",
     "phát triển nông thôn", "thông tin cơ sở", "giám định", "kiểm định", "môi trường",
+    "bộ đội biên phòng", "đbqh và hđnd", "đoàn đbqh và hđnd", "chính sách xã hội", "khu kinh tế",
+    "khu công nghiệp",
 ]
 
 # Administrative levels and the place after them: "tỉnh Quảng Trị", "huyện Tuần Giáo", "cấp xã".
 LEVEL_WORDS = [
     "thành phố", "thị xã", "thị trấn", "tỉnh", "huyện", "quận", "xã", "phường", "đặc khu",
     "cấp tỉnh", "cấp huyện", "cấp xã", "cấp cơ sở", "các cấp", "cùng cấp", "cơ sở", "khu vực",
-    "cấp bản", "thôn", "bản", "tổ dân phố", "trung ương",
+    "cấp bản", "thôn", "bản", "tổ dân phố", "trung ương", "chi nhánh",
 ]
 
 # Kinds of unit a group phrase lists after "các": "UBND các huyện, thị xã, thành phố",
@@ -194,11 +196,12 @@ GROUP_KINDS = [
     "thành phố", "quận", "xã", "phường", "thị trấn", "đặc khu", "ngân hàng", "trường", "cơ sở",
     "tổ công tác", "thành viên", "bộ", "nhà mạng", "bưu cục", "trạm y tế", "tổ chức chính trị - xã hội",
     "cơ quan chuyên môn", "cơ quan báo chí", "lực lượng", "cấp", "thôn", "bản", "tổ dân phố",
-    "ban quản lý", "trung tâm", "chi nhánh",
+    "ban quản lý", "trung tâm", "chi nhánh", "khu công nghiệp", "khu kinh tế", "cụm công nghiệp",
+    "tổ chức tín dụng", "cơ sở y tế", "cơ sở giáo dục",
 ]
 # Words that may close a group phrase: "liên quan", "trên địa bàn tỉnh", "thuộc tỉnh".
 GROUP_TAILS = [
-    "có liên quan", "liên quan", "chuyên môn", "viễn thông", "thương mại", "trực thuộc",
+    "có liên quan", "liên quan", "chuyên môn", "bưu chính, viễn thông", "bưu chính", "viễn thông", "thương mại", "trực thuộc",
     "thuộc tỉnh", "thuộc huyện", "thuộc ubnd tỉnh", "thuộc ubnd huyện", "chính trị - xã hội",
     "cấp tỉnh", "cấp huyện", "cấp xã", "cấp cơ sở", "của tỉnh", "của huyện", "trên địa bàn",
     "tỉnh", "huyện", "xã", "các cấp", "cùng cấp", "thành viên", "đoàn thể",
