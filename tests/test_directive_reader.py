@@ -375,7 +375,8 @@ WORDS = ["Sở", "Y tế", "UBND", "các", "huyện", "xã,", "phường", "ch�
          "thường xuyên", "Kính gửi:", "Nơi nhận:", "- ", "+ ", "1.", "II.", "a)", "\n", "\n\n", ":", ".", ";",
          "Thời gian thực hiện từ ngày 11/3/2024 đến hết ngày 31/3/2024", "Bưu điện", "Công an", "tỉnh",
          "KT. CHỦ TỊCH", "Số: 12/UBND-VX", "Quảng Trị, ngày 05 tháng 01 năm 2024", "V/v", "trong quý III/2025",
-         "kể từ ngày nhận được văn bản", "trong vòng 10 ngày", "6 tháng, năm", "Tổ Công tác Đề án 06", "(", ")"]
+         "kể từ ngày nhận được văn bản", "trong vòng 10 ngày", "6 tháng, năm", "Tổ Công tác Đề án 06", "(", ")",
+         "\nTT\tNội dung\tCơ quan chủ trì\tCơ quan phối hợp\tThời gian\n", "\t", "I\t", "Quý IV/2025\n"]
 SHAPE = {"header", "tasks"}
 
 
@@ -667,3 +668,40 @@ def test_directive_whose_headings_name_titles_and_carry_deadlines():
                            "subject": "Về tăng cường công tác phòng cháy, chữa cháy trong mùa hanh khô năm 2025 - 2026",
                            "signer": {"authority": None, "title": "CHỦ TỊCH", "name": "Trần Văn Hùng"}})
     assert_tasks(result, F_TASKS)
+
+
+# --- (g) An Giang: a plan whose tasks sit in a table in its appendix ----------------------------------
+
+G = "g_an_giang_phu_luc_bang_nhiem_vu.txt"
+ICT_CENTRE = "Trung tâm Công nghệ thông tin và Truyền thông"
+G_TASKS = {
+    # Section II only points to the appendix; III.2 only urges: neither is a task.
+    "III.1": (["Văn phòng Sở"], [], due("fixed", date="2025-12-10"), []),
+    "PL.I.1": ([ICT_CENTRE], ["Văn phòng Sở"], due("within_period", date="2025-12-31",
+                                                   window=["2025-10-01", "2025-12-31"]), []),
+    "PL.I.2": (["Văn phòng Sở"], ["Phòng Kế hoạch - Tài chính"], due("fixed", date="2025-11-30"), []),
+    "PL.II.1": (["Phòng Quản lý khoa học"], [ICT_CENTRE, "Các phòng, đơn vị thuộc Sở"],
+                due("within_month", date="2025-12-31", window=["2025-12-01", "2025-12-31"]), []),
+    "PL.II.2": ([ICT_CENTRE], [], due("monthly"), []),
+}
+
+
+def test_tasks_listed_in_an_appendix_table_are_read_row_by_row():
+    assert_tasks(read(G), G_TASKS)
+
+
+def test_a_task_table_in_a_docx_upload_comes_through_as_tasks():
+    def build(document):
+        document.add_paragraph("Số: 7/KH-UBND")
+        document.add_paragraph("Thực hiện Kế hoạch số 12/KH-UBND ngày 02/01/2025 của UBND tỉnh, UBND xã ban hành Kế hoạch:")
+        table = document.add_table(rows=3, cols=5)
+        for row, values in zip(table.rows, [
+                ("TT", "Nội dung", "Đơn vị chủ trì", "Đơn vị phối hợp", "Thời gian"),
+                ("1", "Rà soát hộ nghèo", "Công chức Văn hóa - Xã hội", "Các thôn, bản", "Quý III/2025"),
+                ("2", "Tuyên truyền chính sách", "Đài Truyền thanh xã", "", "Thường xuyên")]):
+            for cell, value in zip(row.cells, values):
+                cell.text = value
+    result = read_directive(text_from_upload("ke-hoach.docx", docx_bytes(build)))
+    assert [(t["ref"], t["lead"], t["cooperating"], t["deadline"]["kind"]) for t in result["tasks"]] == [
+        ("1", ["Công chức Văn hóa - Xã hội"], ["Các thôn, bản"], "within_period"),
+        ("2", ["Đài Truyền thanh xã"], [], "ongoing")]

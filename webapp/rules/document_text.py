@@ -85,8 +85,10 @@ def _docx_text(data: bytes) -> str:
 
 
 def _blocks(parent, document, lines: list[str], depth: int = 0) -> None:
-    """Paragraphs and tables under `parent`, in document order; a table's cells row by row (a merged
-    cell once), each followed by a blank line so that the header's columns stay apart."""
+    """Paragraphs and tables under `parent`, in document order. A table of two columns (the header, the
+    signature) gives each cell's lines in turn, a blank line after each so that the columns stay apart;
+    a wider one (a list of tasks) gives one line per row with its cells apart by tabs. A merged cell
+    counts once."""
     from docx.table import Table
     from docx.text.paragraph import Paragraph
     for child in parent.iterchildren():
@@ -95,14 +97,23 @@ def _blocks(parent, document, lines: list[str], depth: int = 0) -> None:
             lines.append(Paragraph(child, document).text)
         elif tag == "tbl" and depth < 5:
             table = Table(child, document)
+            wide = len(table.columns) >= 3
             for row in table.rows:
                 seen = set()
+                cells = []
                 for cell in row.cells:
                     if id(cell._tc) in seen:
                         continue
                     seen.add(id(cell._tc))
-                    _blocks(cell._tc, document, lines, depth + 1)
-                    lines.append("")
+                    if wide:  # a list (tasks, targets): one line per row, cells apart by tabs
+                        cells.append(" ".join(cell.text.replace("\t", " ").split()))
+                    else:     # the layout of a header or a signature: each cell's lines in turn
+                        _blocks(cell._tc, document, lines, depth + 1)
+                        lines.append("")
+                if wide:
+                    lines.append("\t".join(cells))
+            if wide:
+                lines.append("")
         elif tag == "sdt":  # content controls wrap ordinary paragraphs
             content = next((c for c in child.iterchildren() if c.tag.endswith("}sdtContent")), None)
             if content is not None and depth < 5:

@@ -33,7 +33,8 @@ from datetime import date
 
 from .header import Header, find_closing, legal_bases, read_closing, read_header
 from .layout import Node, is_boilerplate, is_statement, is_urging, outline, section_kind
-from .text import canon, fold, lines_of, paragraphs_of, sentences_of
+from .tables import deadline_phrase, read_tables
+from .text import canon, fold, lines_of, normalise, paragraphs_of, sentences_of
 from .timing import Context, Deadline, period_statement, read_deadline
 from .units import cooperating_units, subject_of, units_heading
 from .vocabulary import PREAMBLE_OPENERS
@@ -223,6 +224,18 @@ class _Reader:
                 draft.late = numbered
                 self.add(draft, boilerplate_check=True)
 
+    def table_rows(self, rows: list, closing_start: int) -> None:
+        """Tasks from the rows of task tables; a table after the signature is an appendix ("PL.")."""
+        for row in rows:
+            deadline = read_deadline(deadline_phrase(row.deadline_text), self.ctx) if row.deadline_text else Deadline()
+            if deadline.kind == "none":
+                deadline = self.deadline_for(row.text, Scope())
+            elif not deadline.text:
+                deadline.text = row.deadline_text
+            ref = f"PL.{row.ref}" if row.line >= closing_start else row.ref
+            self.add(Draft(ref, row.text, row.source, row.lead, _merge(row.cooperating, [], row.lead), deadline,
+                           guesses=list(row.guesses)))
+
     def closing_ref(self, leads: list) -> str:
         """The ref of a task read after the last section: the next item of the section headed by
         the same units, else the next top-level number."""
@@ -337,9 +350,13 @@ def _context(header: Header) -> Context:
 
 def read_directive(text: str) -> dict:
     """Read a directive's text; see the module's docstring for what comes back."""
-    lines = lines_of(text if isinstance(text, str) else "")
+    text = text if isinstance(text, str) else ""
+    lines = lines_of(text)
     header, body_start = read_header(lines)
     closing_start, appendix = find_closing(lines, body_start)
+    rows, table_lines = read_tables(normalise(text).split("\n"), body_start)
+    for k in table_lines:  # a task table is read row by row, not as paragraphs
+        lines[k] = ""
     read_closing(lines[closing_start:appendix], header)
     paragraphs = paragraphs_of(lines[body_start:closing_start])
     tree = outline(paragraphs)
@@ -370,6 +387,7 @@ def read_directive(text: str) -> dict:
                     reader.campaign = period
         reader.closing(body, Scope(), numbered=False)
 
+    reader.table_rows(rows, closing_start)
     tasks = _unique_refs(_in_order(reader.tasks))
     return {"header": header.as_dict(), "tasks": [t.as_dict() for t in tasks]}
 

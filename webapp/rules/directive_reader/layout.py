@@ -173,6 +173,8 @@ def outline(paragraphs: list[str]) -> Outline:
             else:
                 heading.statements.append(para)
             continue
+        if para.rstrip().endswith(":") and (_open_heading(top) or top.kind == "plain"):
+            continue  # "… các nhiệm vụ sau:": an introduction to the list that follows
         if _open_heading(top):
             if k > last and _other_subject(top, para):
                 closing_started = True

@@ -95,7 +95,8 @@ BOILERPLATE = [
     "thực hiện nghiêm túc", "khó khăn, vướng mắc", "khó khăn vướng mắc", "tổ chức thực hiện có hiệu quả",
     "triển khai thực hiện có hiệu quả", "quan tâm phối hợp", "trân trọng", "để biết",
     "biết, thực hiện", "biết và thực hiện", "nghiêm túc, hiệu quả", "khẩn trương và nghiêm túc",
-    "chủ động triển khai thực hiện", "căn cứ chức năng, nhiệm vụ", "chịu trách nhiệm trước", "theo chức năng, nhiệm vụ được giao, chủ động",
+    "chủ động triển khai thực hiện", "căn cứ chức năng, nhiệm vụ", "chịu trách nhiệm trước",
+    "tại phụ lục kèm theo", "chi tiết tại phụ lục", "chi tiết theo phụ lục", "theo phụ lục đính kèm", "theo chức năng, nhiệm vụ được giao, chủ động",
 ]
 
 # Openings of closing sentences: boilerplate only at the start ("kể từ ngày nhận được văn bản
