@@ -13,8 +13,9 @@ from functools import cached_property
 
 from .text import canon, ends_sentence, fold, sentences_of
 from .timing import period_statement
-from .units import units_heading
-from .vocabulary import BOILERPLATE, BOILERPLATE_ENDINGS, BOILERPLATE_OPENINGS, NON_TASK_SECTIONS, STATEMENT_OPENERS, TASK_SECTIONS
+from .units import subject_of, units_heading
+from .vocabulary import (BOILERPLATE, BOILERPLATE_ENDINGS, BOILERPLATE_OPENINGS, NON_TASK_SECTIONS, STATEMENT_OPENERS,
+                         TASK_SECTIONS)
 
 ROMAN_VALUES = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9,
                 "X": 10, "XI": 11, "XII": 12, "XIII": 13, "XIV": 14, "XV": 15}
@@ -218,7 +219,6 @@ def _open_heading(node: Node) -> bool:
 
 def _other_subject(heading: Node, para: str) -> bool:
     """After the last heading, a paragraph whose subject is some other unit closes the list."""
-    from .units import subject_of
     units = units_heading(heading.text.rstrip(":"))
     if not units:
         return False

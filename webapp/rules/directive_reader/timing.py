@@ -53,7 +53,8 @@ EXPLICIT = [
     ("year", r"(?:trong|hoàn\s+thành\s+trong|trước\s+hết|:)\s*năm\s+(?P<year>\d{4})"),
     ("relative", r"(?:trong|chậm\s+nhất|sau|không\s+quá)\s+(?:thời\s+hạn\s+|vòng\s+|thời\s+gian\s+)?"
                  r"(?P<n>\d{1,3})\s+ngày(?P<working>\s+làm\s+việc)?\s*,?\s*(?:kể\s+)?(?:từ|sau)\s+"
-                 r"(?:ngày|khi)\s+(?P<from>nhận|ký|ban\s+hành)(?:\s+được)?(?:\s+(?:văn\s+bản|công\s+văn|kế\s+hoạch)(?:\s+này)?)?"),
+                 r"(?:ngày|khi)\s+(?P<from>nhận|ký|ban\s+hành)(?:\s+được)?"
+                 r"(?:\s+(?:văn\s+bản|công\s+văn|kế\s+hoạch)(?:\s+này)?)?"),
     ("relative_unanchored", r"(?:trong\s+(?:thời\s+hạn|vòng)|chậm\s+nhất(?:\s+là)?|không\s+quá)\s+"
                             r"(?P<n>\d{1,3})\s+ngày(?P<working>\s+làm\s+việc)?(?!\s*,?\s*(?:kể\s+)?(?:từ|sau)\s)"),
     ("fixed_no_year", r"(?:trước|chậm\s+nhất(?:\s+là)?|hạn\s+chót|trong|vào)\s+(?:(?P<time>" + TIME +
@@ -75,7 +76,8 @@ RECURRING = [
     ("monthly", EVERY + r"\s+tháng|định\s+kỳ\s+tháng"),
     ("quarterly", EVERY + r"\s+quý|định\s+kỳ\s+quý|báo\s+cáo\s+quý|tháng\s+cuối\s+(?:của\s+|mỗi\s+)?quý"
                   r"|cuối\s+mỗi\s+quý"),
-    ("half_yearly", r"(?:báo\s+cáo\s+(?:sơ\s+kết\s+)?)?(?:6|sáu)\s+tháng\s*(?:,|và)\s*(?:hằng\s+|hàng\s+|cả\s+)?năm|định\s+kỳ\s+(?:6|sáu)\s+tháng"
+    ("half_yearly", r"(?:báo\s+cáo\s+(?:sơ\s+kết\s+)?)?(?:6|sáu)\s+tháng\s*(?:,|và)\s*(?:hằng\s+|hàng\s+|cả\s+)?năm"
+                    r"|định\s+kỳ\s+(?:6|sáu)\s+tháng"
                     r"|báo\s+cáo\s+(?:sơ\s+kết\s+)?(?:6|sáu)\s+tháng(?!\s+(?:đầu|cuối))"),
     ("yearly", EVERY + r"\s+năm|định\s+kỳ\s+năm|báo\s+cáo\s+(?:tổng\s+kết\s+)?năm(?!\s+\d)"),
 ]

@@ -12,7 +12,7 @@ import bisect
 import re
 from dataclasses import dataclass
 
-from .text import canon, canon_word, tidy_name
+from .text import canon, canon_word, fold, tidy_name
 from .vocabulary import (COOPERATION_CUES, DELEGATE_PEOPLE, DELEGATION_CUES, GROUP_KINDS, GROUP_TAILS, ISSUER_VOICE,
                          LEAD_PREFIXES, LEVEL_WORDS, NOT_DELEGATION_BEFORE, NOT_UNITS, NUMBERED_NAME_WORDS,
                          PERSON_TITLES, UNIT_HEADS, UNIT_NAME_PHRASES)
@@ -380,7 +380,6 @@ def _sentence_bounds(text: str) -> list[tuple[int, int]]:
 def delegated_spans(text: str, toks: list[Tok], leads: list[str]) -> list[tuple[int, int]]:
     """Character spans handed on by "chỉ đạo X …", "giao X …": from the verb to the sentence's end,
     where the units named are the delegate's partners, not the item's."""
-    from .text import fold
     lead_keys = {fold(name) for name in leads}
     bounds = _sentence_bounds(text)
     starts = [b[0] for b in bounds]
@@ -410,7 +409,6 @@ def delegated_spans(text: str, toks: list[Tok], leads: list[str]) -> list[tuple[
 
 def cooperating_units(text: str, leads: list[str]) -> list[str]:
     """Units the text names after "phối hợp (với)" on the item's own account, leads left out."""
-    from .text import fold
     toks = tokenize(text)
     spans = delegated_spans(text, toks, leads)
     lead_keys = {fold(name) for name in leads}

@@ -96,7 +96,8 @@ BOILERPLATE = [
     "triển khai thực hiện có hiệu quả", "quan tâm phối hợp", "trân trọng", "để biết",
     "biết, thực hiện", "biết và thực hiện", "nghiêm túc, hiệu quả", "khẩn trương và nghiêm túc",
     "chủ động triển khai thực hiện", "căn cứ chức năng, nhiệm vụ", "chịu trách nhiệm trước",
-    "tại phụ lục kèm theo", "chi tiết tại phụ lục", "chi tiết theo phụ lục", "theo phụ lục đính kèm", "theo chức năng, nhiệm vụ được giao, chủ động",
+    "tại phụ lục kèm theo", "chi tiết tại phụ lục", "chi tiết theo phụ lục", "theo phụ lục đính kèm",
+    "theo chức năng, nhiệm vụ được giao, chủ động",
 ]
 
 # Openings of closing sentences: boilerplate only at the start ("kể từ ngày nhận được văn bản
@@ -114,10 +115,12 @@ BOILERPLATE_ENDINGS = [
     r"cong van nay|ke hoach nay|chi thi nay|van ban nay|theo quy dinh))*\s*$",
 ]
 
-# Verbs a subject uses to speak as the issuer, not to take a duty: "UBND tỉnh yêu cầu …".
+# Words after a subject that make the sentence the issuer speaking ("UBND tỉnh yêu cầu …") or a
+# report of what was done ("Sở Tài chính đã thẩm định …"), not a duty given to that subject.
 ISSUER_VOICE = [
-    "yêu cầu", "đề nghị", "thông báo", "trân trọng", "kính đề nghị", "có ý kiến", "giao",
-    "chỉ đạo như sau", "ban hành", "đã ban hành", "đã có", "kính gửi", "nhận được", "báo cáo kết quả như sau",
+    "yêu cầu", "đề nghị", "thông báo", "trân trọng", "kính đề nghị", "kính gửi", "có ý kiến", "giao",
+    "chỉ đạo như sau", "ban hành", "nhận được", "báo cáo kết quả như sau", "đã", "đang", "vừa",
+    "cho biết", "kính",
 ]
 
 # --- Units ------------------------------------------------------------------------------------
@@ -202,7 +205,8 @@ GROUP_KINDS = [
 ]
 # Words that may close a group phrase: "liên quan", "trên địa bàn tỉnh", "thuộc tỉnh".
 GROUP_TAILS = [
-    "có liên quan", "liên quan", "chuyên môn", "bưu chính, viễn thông", "bưu chính", "viễn thông", "thương mại", "trực thuộc",
+    "có liên quan", "liên quan", "chuyên môn", "bưu chính, viễn thông", "bưu chính", "viễn thông", "thương mại",
+    "trực thuộc",
     "thuộc tỉnh", "thuộc huyện", "thuộc ubnd tỉnh", "thuộc ubnd huyện", "chính trị - xã hội",
     "cấp tỉnh", "cấp huyện", "cấp xã", "cấp cơ sở", "của tỉnh", "của huyện", "trên địa bàn",
     "tỉnh", "huyện", "xã", "các cấp", "cùng cấp", "thành viên", "đoàn thể",
@@ -229,6 +233,3 @@ DELEGATE_PEOPLE = [
 ]
 # Words that make "chỉ đạo" a noun or a name, not a verb: "sự chỉ đạo", "Ban Chỉ đạo".
 NOT_DELEGATION_BEFORE = ["sự", "theo", "dưới sự", "chịu sự", "ban", "công tác", "nội dung"]
-
-# A subject unit followed by one of these gives its name to the task as lead.
-LEAD_VERBS_FIRST_WORDS = ["chủ trì", "có trách nhiệm", "là cơ quan", "tham mưu"]
