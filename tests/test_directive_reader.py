@@ -727,3 +727,27 @@ def test_the_reader_is_pure_and_the_upload_reader_needs_only_docx_and_pypdf():
             else:
                 continue
             assert set(roots) <= allowed, (path.name, roots)
+
+
+# --- (h) a PDF or web copy: header phrases broken over lines, table pipes, no "Nơi nhận" label ------
+
+H = "h_pdf_web_header_vo.txt"
+H_TASKS = {
+    "1.a": (["Sở Nông nghiệp và Môi trường"], [], due("daily", time="16:00"), []),  # Kiểm lâm's partner
+    "1.b": (["Sở Nông nghiệp và Môi trường"], ["Bộ Chỉ huy Quân sự tỉnh"], due("fixed", date="2025-03-31"), []),
+    "2": (["Sở Tài chính"], [], due("within_month", date="2025-04-30", window=["2025-04-01", "2025-04-30"]), []),
+    "3.1": ([COMMUNES], [], due("ongoing"), []),
+    "3.2": ([COMMUNES], [], due("fixed", date="2025-03-25"), []),
+}
+
+
+def test_header_broken_over_lines_and_table_pipes_from_a_web_copy():
+    result = read(H)
+    assert_header(result, {
+        "issuer": "UỶ BAN NHÂN DÂN TỈNH KON TUM", "issuer_parent": None, "number": "25/CT-UBND",
+        "date": "2025-03-17", "place": "Kon Tum",
+        "subject": "VỀ VIỆC TĂNG CƯỜNG CÔNG TÁC QUẢN LÝ, BẢO VỆ RỪNG VÀ PHÒNG CHÁY, CHỮA CHÁY RỪNG MÙA KHÔ NĂM 2025",
+        "copies": ["Như Điều 3", "Lưu: VT, NNMT"],
+        "signer": {"authority": "TM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH", "title": "PHÓ CHỦ TỊCH", "name": "Y Ngọc"},
+    })
+    assert_tasks(result, H_TASKS)

@@ -8,12 +8,13 @@ import re
 from dataclasses import dataclass, field
 
 from .text import UP, canon, ends_sentence, fold, starts_with_marker
-from .vocabulary import (DOCUMENT_TYPES, LEGAL_BASIS_TYPES, MOTTO, NATIONAL_TITLE, PREAMBLE_OPENERS,
+from .vocabulary import (BROKEN_HEADER_PHRASES, DOCUMENT_TYPES, LEGAL_BASIS_TYPES, MOTTO, NATIONAL_TITLE, PREAMBLE_OPENERS,
                          SIGNATURE_PREFIXES, URGENCY_MARKS)
 
 HEADER_LINES = 80  # the header never runs longer than this many lines
 
 _NATIONAL = re.compile(NATIONAL_TITLE, re.IGNORECASE)
+_BROKEN = [re.compile(p) for p in (NATIONAL_TITLE, MOTTO, *BROKEN_HEADER_PHRASES)]
 _MOTTO = re.compile(MOTTO, re.IGNORECASE)
 _NUMBER = re.compile(r"(?<!\w)Số\s*:", re.IGNORECASE)
 _SUBJECT = re.compile(r"(?<!\w)(?:V/v|V/V|v/v)(?=[\s.:])\s*\.?\s*:?\s*")
@@ -124,8 +125,24 @@ def _recipient_items(text: str) -> list[str]:
     return items
 
 
+def mend_header(lines: list[str], limit: int) -> None:
+    """Join header lines that text extraction broke inside a phrase: the second line moves up to
+    the end of the first and is left blank, so that line numbers stay as they were."""
+    for i in range(min(limit, len(lines)) - 1):
+        first, second = lines[i], lines[i + 1]
+        if not first or not second:
+            continue
+        joined = f"{first} {second}"
+        for pattern in _BROKEN:
+            m = pattern.search(joined)
+            if m and m.start() < len(first) < m.end() and not pattern.search(first) and not pattern.search(second):
+                lines[i], lines[i + 1] = joined, ""
+                break
+
+
 def read_header(lines: list[str]) -> tuple[Header, int]:
     """The header, and the index of the line where the body starts."""
+    mend_header(lines, HEADER_LINES)
     header = Header()
     issuer_lines: list[str] = []
     subject: list[str] | None = None
@@ -282,8 +299,11 @@ def find_closing(lines: list[str], start: int) -> tuple[int, int]:
     closing = len(lines)
     for k in range(start, len(lines)):
         line = lines[k]
-        if _CLOSING.match(line) or (_SIGN_PREFIX.match(line) and _is_caps(line) and len(line) < 80):
+        if _CLOSING.match(line):
             closing = k
+            break
+        if _SIGN_PREFIX.match(line) and _is_caps(line) and len(line) < 80:
+            closing = _copies_above(lines, k, start)
             break
         if _APPENDIX.match(line) and len(line) < 100:
             return k, k
@@ -293,6 +313,23 @@ def find_closing(lines: list[str], start: int) -> tuple[int, int]:
             appendix = k
             break
     return closing, appendix
+
+
+_COPY = re.compile(r"^[-–•+]\s*(?:Như\s|Lưu\b)")
+
+
+def _copies_above(lines: list[str], k: int, start: int) -> int:
+    """Where the copies begin when "Nơi nhận" is missing: the short bullets right above the
+    signature, if one of them is a copy ("- Như trên;", "- Lưu: VT.")."""
+    top = k
+    j = k - 1
+    while j >= start and (not lines[j] or (lines[j][:1] in "-–•+" and len(lines[j]) < 100
+                                              and lines[j].rstrip().endswith((";", ".", ")")))):
+        j -= 1
+    first = j + 1
+    if any(_COPY.match(line) for line in lines[first:k] if line):
+        top = first
+    return top
 
 
 def read_closing(lines: list[str], header: Header) -> None:
@@ -317,7 +354,7 @@ def read_closing(lines: list[str], header: Header) -> None:
             if rest:
                 header.copies.extend(_recipient_items(rest))
             continue
-        if piece[:1] in "-–•+" and in_copies:
+        if piece[:1] in "-–•+" and (in_copies or name is None):
             header.copies.extend(_recipient_items(piece))
             continue
         if _SIGNED.match(piece):

@@ -50,6 +50,8 @@ def normalise(text: str) -> str:
             text = text.replace(entity, char)
     for pattern, right in _OCR:
         text = pattern.sub(right, text)
+    if "|" in text:
+        text = "\n".join(_unpipe(line) if "|" in line else line for line in text.split("\n"))
     return text
 
 
@@ -69,6 +71,21 @@ def clean_line(line: str) -> str:
 def lines_of(text: str) -> list[str]:
     """The document as cleaned lines; blank lines kept as "" (they separate paragraphs)."""
     return [clean_line(line) for line in normalise(text).split("\n")]
+
+
+_PIPE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
+
+
+def _unpipe(line: str) -> str:
+    """A line of a table copied from the web ("ỦY BAN NHÂN DÂN | CỘNG HÒA …", "| 1 | Rà soát | Sở Y tế |"):
+    a row of three cells or more becomes tab-separated (a list); fewer cells go on lines of their own
+    (the two columns of a header or a signature)."""
+    if _PIPE_RULE.match(line):
+        return ""
+    cells = [c.strip() for c in line.strip().strip("|").split("|")]
+    if line.lstrip().startswith("|") and len([c for c in cells if c]) >= 3:
+        return "\t".join(cells)
+    return "\n".join(c for c in cells if c)
 
 
 _MARKER = re.compile(

@@ -29,8 +29,16 @@ SPELLING_VARIANTS = [
 
 # --- Document header and closing --------------------------------------------------------------
 
-NATIONAL_TITLE = r"C[ỘO]NG\s+H[ÒOÀ]A\s+X[ÃA]\s+H[ỘO]I\s+CH[ỦU]\s+NGH[ĨI]A\s+VI[ỆE]T\s+NAM"
-MOTTO = r"Độc\s+lập\s*[-–—]\s*Tự\s+do\s*[-–—]\s*Hạnh\s+phúc"
+# Quốc hiệu and Tiêu ngữ, tolerant of lost accents, dashes and spaces ("CỘNG HÒA XàHỘI …").
+NATIONAL_TITLE = r"C[ỘO]NG\s+H[ÒOÀ]A\s+X\S{0,2}\s*H[ỘO]I\s+CH[ỦU]\s+NGH[ĨI]A\s+VI[ỆE]T\s+NAM"
+MOTTO = r"Độc\s+lập\s*[-–—]?\s*Tự\s+do\s*[-–—]?\s*Hạnh\s+phúc"
+
+# Header phrases that text extraction breaks over two lines ("UỶ BAN NHÂN" / "DÂN", "Số:" /
+# "06/2024/QĐ-UBND", "Kon Tum, ngày 25" / "tháng 01 năm 2024"): the two lines are joined again.
+BROKEN_HEADER_PHRASES = [
+    r"(?:ỦY|UỶ|ỦY)\s+BAN\s+NHÂN\s+DÂN", r"HỘI\s+ĐỒNG\s+NHÂN\s+DÂN", r"(?<!\w)Số\s*:\s*\S",
+    r",\s*ngày\s*\d{0,2}\s*(?:tháng|/)", r"ngày\s*\d{0,2}\s*tháng\s*\d{0,2}\s*năm\s*\d{4}",
+]
 
 # Titles of documents that carry their subject on the lines below (Nghị định 30, Phụ lục III).
 DOCUMENT_TYPES = [
