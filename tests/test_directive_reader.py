@@ -751,3 +751,28 @@ def test_header_broken_over_lines_and_table_pipes_from_a_web_copy():
         "signer": {"authority": "TM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH", "title": "PHÓ CHỦ TỊCH", "name": "Y Ngọc"},
     })
     assert_tasks(result, H_TASKS)
+
+
+# --- (i) a commune's decision with its plan attached after the signature ------------------------------
+
+I = "i_quyet_dinh_kem_ke_hoach.txt"
+I_TASKS = {
+    # "Điều 3. … chịu trách nhiệm thi hành Quyết định này" is no task; the plan below the
+    # signature holds the tasks.
+    "II.1": (["Phòng Kinh tế"], ["Công an xã"], due("fixed", date="2025-09-20"), []),
+    "II.2": (["Phòng Văn hóa - Xã hội"], [], due("ongoing"), []),
+    "II.3": (["Công an xã"], ["Ban Chỉ huy Quân sự xã"], due("none"), []),
+    # Everyone is told to report by a date: a task, though its lead is everyone.
+    "III.1": (["Các cơ quan, đơn vị"], [], due("fixed", date="2025-12-15"), []),
+}
+
+
+def test_a_decision_whose_tasks_are_in_the_plan_attached_below_the_signature():
+    result = read(I)
+    assert_header(result, {
+        "issuer": "ỦY BAN NHÂN DÂN XÃ MƯỜNG PHĂNG", "number": "112/QĐ-UBND", "date": "2025-09-02",
+        "subject": "Ban hành Kế hoạch phòng, chống thiên tai và tìm kiếm cứu nạn năm 2025",
+        "copies": ["Như Điều 3", "UBND tỉnh (b/c)", "Lưu: VT"],
+        "signer": {"authority": None, "title": "CHỦ TỊCH", "name": "Lò Văn Chung"},
+    })
+    assert_tasks(result, I_TASKS)

@@ -358,13 +358,24 @@ def read_directive(text: str) -> dict:
     for k in table_lines:  # a task table is read row by row, not as paragraphs
         lines[k] = ""
     read_closing(lines[closing_start:appendix], header)
-    paragraphs = paragraphs_of(lines[body_start:closing_start])
-    tree = outline(paragraphs)
     reader = _Reader(header, _context(header))
+    header.legal_bases = _read_body(reader, paragraphs_of(lines[body_start:closing_start]))
+    if not reader.tasks and appendix < len(lines):
+        # "Quyết định ban hành Kế hoạch …": the tasks are in the plan attached after the signature.
+        attached = lines[appendix:]
+        _, start = read_header(attached)
+        end, _ = find_closing(attached, start)
+        _read_body(reader, paragraphs_of(attached[start:end]))
+    reader.table_rows(rows, closing_start)
+    tasks = _unique_refs(_in_order(reader.tasks))
+    return {"header": header.as_dict(), "tasks": [t.as_dict() for t in tasks]}
 
+
+def _read_body(reader: _Reader, paragraphs: list[str]) -> list[str]:
+    """Read the tasks of a body into `reader`; return the legal bases its preamble cites."""
+    tree = outline(paragraphs)
     if tree.structured:
         preamble = tree.preamble
-        header.legal_bases = legal_bases(preamble)
         for para in [*preamble, *tree.closing]:
             for sentence in sentences_of(para):
                 period = period_statement(sentence, reader.ctx)
@@ -372,24 +383,20 @@ def read_directive(text: str) -> dict:
                     reader.campaign = period
         reader.walk(tree.root, Scope())
         reader.closing(tree.closing, Scope())
+        return legal_bases(preamble)
+    intro = next((k for k, p in enumerate(paragraphs) if p.rstrip().endswith(":")), None)
+    if intro is not None:
+        preamble, body = paragraphs[:intro + 1], paragraphs[intro + 1:]
     else:
-        intro = next((k for k, p in enumerate(paragraphs) if p.rstrip().endswith(":")), None)
-        if intro is not None:
-            preamble, body = paragraphs[:intro + 1], paragraphs[intro + 1:]
-        else:
-            preamble = [p for p in paragraphs if _opens_preamble(p)]
-            body = [p for p in paragraphs if p not in preamble]
-        header.legal_bases = legal_bases(preamble)
-        for para in paragraphs:
-            for sentence in sentences_of(para):
-                period = period_statement(sentence, reader.ctx)
-                if period and reader.campaign is None:
-                    reader.campaign = period
-        reader.closing(body, Scope(), numbered=False)
-
-    reader.table_rows(rows, closing_start)
-    tasks = _unique_refs(_in_order(reader.tasks))
-    return {"header": header.as_dict(), "tasks": [t.as_dict() for t in tasks]}
+        preamble = [p for p in paragraphs if _opens_preamble(p)]
+        body = [p for p in paragraphs if p not in preamble]
+    for para in paragraphs:
+        for sentence in sentences_of(para):
+            period = period_statement(sentence, reader.ctx)
+            if period and reader.campaign is None:
+                reader.campaign = period
+    reader.closing(body, Scope(), numbered=False)
+    return legal_bases(preamble)
 
 
 def _unique_refs(tasks: list[Draft]) -> list[Draft]:

@@ -8,7 +8,8 @@ import re
 from dataclasses import dataclass, field
 
 from .text import UP, canon, ends_sentence, fold, starts_with_marker
-from .vocabulary import (BROKEN_HEADER_PHRASES, DOCUMENT_TYPES, LEGAL_BASIS_TYPES, MOTTO, NATIONAL_TITLE, PREAMBLE_OPENERS,
+from .vocabulary import (ATTACHMENT_NOTE, ATTACHMENT_TITLES, BROKEN_HEADER_PHRASES, DOCUMENT_TYPES, LEGAL_BASIS_TYPES,
+                         MOTTO, NATIONAL_TITLE, PREAMBLE_OPENERS,
                          SIGNATURE_PREFIXES, URGENCY_MARKS)
 
 HEADER_LINES = 80  # the header never runs longer than this many lines
@@ -28,6 +29,8 @@ _SIGN_PREFIX = re.compile(r"^(?:" + "|".join(re.escape(p) for p in SIGNATURE_PRE
 _SIGN_SPLIT = re.compile(r"\s(?=(?:TM|KT|TL|TUQ)\.\s*" + UP + ")")
 _TRAILING_CAPS = re.compile(r"(?<=[;.:])\s+((?:" + UP + r"{2,}\s+){1,5}" + UP + r"{2,})$")
 _APPENDIX = re.compile(r"^(?:PHỤ\s+LỤC|Phụ\s+lục)\b")
+_ATTACHMENT_NOTE = re.compile(ATTACHMENT_NOTE)
+_ATTACHMENT_TITLE = re.compile(r"^(?:" + "|".join(t.upper() for t in ATTACHMENT_TITLES) + r")\b")
 _LEGAL_REF = re.compile(
     r"(?<!\w)(?:" + "|".join(sorted((t[0].upper() + t[1:] for t in LEGAL_BASIS_TYPES), key=len, reverse=True))
     + r")\s+(?:số\s*:?\s*)?\d*\s*/\s*[\w\-Đđ.&]+(?:/[\w\-Đđ.&]+)?")
@@ -116,6 +119,11 @@ def _looks_like_body(line: str) -> bool:
         len(line) > 60 or line.rstrip().endswith((";", ".", ":")))
 
 
+def _starts_preamble(line: str) -> bool:
+    low = canon(line)
+    return any(low.startswith(opener + " ") for opener in PREAMBLE_OPENERS)
+
+
 def _recipient_items(text: str) -> list[str]:
     items = []
     for part in re.split(r";", text):
@@ -160,8 +168,15 @@ def read_header(lines: list[str]) -> tuple[Header, int]:
         if _TO.match(line):
             body_start = _read_recipients(lines, i, header)
             break
-        if _looks_like_body(line) and (seen_number_or_date or header.subject or not _is_caps(line)):
+        if subject_open and subject is not None and _is_caps(line) and not starts_with_marker(line):
+            subject.append(line)  # a title in capitals goes on over several lines
+            i += 1
+            continue
+        if _looks_like_body(line) and (seen_number_or_date or subject or not _is_caps(line)):
             body_start = i
+            break
+        if subject_open and subject and not _is_caps(line) and _starts_preamble(line):
+            body_start = i  # "Căn cứ …", "Thực hiện …" right under the title
             break
         for segment in _segments(line):
             if _NATIONAL.match(segment):
@@ -308,8 +323,12 @@ def find_closing(lines: list[str], start: int) -> tuple[int, int]:
         if _APPENDIX.match(line) and len(line) < 100:
             return k, k
     appendix = len(lines)
-    for k in range(closing, len(lines)):
-        if _APPENDIX.match(lines[k]) and len(lines[k]) < 100:
+    for k in range(closing + 1, len(lines)):
+        line = lines[k]
+        if (_APPENDIX.match(line) and len(line) < 100) or _ATTACHMENT_NOTE.match(line):
+            appendix = k
+            break
+        if _is_caps(line) and _ATTACHMENT_TITLE.match(line) and len(line) < 200:
             appendix = k
             break
     return closing, appendix

@@ -161,11 +161,14 @@ def outline(paragraphs: list[str]) -> Outline:
             continue
         top = stack[-1]
         heading = _nearest_heading(stack)
-        if k > last and any(is_boilerplate(s) or period_statement(s) for s in sentences_of(para)):
-            closing_started = True
+        sentences = sentences_of(para)
+        periods = any(period_statement(s) for s in sentences)
+        first_under_heading = _open_heading(top) and not top.children and not periods
+        if k > last and not first_under_heading and (periods or any(is_boilerplate(s) for s in sentences)):
+            closing_started = True  # after the last heading's items: the closing words
             closing.append(para)
             continue
-        if all(is_boilerplate(s) for s in sentences_of(para)):
+        if not first_under_heading and all(is_boilerplate(s) for s in sentences):
             continue
         if is_statement(para):
             if k > last and not _open_heading(top):

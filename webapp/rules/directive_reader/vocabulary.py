@@ -46,6 +46,14 @@ DOCUMENT_TYPES = [
     "phương án", "báo cáo", "nghị quyết", "kết luận", "công văn",
 ]
 
+# Titles of a document attached after the signature ("Quyết định ban hành Kế hoạch" with the plan
+# below it), and the line that says so: "(Ban hành kèm theo Quyết định số …)".
+ATTACHMENT_TITLES = [
+    "kế hoạch", "quy chế", "quy định", "chương trình", "phương án", "đề án", "hướng dẫn", "danh mục",
+    "phụ lục",
+]
+ATTACHMENT_NOTE = r"^\(?\s*(?:Ban\s+hành\s+)?[Kk]èm\s+theo\b"
+
 # Urgency and secrecy marks printed above or beside the header: not part of the issuer's name.
 URGENCY_MARKS = ["hỏa tốc", "thượng khẩn", "khẩn", "tối mật", "mật", "tuyệt mật"]
 
@@ -85,7 +93,7 @@ LEAD_PREFIXES = ["giao", "đối với", "đề nghị", "yêu cầu", "trách n
 
 # Titles of people that stand for their unit: "Giám đốc Sở Y tế" is Sở Y tế's duty.
 PERSON_TITLES = [
-    "giám đốc", "thủ trưởng", "chủ tịch", "trưởng", "người đứng đầu", "chánh văn phòng",
+    "giám đốc", "thủ trưởng", "chủ tịch", "trưởng", "người đứng đầu", "chánh", "phó giám đốc",
     "bí thư", "cục trưởng", "chi cục trưởng", "tổng giám đốc",
 ]
 
@@ -104,6 +112,7 @@ BOILERPLATE = [
     "triển khai thực hiện có hiệu quả", "quan tâm phối hợp", "trân trọng", "để biết",
     "biết, thực hiện", "biết và thực hiện", "nghiêm túc, hiệu quả", "khẩn trương và nghiêm túc",
     "chủ động triển khai thực hiện", "căn cứ chức năng, nhiệm vụ", "chịu trách nhiệm trước",
+    "chịu trách nhiệm thi hành", "có hiệu lực kể từ", "có hiệu lực thi hành",
     "tại phụ lục kèm theo", "chi tiết tại phụ lục", "chi tiết theo phụ lục", "theo phụ lục đính kèm",
     "theo chức năng, nhiệm vụ được giao, chủ động",
 ]
