@@ -8,9 +8,22 @@ to review: every field the reader inferred rather than read is listed in the tas
 header: issuer, issuer_parent, number, date ("YYYY-MM-DD", "YYYY-MM" or "YYYY" as far as the
     document fills it in), place, subject, legal_bases, recipients, copies,
     signer {authority, title, name}.
-tasks: ref (the document's own numbering, bullets numbered by position: "1.1", "II.a", "3"),
-    text, source (the paragraphs it came from), lead and cooperating (unit names as written),
-    deadline {kind, date, time, weekday, day, n, from, window, text}, guesses.
+tasks: ref, text, source (the paragraphs it came from), lead and cooperating (unit names as
+    written, OCR slips mended, groups such as "UBND các huyện, thị xã, thành phố" kept whole),
+    deadline {kind, date, time, weekday, day, n, from, window, text}, guesses ("lead", "deadline").
+
+Refs follow the document's own numbering, unnumbered bullets counted by position: "1.1" for the
+first "-" under "1.", "II.a" for "a)" under "II.", "3" for a numbered item; a task read after the
+last section joins the section headed by its unit ("1.5"); rows of a task table in an appendix get
+"PL." in front; a list numbered twice gives "1-2" the second time.
+
+What it reads (each step in its own module, its words in vocabulary.py):
+    text.py      Unicode, OCR slips, markdown, HTML and web-table noise; paragraphs; sentences
+    header.py    issuer, number, place and date, subject, Kính gửi, legal bases, Nơi nhận, signer
+    layout.py    the outline: headings, items, elaborations ("+ …"), section statements
+    units.py     unit names, and who leads, who cooperates, who is only delegated to
+    timing.py    deadlines, recurrences, campaign windows
+    tables.py    tasks listed in a table (TT | Nội dung | Chủ trì | Phối hợp | Thời gian)
 
 Deadline kinds and their fields:
     fixed                   date (YYYY-MM-DD), time (HH:MM) when given
@@ -51,6 +64,8 @@ _NOBODY = {"như trên", "như kính gửi", "lưu", "lưu vt"}
 
 @dataclass
 class Scope:
+    """What a section hands down to its items: its ref, its units (a heading that names them),
+    its kind (task or not), its deadline and its campaign period."""
     ref: str = ""
     leads: list | None = None
     kind: str | None = None
@@ -227,7 +242,9 @@ class _Reader:
     def table_rows(self, rows: list, closing_start: int) -> None:
         """Tasks from the rows of task tables; a table after the signature is an appendix ("PL.")."""
         for row in rows:
-            deadline = read_deadline(deadline_phrase(row.deadline_text), self.ctx) if row.deadline_text else Deadline()
+            deadline = Deadline()
+            if row.deadline_text:
+                deadline = read_deadline(deadline_phrase(row.deadline_text), self.ctx)
             if deadline.kind == "none":
                 deadline = self.deadline_for(row.text, Scope())
             elif not deadline.text:

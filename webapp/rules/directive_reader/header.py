@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .text import UP, canon, ends_sentence, fold, starts_with_marker
+from .text import UP, canon, fold, starts_with_marker
 from .vocabulary import (ATTACHMENT_NOTE, ATTACHMENT_TITLES, BROKEN_HEADER_PHRASES, DOCUMENT_TYPES, LEGAL_BASIS_TYPES,
                          MOTTO, NATIONAL_TITLE, PREAMBLE_OPENERS,
                          SIGNATURE_PREFIXES, URGENCY_MARKS)

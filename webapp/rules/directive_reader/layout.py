@@ -44,6 +44,9 @@ _OPENINGS = [fold(w) for w in BOILERPLATE_OPENINGS]
 
 @dataclass(eq=False)  # nodes compare by identity: a tree's parent links make field equality loop
 class Node:
+    """A paragraph of the outline: its marker's kind and label, its text without the marker, the
+    paragraph as written (source), the items under it, unmarked paragraphs that go on with it
+    (continuation) and, for a heading, the statements that set its section's deadline."""
     kind: str
     label: str | None
     text: str
@@ -56,6 +59,7 @@ class Node:
 
     @cached_property
     def heading_like(self) -> bool:
+        """Short and open-ended ("1. Sở Y tế:", "II. NHIỆM VỤ"), or nothing but units' names."""
         if self.kind in ("root",):
             return True
         if units_heading(self.text.rstrip(":")) is not None:
@@ -65,9 +69,6 @@ class Node:
         text = self.text.strip()
         return len(text) <= HEADING_MAX_CHARS and (text.endswith(":") or not ends_sentence(text)) \
             and ";" not in text
-
-    def all_text(self) -> str:
-        return "\n".join([self.text, *self.continuation, *(c.source for c in self.children)])
 
 
 def marker_of(paragraph: str) -> tuple[str, str | None, str]:

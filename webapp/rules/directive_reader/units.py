@@ -13,9 +13,10 @@ import re
 from dataclasses import dataclass
 
 from .text import canon, canon_word, fold, tidy_name
-from .vocabulary import (COOPERATION_CUES, DELEGATE_PEOPLE, DELEGATION_CUES, GROUP_KINDS, GROUP_TAILS, ISSUER_VOICE,
-                         LEAD_PREFIXES, LEVEL_WORDS, NOT_DELEGATION_BEFORE, NOT_UNITS, NUMBERED_NAME_WORDS,
-                         PERSON_TITLES, UNIT_HEADS, UNIT_NAME_PHRASES)
+from .vocabulary import (COOPERATING_SUBJECT_VERBS, COOPERATION_CUES, DELEGATE_PEOPLE, DELEGATION_CUES,
+                         GROUP_KINDS, GROUP_TAILS, HANDING_VERBS, ISSUER_VOICE, LEAD_PREFIXES, LEVEL_WORDS,
+                         NOT_DELEGATION_BEFORE, NOT_UNITS, NUMBERED_NAME_WORDS, PERSON_TITLES, UNIT_HEADS,
+                         UNIT_NAME_PHRASES)
 
 _TOKEN = re.compile(r"[\w&]+|[^\w\s]")
 MAX_NAME_TOKENS = 30
@@ -91,8 +92,8 @@ _ISSUER_VOICE = _table(ISSUER_VOICE)
 _NOT_DELEGATION = {canon(w) for w in NOT_DELEGATION_BEFORE}
 _PEOPLE = _table(DELEGATE_PEOPLE)
 _NOT_UNITS = _table(NOT_UNITS)
-_HANDING = _table(["giao", "yêu cầu", "đề nghị"])
-_COOPERATING_SUBJECT = _table(["phối hợp", "cùng phối hợp", "tham gia phối hợp"])
+_HANDING = _table(HANDING_VERBS)
+_COOPERATING_SUBJECT = _table(COOPERATING_SUBJECT_VERBS)
 _NUMBERED = {canon(w) for w in NUMBERED_NAME_WORDS}
 _BIGRAMS = set()
 for _phrase in UNIT_NAME_PHRASES:

@@ -88,6 +88,11 @@ TASK_SECTIONS = [
     "chế độ báo cáo", "chế độ thông tin", "chế độ thông tin, báo cáo",
 ]
 
+# Verbs with which the issuer hands a duty to the units named after them: "UBND tỉnh giao Sở Y tế …".
+HANDING_VERBS = ["giao", "yêu cầu", "đề nghị"]
+# A subject followed by these only cooperates: "Các sở, ngành liên quan phối hợp thực hiện."
+COOPERATING_SUBJECT_VERBS = ["phối hợp", "cùng phối hợp", "tham gia phối hợp"]
+
 # Words in front of a unit heading or a unit subject that hand it the duty.
 LEAD_PREFIXES = ["giao", "đối với", "đề nghị", "yêu cầu", "trách nhiệm của"]
 
