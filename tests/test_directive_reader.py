@@ -776,3 +776,26 @@ def test_a_decision_whose_tasks_are_in_the_plan_attached_below_the_signature():
         "signer": {"authority": None, "title": "CHỦ TỊCH", "name": "Lò Văn Chung"},
     })
     assert_tasks(result, I_TASKS)
+
+
+# --- (j) a letter to one unit whose numbered points name no subject; an invitation -----------------
+
+J = "j_gui_mot_don_vi_khong_chu_ngu.txt"
+J_TASKS = {
+    # The points are the addressee's duties, but the text does not say so: the lead is a guess.
+    "1": (["Sở Tài chính"], [], due("fixed", date="2025-10-20"), ["lead"]),
+    "2": (["Sở Tài chính"], ["Kho bạc Nhà nước khu vực X"], due("weekly", weekday=4, time="16:00"), ["lead"]),
+    # "Sở Tài chính triển khai thực hiện./." closes the letter: no task.
+}
+
+
+def test_a_letter_to_one_unit_gives_it_the_points_that_name_nobody_as_a_guess():
+    assert_tasks(read(J), J_TASKS)
+
+
+def test_an_invitation_has_no_tasks():
+    result = read("notice_giay_moi_hop.txt")
+    assert result["tasks"] == []
+    assert result["header"]["subject"] == "Họp triển khai công tác chuyển đổi số tháng 11 năm 2025"
+    assert result["header"]["recipients"] == ["Công an xã", "Các phòng chuyên môn thuộc UBND xã",
+                                              "Trưởng các thôn, bản"]

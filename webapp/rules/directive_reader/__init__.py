@@ -50,13 +50,15 @@ from .tables import deadline_phrase, read_tables
 from .text import canon, fold, lines_of, normalise, paragraphs_of, sentences_of
 from .timing import Context, Deadline, period_statement, read_deadline
 from .units import cooperating_units, subject_of, units_heading
-from .vocabulary import PREAMBLE_OPENERS
+from .vocabulary import INFO_LABELS, PREAMBLE_OPENERS
 
 __all__ = ["read_directive"]
 
 # A campaign bounds a recurrence only when it lasts at least one of its periods: a weekly report
 # runs through a three-week campaign, a monthly one outlasts it.
 INTERVAL_DAYS = {"daily": 1, "weekly": 7, "monthly": 28, "quarterly": 90, "half_yearly": 181, "yearly": 365}
+
+_INFO_LABELS = set(INFO_LABELS)
 
 # Recipients that name nobody in particular.
 _NOBODY = {"như trên", "như kính gửi", "lưu", "lưu vt"}
@@ -101,6 +103,7 @@ class _Reader:
         self.children: dict[str, int] = {}           # ref -> how many tasks sit right under it
         recipients = [r for r in header.recipients if canon(r).strip(" .;") not in _NOBODY]
         self.sole_recipient = recipients[0] if len(recipients) == 1 else None
+        self.letter = bool(recipients)  # a công văn: its numbered items are its addressees' duties
 
     # --- deadlines ------------------------------------------------------------------------------
 
@@ -203,7 +206,9 @@ class _Reader:
                                _merge(cooperating_units(part, group_leads), coops, group_leads),
                                self.deadline_for(part, scope)), boilerplate_check=True)
             return 1 if numbered else len(groups)
-        if scope.kind == "task":
+        if scope.kind == "task" or (scope.kind is None and self.letter and not _informs(node.text)):
+            # A duty that names nobody: in a letter, its addressees'; in a plan's task section, to be
+            # assigned. Either way the lead is a guess.
             lead = [self.sole_recipient] if self.sole_recipient else []
             self.add(Draft(ref, text, source, lead, cooperating_units(body, lead), self.deadline_for(body, scope),
                            guesses=["lead"]), boilerplate_check=True)
@@ -233,8 +238,9 @@ class _Reader:
                 draft = Draft("", part, part, group_leads,
                               _merge(cooperating_units(part, group_leads), coops, group_leads),
                               self.deadline_for(part, scope))
-                if is_boilerplate(part) and draft.deadline.strength not in ("explicit", "recurring"):
-                    continue
+                urges = is_boilerplate(part) or is_urging(part)
+                if urges and draft.deadline.strength not in ("explicit", "recurring"):
+                    continue  # "Sở Tài chính triển khai thực hiện./.": the closing words, no task
                 draft.ref = self.closing_ref(group_leads) if numbered else str(len(self.tasks) + 1)
                 draft.late = numbered
                 self.add(draft, boilerplate_check=True)
@@ -265,6 +271,12 @@ class _Reader:
     def next_top(self) -> int:
         numbers = [int(r) for r in self.tops if r.isdigit()]
         return max(numbers) + 1 if numbers else len(self.tops) + 1
+
+
+def _informs(text: str) -> bool:
+    """An item that only informs: "Thời gian: …", "Địa điểm: …"."""
+    label, colon, _ = text.partition(":")
+    return bool(colon) and canon(label).strip() in _INFO_LABELS
 
 
 def _generic(name: str) -> bool:

@@ -43,7 +43,8 @@ BROKEN_HEADER_PHRASES = [
 # Titles of documents that carry their subject on the lines below (Nghị định 30, Phụ lục III).
 DOCUMENT_TYPES = [
     "kế hoạch", "chỉ thị", "công điện", "thông báo", "quyết định", "hướng dẫn", "chương trình",
-    "phương án", "báo cáo", "nghị quyết", "kết luận", "công văn",
+    "phương án", "báo cáo", "nghị quyết", "kết luận", "công văn", "giấy mời", "tờ trình", "quy chế",
+    "quy định", "đề án", "thông tri",
 ]
 
 # Titles of a document attached after the signature ("Quyết định ban hành Kế hoạch" with the plan
@@ -94,7 +95,15 @@ HANDING_VERBS = ["giao", "yêu cầu", "đề nghị"]
 COOPERATING_SUBJECT_VERBS = ["phối hợp", "cùng phối hợp", "tham gia phối hợp"]
 
 # Words in front of a unit heading or a unit subject that hand it the duty.
-LEAD_PREFIXES = ["giao", "đối với", "đề nghị", "yêu cầu", "trách nhiệm của"]
+LEAD_PREFIXES = ["giao", "đối với", "đề nghị", "yêu cầu", "trách nhiệm của", "về phía"]
+
+# Labels of an item that informs rather than asks ("1. Thời gian: 8 giờ …", "2. Địa điểm: …"), as in
+# an invitation or a notice: never a task.
+INFO_LABELS = [
+    "thời gian", "địa điểm", "thành phần", "thành phần mời", "nội dung", "người tiếp", "người tiếp công dân",
+    "hình thức", "đối tượng", "phạm vi", "chủ trì", "chủ trì hội nghị", "đầu mối liên hệ", "liên hệ",
+    "trang phục", "lưu ý", "ghi chú", "kinh phí",
+]
 
 # Titles of people that stand for their unit: "Giám đốc Sở Y tế" is Sở Y tế's duty.
 PERSON_TITLES = [
