@@ -799,3 +799,24 @@ def test_an_invitation_has_no_tasks():
     assert result["header"]["subject"] == "Họp triển khai công tác chuyển đổi số tháng 11 năm 2025"
     assert result["header"]["recipients"] == ["Công an xã", "Các phòng chuyên môn thuộc UBND xã",
                                               "Trưởng các thôn, bản"]
+
+
+# --- (k) a plan whose items label their lead, partners and deadline on lines of their own ---------
+
+K = "k_ke_hoach_nhan_truong.txt"
+K_TASKS = {
+    "I.1": ([COMMUNES], ["Sở Nông nghiệp và Môi trường", "Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh"],
+            due("fixed", date="2025-10-15"), []),
+    "I.2": (["Sở Tài chính"], ["Sở Xây dựng", COMMUNES],
+            due("within_period", date="2025-12-31", window=["2025-10-01", "2025-12-31"]), []),
+    "I.3": (["Báo và Phát thanh, Truyền hình Tuyên Quang"], [], due("ongoing"), []),  # labels inline
+    "II.1": (["Sở Xây dựng"], [], due("monthly", day=25), []),
+}
+
+
+def test_items_that_label_their_lead_partners_and_deadline():
+    result = read(K)
+    assert_tasks(result, K_TASKS)
+    first = result["tasks"][0]
+    assert first["text"] == "Rà soát, lập danh sách hộ nghèo, hộ cận nghèo có nhà tạm, nhà dột nát"
+    assert "Cơ quan chủ trì: UBND các xã, phường." in first["source"]

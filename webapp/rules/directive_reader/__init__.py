@@ -41,12 +41,13 @@ Deadline kinds and their fields:
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 
 from .header import Header, find_closing, legal_bases, read_closing, read_header
 from .layout import Node, is_boilerplate, is_statement, is_urging, outline, section_kind
-from .tables import deadline_phrase, read_tables
+from .tables import deadline_phrase, labelled_field, read_tables, units_in_cell
 from .text import canon, fold, lines_of, normalise, paragraphs_of, sentences_of
 from .timing import Context, Deadline, period_statement, read_deadline
 from .units import cooperating_units, subject_of, units_heading
@@ -133,6 +134,11 @@ class _Reader:
         kinds: dict[str, int] = {}
         for child in node.children:
             kinds[child.kind] = kinds.get(child.kind, 0) + 1
+            fields = _fields(child)
+            if fields is not None and scope.kind != "non_task":
+                index += 1
+                self.labelled_task(child, fields, scope, index)
+                continue
             if child.children and child.heading_like:
                 self.enter(child, scope, kinds[child.kind])
                 continue
@@ -214,6 +220,18 @@ class _Reader:
                            guesses=["lead"]), boilerplate_check=True)
         return 1
 
+    def labelled_task(self, node: Node, fields: tuple, scope: Scope, index: int) -> None:
+        """An item whose lead, partners and deadline are labelled lines ("- Cơ quan chủ trì: …")."""
+        found, text = fields
+        deadline = Deadline()
+        if found.get("deadline"):
+            deadline = read_deadline(deadline_phrase(found["deadline"]), self.ctx)
+        if deadline.kind == "none":
+            deadline = self.deadline_for(text, scope)
+        lead = units_in_cell(found["lead"])
+        self.add(Draft(_join_ref(scope.ref, node, index), text, _flatten(node, with_markers=True), lead,
+                       _merge(units_in_cell(found.get("cooperating", "")), [], lead), deadline))
+
     def add(self, draft: Draft, boilerplate_check: bool = False) -> bool:
         if boilerplate_check and _only_urges(draft):
             return False
@@ -271,6 +289,28 @@ class _Reader:
     def next_top(self) -> int:
         numbers = [int(r) for r in self.tops if r.isdigit()]
         return max(numbers) + 1 if numbers else len(self.tops) + 1
+
+
+def _fields(node: Node) -> tuple[dict, str] | None:
+    """({"lead": …, "cooperating": …, "deadline": …}, the task's own text) when the item labels its
+    lead, on lines under it or in its own sentences; None when it names no "chủ trì"."""
+    found: dict[str, str] = {}
+    own: list[str] = []
+    for clause in re.split(r"(?<=[.;])\s+", " ".join([node.text, *node.continuation])):
+        field = labelled_field(clause)
+        if field:
+            found.setdefault(*field)
+        else:
+            own.append(clause)
+    for child in node.children:
+        field = labelled_field(child.text)
+        if field:
+            found.setdefault(*field)
+        else:
+            own.append(_flatten(child, with_markers=True))
+    if "lead" not in found:
+        return None
+    return found, "\n".join(part for part in own if part.strip())
 
 
 def _informs(text: str) -> bool:

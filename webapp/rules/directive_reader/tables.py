@@ -6,6 +6,9 @@ Rows come as lines with their cells separated by tabs (text extraction of .docx 
 header row is known by its column titles (COLUMNS); the rows under it, up to the first line without
 a tab, are read. A row with a number but no lead ("I | Công tác tuyên truyền | | |") is a group
 heading whose number goes in front of the refs of the rows under it.
+
+The same column titles label the lines under an item of a plan ("- Cơ quan chủ trì: Sở Tài chính.",
+"- Thời gian hoàn thành: Quý IV/2025."): see labelled_fields().
 """
 from __future__ import annotations
 
@@ -47,7 +50,8 @@ class Row:
     guesses: list = field(default_factory=list)
 
 
-def _column(title: str) -> str | None:
+def column_of(title: str) -> str | None:
+    """Which column a title names ("Cơ quan chủ trì" -> "lead"), or None."""
     key = fold(title)
     for name, titles in COLUMNS.items():
         if key in titles:
@@ -61,13 +65,13 @@ def _column(title: str) -> str | None:
 def _header(cells: list[str]) -> dict | None:
     columns: dict[str, int] = {}
     for k, cell in enumerate(cells):
-        name = _column(cell)
+        name = column_of(cell)
         if name and name not in columns:
             columns[name] = k
     return columns if "lead" in columns and "text" in columns else None
 
 
-def _units(cell: str) -> list[str]:
+def units_in_cell(cell: str) -> list[str]:
     """The unit names of a lead or cooperating cell: as the units reader finds them when they fill
     the cell, else the cell's own words."""
     cell = cell.strip(" .;")
@@ -138,7 +142,22 @@ def read_tables(raw_lines: list[str], start: int) -> tuple[list[Row], set[int]]:
             index += 1
             label = number.rstrip(".") if _NUMBER.match(number) else str(index)
             ref = f"{group}.{label}" if group else label
-            rows.append(Row(ref, text, _units(lead), _units(cell("cooperating")), cell("deadline"),
+            rows.append(Row(ref, text, units_in_cell(lead), units_in_cell(cell("cooperating")), cell("deadline"),
                             " | ".join(c for c in cells if c), k - 1,
                             [] if lead else ["lead"]))
     return rows, used
+
+
+_LABELLED = re.compile(r"^\s*(?P<label>[^:]{2,40}?)\s*:(?P<value>.+)$", re.DOTALL)
+
+
+def labelled_field(text: str) -> tuple[str, str] | None:
+    """("lead" | "cooperating" | "deadline", value) of a line such as "Cơ quan chủ trì: Sở Y tế.",
+    else None."""
+    m = _LABELLED.match(text)
+    if not m:
+        return None
+    name = column_of(m.group("label"))
+    if name in ("lead", "cooperating", "deadline"):
+        return name, m.group("value").strip().rstrip(".;").strip()
+    return None
