@@ -1,0 +1,171 @@
+"""The text of an uploaded directive: .docx (paragraphs and table cells in document order), .pdf with a
+text layer, or .txt (UTF-8, or the Windows Vietnamese code page 1258).
+
+    text_from_upload(filename, data) -> str   (NFC-normalised)
+
+Anything it cannot read raises DocumentError with a message for the user, in Vietnamese. The work
+is bounded, since uploads may be hostile: the file's size, a .docx's unpacked size and entry count,
+a PDF's page count and the length of the text are all capped.
+"""
+from __future__ import annotations
+
+import io
+import unicodedata
+import zipfile
+
+MAX_BYTES = 10 * 1024 * 1024            # the upload itself
+MAX_PAGES = 200                         # pages of a PDF
+MAX_UNPACKED_BYTES = 100 * 1024 * 1024  # all entries of a .docx, unpacked (pictures included)
+MAX_BODY_BYTES = 30 * 1024 * 1024       # its word/document.xml, unpacked
+MAX_ZIP_ENTRIES = 2000                  # entries of a .docx
+MAX_CHARS = 2_000_000                   # text kept from any file
+MIN_LETTERS_PER_PAGE = 15               # fewer, on average, and a PDF is a scan
+
+SCANNED_PDF = ("Tệp PDF không có lớp chữ (bản quét); hệ thống chưa đọc được ảnh quét, "
+               "hãy dán nội dung văn bản.")
+
+
+class DocumentError(ValueError):
+    """A file we cannot read, with a message for the user."""
+
+
+def text_from_upload(filename: str, data: bytes) -> str:
+    """The text of an uploaded .docx, .pdf or .txt file, or DocumentError."""
+    if not data:
+        raise DocumentError("Tệp rỗng: không có nội dung để đọc.")
+    if len(data) > MAX_BYTES:
+        raise DocumentError(f"Tệp quá lớn: tối đa {MAX_BYTES // (1024 * 1024)} MB.")
+    name = (filename or "").replace("\\", "/").rsplit("/", 1)[-1]
+    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if ext == "docx":
+        text = _docx_text(data)
+    elif ext == "pdf":
+        text = _pdf_text(data)
+    elif ext == "txt":
+        text = _txt_text(data)
+    elif ext == "doc":
+        raise DocumentError("Chưa đọc được tệp .doc (Word 97-2003): hãy lưu lại thành .docx, "
+                            "hoặc dán nội dung văn bản.")
+    else:
+        raise DocumentError("Chỉ đọc được tệp .docx, .pdf hoặc .txt; với loại tệp khác, hãy dán nội dung văn bản.")
+    text = unicodedata.normalize("NFC", text[:MAX_CHARS]).replace("\r\n", "\n").replace("\r", "\n")
+    if not any(ch.isalpha() for ch in text):
+        raise DocumentError("Tệp không có chữ nào để đọc.")
+    return text
+
+
+# --- .docx ----------------------------------------------------------------------------------------
+
+_CORRUPT_DOCX = "Tệp .docx bị hỏng hoặc không phải là tệp Word (.docx)."
+
+
+def _docx_text(data: bytes) -> str:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        entries = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        raise DocumentError(_CORRUPT_DOCX) from None
+    body = next((e for e in entries if e.filename == "word/document.xml"), None)
+    if body is None:
+        raise DocumentError(_CORRUPT_DOCX)
+    if len(entries) > MAX_ZIP_ENTRIES or body.file_size > MAX_BODY_BYTES or \
+            sum(e.file_size for e in entries) > MAX_UNPACKED_BYTES:
+        raise DocumentError("Tệp .docx quá lớn khi giải nén: tối đa "
+                            f"{MAX_UNPACKED_BYTES // (1024 * 1024)} MB.")
+    try:
+        import docx  # python-docx
+        document = docx.Document(io.BytesIO(data))
+        lines: list[str] = []
+        _blocks(document.element.body, document, lines)
+    except DocumentError:
+        raise
+    except Exception:  # a hostile or broken file can fail anywhere inside python-docx or lxml
+        raise DocumentError(_CORRUPT_DOCX) from None
+    return "\n".join(lines)
+
+
+def _blocks(parent, document, lines: list[str], depth: int = 0) -> None:
+    """Paragraphs and tables under `parent`, in document order. A table of two columns (the header, the
+    signature) gives each cell's lines in turn, a blank line after each so that the columns stay apart;
+    a wider one (a list of tasks) gives one line per row with its cells apart by tabs. A merged cell
+    counts once."""
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+    for child in parent.iterchildren():
+        tag = child.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            lines.append(Paragraph(child, document).text)
+        elif tag == "tbl" and depth < 5:
+            table = Table(child, document)
+            wide = len(table.columns) >= 3
+            for row in table.rows:
+                seen = set()
+                cells = []
+                for cell in row.cells:
+                    if id(cell._tc) in seen:
+                        continue
+                    seen.add(id(cell._tc))
+                    if wide:  # a list (tasks, targets): one line per row, cells apart by tabs
+                        cells.append(" ".join(cell.text.replace("\t", " ").split()))
+                    else:     # the layout of a header or a signature: each cell's lines in turn
+                        _blocks(cell._tc, document, lines, depth + 1)
+                        lines.append("")
+                if wide:
+                    lines.append("\t".join(cells))
+            if wide:
+                lines.append("")
+        elif tag == "sdt":  # content controls wrap ordinary paragraphs
+            content = next((c for c in child.iterchildren() if c.tag.endswith("}sdtContent")), None)
+            if content is not None and depth < 5:
+                _blocks(content, document, lines, depth + 1)
+
+
+# --- .pdf -----------------------------------------------------------------------------------------
+
+def _pdf_text(data: bytes) -> str:
+    if not data.lstrip()[:5] == b"%PDF-":
+        raise DocumentError("Tệp .pdf bị hỏng hoặc không phải là tệp PDF.")
+    try:
+        from pypdf import PdfReader
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise DocumentError("Tệp PDF có mật khẩu: hãy bỏ mật khẩu hoặc dán nội dung văn bản.")
+        count = len(reader.pages)
+        if count > MAX_PAGES:
+            raise DocumentError(f"Tệp PDF có quá nhiều trang ({count}): tối đa {MAX_PAGES} trang.")
+        pages = []
+        total = 0
+        for page in reader.pages:
+            text = page.extract_text() or ""
+            pages.append(text)
+            total += len(text)
+            if total > MAX_CHARS:
+                break
+    except DocumentError:
+        raise
+    except Exception:  # pypdf raises many kinds of error on broken or hostile files
+        raise DocumentError("Tệp .pdf bị hỏng hoặc không đọc được.") from None
+    letters = sum(ch.isalpha() for text in pages for ch in text)
+    if count == 0 or letters < MIN_LETTERS_PER_PAGE * count:
+        raise DocumentError(SCANNED_PDF)
+    return "\n\n".join(pages)
+
+
+# --- .txt -----------------------------------------------------------------------------------------
+
+def _txt_text(data: bytes) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise DocumentError("Tệp .txt có bảng mã UTF-16 bị hỏng.") from None
+    if b"\x00" in data[:4096]:
+        raise DocumentError("Tệp .txt không phải là văn bản (có ký tự nhị phân).")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:  # Windows Vietnamese: base letters with tone marks as combining characters
+        return data.decode("cp1258")
+    except UnicodeDecodeError:
+        raise DocumentError("Không nhận ra bảng mã của tệp .txt: hãy lưu lại với bảng mã UTF-8.") from None
