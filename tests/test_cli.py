@@ -45,3 +45,31 @@ def test_create_user_refuses_unknown_unit_short_password_and_duplicates(app, fac
     dup = runner.invoke(args=base + ["--username", "u3", "--unit", "Xã Có Thật"], input="12345678\n12345678\n")
     assert dup.exit_code != 0 and "đã có người dùng" in dup.output
     assert User.select().where(User.username.in_(["u1", "u2"])).count() == 0
+
+
+def test_parse_directive_prints_the_tasks_found_as_json_and_saves_nothing(app, tmp_path):
+    import json
+    from pathlib import Path
+
+    from tests.helpers import database_fingerprint
+    source = Path(__file__).parent / "data" / "directives"
+    seed = source / "tuan_giao_cao_diem_de_an_06.txt"
+    before = database_fingerprint()
+    result = app.test_cli_runner().invoke(args=["parse-directive", str(seed), "--json"])
+    assert result.exit_code == 0, result.output
+    found = json.loads(result.output)
+    assert set(found) == {"header", "tasks"}
+    assert set(found["header"]) == {"issuer", "number", "date", "place", "subject", "recipients", "signer"}
+    assert found["header"]["number"] == "/BCĐĐA06" and found["header"]["date"] == "2024-03"
+    assert len(found["tasks"]) == 12
+    weekly = next(t for t in found["tasks"] if t["deadline"]["kind"] == "weekly")
+    assert (weekly["deadline"]["weekday"], weekly["deadline"]["time"]) == (2, "14:00")
+    assert set(weekly) == {"ref", "text", "lead", "cooperating", "deadline"}
+    assert database_fingerprint() == before
+
+
+def test_parse_directive_refuses_a_file_it_cannot_read(app, tmp_path):
+    empty = tmp_path / "trong.txt"
+    empty.write_bytes(b"")
+    result = app.test_cli_runner().invoke(args=["parse-directive", str(empty)])
+    assert result.exit_code != 0 and "Tệp rỗng" in result.output

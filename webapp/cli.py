@@ -1,5 +1,8 @@
-"""Flask CLI commands: init-db, seed-demo, create-user, import-targets, export-targets, backup, restore."""
+"""Flask CLI commands: init-db, seed-demo, create-user, import-targets, export-targets, backup, restore,
+parse-directive."""
+import json
 import os
+from pathlib import Path
 
 import click
 from flask import current_app
@@ -11,6 +14,8 @@ from .db import database
 from .migrations import CURRENT_VERSION, current_version, upgrade
 from .models import ROLES, Unit, User
 from .rules import appendix
+from .rules.directive_reader import read_directive
+from .rules.document_text import DocumentError, text_from_upload
 from .rules.vietnamese import format_number
 from .seed import DEMO_USERS, load_demo
 
@@ -131,3 +136,40 @@ def register_commands(app):
         if version is not None and version < CURRENT_VERSION:
             click.echo(f"Bản sao lưu ở phiên bản {version}, cũ hơn phiên bản {CURRENT_VERSION} của ứng dụng: "
                        "hãy chạy “flask --app wsgi init-db” để cập nhật.")
+
+    @app.cli.command("parse-directive")
+    @click.argument("path", type=click.Path(exists=True, dir_okay=False))
+    @click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON cho máy đọc.")
+    def parse_directive(path, as_json):
+        """Read a directive (.txt, .docx, .pdf with text) and print the tasks found, saving nothing."""
+        try:
+            text = text_from_upload(path, Path(path).read_bytes())
+        except DocumentError as exc:
+            raise click.ClickException(str(exc)) from None
+        found = machine_view(read_directive(text))
+        if as_json:
+            click.echo(json.dumps(found, ensure_ascii=False, indent=2))
+            return
+        header = found["header"]
+        click.echo(f"{header['issuer'] or '(không rõ cơ quan ban hành)'} – Số {header['number'] or '…'}, "
+                   f"{header['date'] or 'không rõ ngày'}: {header['subject'] or ''}")
+        click.echo(f"{len(found['tasks'])} nhiệm vụ:")
+        for task in found["tasks"]:
+            lead = ", ".join(task["lead"]) or "(chưa rõ đơn vị chủ trì)"
+            click.echo(f"  {task['ref']}. {lead}: {task['deadline']['text'] or task['deadline']['kind']}")
+
+
+# What `parse-directive --json` prints: the reader's findings in the documented shape, without the
+# review page's extras (sources, guesses, legal bases, copies).
+HEADER_KEYS = ("issuer", "number", "date", "place", "subject", "recipients", "signer")
+TASK_KEYS = ("ref", "text", "lead", "cooperating", "deadline")
+DEADLINE_KEYS = ("kind", "date", "time", "weekday", "day", "n", "from", "window", "text")
+
+
+def machine_view(found: dict) -> dict:
+    return {
+        "header": {key: found["header"].get(key) for key in HEADER_KEYS},
+        "tasks": [{**{key: task.get(key) for key in TASK_KEYS},
+                   "deadline": {key: task["deadline"].get(key) for key in DEADLINE_KEYS}}
+                  for task in found["tasks"]],
+    }
