@@ -156,7 +156,9 @@ def register_commands(app):
         click.echo(f"{len(found['tasks'])} nhiệm vụ:")
         for task in found["tasks"]:
             lead = ", ".join(task["lead"]) or "(chưa rõ đơn vị chủ trì)"
-            click.echo(f"  {task['ref']}. {lead}: {task['deadline']['text'] or task['deadline']['kind']}")
+            when = task["deadline"]["text"] or ("không ghi thời hạn" if task["deadline"]["kind"] == "none"
+                                                else task["deadline"]["kind"])
+            click.echo(f"  {task['ref']}. {lead}: {when}")
 
 
 # What `parse-directive --json` prints: the reader's findings in the documented shape, without the
