@@ -6,8 +6,14 @@ from functools import wraps
 from flask import abort, current_app, g, request, url_for
 from flask_login import current_user
 from peewee import Model
+from werkzeug.routing import IntegerConverter
 
 from .core import occurrences
+from .rules.input import InputError, parse_day
+
+# The largest id a database integer column holds (SQLite INTEGER, PostgreSQL BIGINT): a larger
+# number in a URL or a query string can name nothing, and must not reach the database driver.
+MAX_ID = 2**63 - 1
 
 
 def now() -> datetime:
@@ -68,11 +74,45 @@ def is_htmx() -> bool:
     return bool(request.headers.get("HX-Request")) and not request.headers.get("HX-History-Restore-Request")
 
 
-def page_number() -> int:
+class IdConverter(IntegerConverter):
+    """`<id:name>` in a route: a row id, 1 to MAX_ID; anything else is no match (404)."""
+
+    def __init__(self, url_map):
+        super().__init__(url_map, min=1, max=MAX_ID)
+
+
+def query_int(name: str, default=None, minimum: int = 0, maximum: int = MAX_ID):
+    """A whole number from the query string: `default` when missing or blank; a 404 when it is not
+    a whole number between minimum and maximum (a link that can name nothing)."""
+    raw = request.args.get(name, "").strip()
+    if not raw:
+        return default
     try:
-        return max(1, int(request.args.get("page", 1)))
-    except ValueError:
+        value = int(raw)
+    except ValueError:  # also a number too long to read (Python refuses over 4,300 digits)
         abort(404)
+    if not minimum <= value <= maximum:
+        abort(404)
+    return value
+
+
+def query_id(name: str) -> int | None:
+    """A row id from the query string (`?unit=5`): None when missing or blank, else 1..MAX_ID or a 404."""
+    return query_int(name, None, minimum=1)
+
+
+def query_date(name: str, default: date | None = None) -> tuple[date | None, str | None]:
+    """A day from the query string as the date field sends it (dd/mm/yyyy, or yyyy-mm-dd from older
+    links): (the day, None); (default, a Vietnamese message) when it cannot be read."""
+    try:
+        value = parse_day(request.args.get(name, ""))
+    except InputError as exc:
+        return default, str(exc)
+    return (default if value is None else value), None
+
+
+def page_number() -> int:
+    return max(1, query_int("page", 1, minimum=-MAX_ID))
 
 
 class Page:

@@ -17,7 +17,7 @@ def index():
     return render_template(template, page=page, q=q)
 
 
-@bp.route("/<int:directive_id>")
+@bp.route("/<id:directive_id>")
 def detail(directive_id):
     directive = get_or_404(visible_directives(current_user).select(Directive, Unit).join(Unit),
                            Directive.id == directive_id)

@@ -61,7 +61,7 @@ def _report_or_404(report_id):
     return report
 
 
-@bp.route("/<int:report_id>", methods=["GET", "POST"])
+@bp.route("/<id:report_id>", methods=["GET", "POST"])
 def detail(report_id):
     report = _report_or_404(report_id)
     editable = can_edit_report(current_user, report)
@@ -78,7 +78,7 @@ def detail(report_id):
     return render_template("reports/detail.html", report=report, data=data, form=form, editable=editable)
 
 
-@bp.route("/<int:report_id>/nop", methods=["POST"])
+@bp.route("/<id:report_id>/nop", methods=["POST"])
 def submit(report_id):
     report = _report_or_404(report_id)
     if not can_edit_report(current_user, report):
@@ -92,7 +92,7 @@ def submit(report_id):
     return redirect(url_for("reports.detail", report_id=report.id))
 
 
-@bp.route("/<int:report_id>/pdf")
+@bp.route("/<id:report_id>/pdf")
 def pdf(report_id):
     from weasyprint import CSS, HTML  # imported here: loading Pango is only needed for a PDF
     report = _report_or_404(report_id)
@@ -103,7 +103,7 @@ def pdf(report_id):
         "Content-Disposition": f'attachment; filename="bao-cao-{report.year}-{report.month:02d}.pdf"'})
 
 
-@bp.route("/<int:report_id>/excel")
+@bp.route("/<id:report_id>/excel")
 def xlsx(report_id):
     report = _report_or_404(report_id)
     body = report_workbook.build_workbook(reports.report_data(report, now()))

@@ -10,7 +10,7 @@ from ..core.access import can_enter_figures, can_split_targets, can_view_rollup
 from ..core.units import district_of
 from ..models import GROUPS, Unit
 from ..rules import appendix, progress_sheet
-from ..web import get_or_404, is_htmx, now, roles_required
+from ..web import get_or_404, is_htmx, now, query_id, roles_required
 from . import bp
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
@@ -112,7 +112,7 @@ def _parse_split(form, communes):
     return values, errors
 
 
-@bp.route("/chi-tieu/chia/<int:district_id>", methods=["GET", "POST"])
+@bp.route("/chi-tieu/chia/<id:district_id>", methods=["GET", "POST"])
 def split(district_id):
     district = get_or_404(Unit, Unit.id == district_id, Unit.kind == "ubnd_huyen")
     if not can_view_rollup(current_user, district):
@@ -179,7 +179,7 @@ def figures():
     """A unit enters its day's figures (a district for itself where its communes do not report)."""
     unit = current_user.unit
     if request.args.get("unit") and current_user.is_admin:
-        unit = get_or_404(Unit, Unit.id == request.args.get("unit", type=int))
+        unit = get_or_404(Unit, Unit.id == query_id("unit"))
     if unit.kind not in ("ubnd_xa", "ubnd_huyen"):
         return render_template("targets/figures.html", unit=unit, day=_day(), not_reporting=True)
     if not can_enter_figures(current_user, unit):
@@ -212,14 +212,14 @@ def _rollup_context(parent, child_kind, day):
     return {group: (rows, progress.total_of(rows, parent, group)) for group, rows in tables.items()}
 
 
-@bp.route("/so-lieu/2b/<int:district_id>")
-@bp.route("/so-lieu/2b/<int:district_id>/excel", endpoint="report_2b_excel")
+@bp.route("/so-lieu/2b/<id:district_id>")
+@bp.route("/so-lieu/2b/<id:district_id>/excel", endpoint="report_2b_excel")
 def report_2b(district_id):
     return _report(district_id, "ubnd_huyen", "ubnd_xa", "2b")
 
 
-@bp.route("/so-lieu/2a/<int:province_id>")
-@bp.route("/so-lieu/2a/<int:province_id>/excel", endpoint="report_2a_excel")
+@bp.route("/so-lieu/2a/<id:province_id>")
+@bp.route("/so-lieu/2a/<id:province_id>/excel", endpoint="report_2a_excel")
 def report_2a(province_id):
     return _report(province_id, "ubnd_tinh", "ubnd_huyen", "2a")
 
