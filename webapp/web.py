@@ -3,7 +3,7 @@ get-or-404, who may use a view, htmx and paging helpers."""
 from datetime import date, datetime, timedelta
 from functools import wraps
 
-from flask import abort, current_app, g, request, url_for
+from flask import abort, current_app, g, make_response, redirect, request, url_for
 from flask_login import current_user
 from peewee import Model
 from werkzeug.routing import IntegerConverter
@@ -135,8 +135,25 @@ class Page:
 
 
 def url_with(**changes) -> str:
-    """The current URL with some query arguments changed; None or '' removes one."""
+    """The current URL with some query arguments changed; None or blank removes one."""
     args = request.args.to_dict()
     args.update(changes)
-    args = {k: v for k, v in args.items() if v not in (None, "")}
+    args = {k: v for k, v in args.items() if v is not None and str(v).strip()}
     return url_for(request.endpoint, **(request.view_args or {}), **args)
+
+
+def drops_blank_args(view):
+    """For filter pages: a form sends its blank fields too (`?directive=2&unit=&period=month`); the
+    address kept in the browser leaves them out. A plain request is redirected to the clean address;
+    an htmx one is answered as usual, telling htmx which address to push (HX-Push-Url)."""
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if request.method != "GET" or all(value.strip() for value in request.args.values()):
+            return view(*args, **kwargs)
+        clean = url_with()
+        if not request.headers.get("HX-Request"):
+            return redirect(clean)
+        response = make_response(view(*args, **kwargs))
+        response.headers["HX-Push-Url"] = clean
+        return response
+    return wrapped

@@ -22,7 +22,7 @@ from ..core.users import create_user, reset_password, save_user, self_edit_error
 from ..forms import Form, choices
 from ..models import Directive, Task, Unit, User
 from ..rules.input import InputError, format_partial_date, parse_day, rule_form_data
-from ..web import Page, get_or_404, is_htmx, now, page_number, query_id, roles_required
+from ..web import Page, drops_blank_args, get_or_404, is_htmx, now, page_number, query_id, roles_required
 from . import bp, queries
 from .forms import DirectiveForm, NewUserForm, PasswordForm, TaskForm, UnitForm, UserForm, add_error, blank_first
 
@@ -324,6 +324,7 @@ def user_password(user_id):
 # --- The audit log: read-only, no route here changes or deletes an entry ----------------------
 
 @bp.route("/nhat-ky", endpoint="audit")
+@drops_blank_args
 def audit_log():
     filters, errors = _audit_filters()
     query = audit.entries(user_id=filters["user_id"], unit=filters["unit"], object_type=filters["object_type"],

@@ -8,6 +8,7 @@ from ..rules import status
 from ..rules.reporting import PERIOD_KINDS, period_containing
 from ..web import (
     Page,
+    drops_blank_args,
     due_soon_days,
     ensure_occurrences,
     get_or_404,
@@ -39,7 +40,7 @@ def _filters() -> queries.Filters:
         unit = get_or_404(visible_units(current_user), Unit.id == unit_id)
     kind = request.args.get("period") if request.args.get("period") in PERIOD_KINDS else "month"
     day, error = query_date("date", now().date())
-    return queries.Filters(query_id("directive"), unit, period_containing(kind, day), date_error=error)
+    return queries.Filters(query_id("directive"), unit, period_containing(kind, day), day=day, date_error=error)
 
 
 def _filter_choices():
@@ -48,6 +49,7 @@ def _filter_choices():
 
 
 @bp.route("/")
+@drops_blank_args
 def index():
     filters = _filters()
     now = ensure_occurrences(filters.period.end)
@@ -72,6 +74,7 @@ def index():
 
 
 @bp.route("/qua-han")
+@drops_blank_args
 def overdue_list():
     """The whole overdue list, most days overdue first, a page at a time."""
     filters = _filters()

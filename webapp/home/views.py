@@ -6,11 +6,21 @@ from ..core import assignments
 from ..core.access import directive_choices, unit_choices, visible_units
 from ..models import Unit
 from ..rules import status
-from ..web import Page, due_soon_days, ensure_occurrences, get_or_404, is_htmx, page_number, query_id
+from ..web import (
+    Page,
+    drops_blank_args,
+    due_soon_days,
+    ensure_occurrences,
+    get_or_404,
+    is_htmx,
+    page_number,
+    query_id,
+)
 from . import bp
 
 
 @bp.route("/")
+@drops_blank_args
 def index():
     now = ensure_occurrences()
     soon = due_soon_days()
