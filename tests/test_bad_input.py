@@ -137,3 +137,19 @@ def test_evidence_with_a_300_character_pdf_name_is_accepted_as_a_pdf(own, client
     assert response.status_code == 302, html(response)
     name = Update.select().order_by(Update.id.desc()).first().evidence_name
     assert len(name) <= MAX_NAME_LENGTH and name.endswith(".pdf")
+
+
+@pytest.mark.parametrize("where", ["query", "form", "file name"])
+def test_a_nul_character_anywhere_is_a_400_and_changes_nothing(own, client_for, where):
+    """PostgreSQL cannot store one; it is in nothing anyone types."""
+    client = client_for("quaicang")
+    data = {"state": "in_progress", "percent": "20", "note": "ghi chú", "version": str(own.version)}
+    if where == "query":
+        response = client.get("/?directive=1\x00")
+    elif where == "form":
+        response = client.post(f"/giao-viec/{own.id}", data={**data, "note": "a\x00b"})
+    else:
+        response = client.post(f"/giao-viec/{own.id}", content_type="multipart/form-data",
+                               data={**data, "evidence": (io.BytesIO(PDF), "a\x00.pdf")})
+    assert response.status_code == 400 and "Yêu cầu không hợp lệ" in html(response)
+    assert Update.select().where(Update.assignment == own.id).count() == 0

@@ -51,6 +51,8 @@ def create_app(config: dict | None = None) -> Flask:
     for area in AREAS:
         app.register_blueprint(importlib.import_module(f"{__name__}.{area}.views").bp)
 
+    app.before_request(web.refuse_nul_characters)
+
     @app.before_request
     def open_connection_and_require_login():
         database.connect(reuse_if_open=True)

@@ -52,6 +52,16 @@ def get_or_404(query, *where):
     return obj
 
 
+def refuse_nul_characters():
+    """Before every request: a NUL character is in no text anyone types, and PostgreSQL cannot store
+    one; a request carrying one (in the query, a form field or a file name) is a 400."""
+    values = [*request.args.values(), *request.args.keys()]
+    if request.method == "POST":
+        values += [*request.form.values(), *request.form.keys(), *(f.filename or "" for f in request.files.values())]
+    if any("\x00" in value for value in values):
+        abort(400)
+
+
 def public(view):
     """Mark a view that needs no login; every other view does."""
     view.is_public = True

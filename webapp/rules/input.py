@@ -96,6 +96,10 @@ def parse_time(text) -> time | None:
     return time(int(m[1]), int(m[2] or 0))
 
 
+# The largest count stored: it fits an INTEGER column on every engine (PostgreSQL's is 32-bit).
+MAX_COUNT = 2_000_000_000
+
+
 def clean_lines(text) -> str:
     """One item per line: trimmed, blank lines dropped, Windows line ends normalised."""
     return "\n".join(line.strip() for line in (text or "").splitlines() if line.strip())

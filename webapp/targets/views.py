@@ -10,6 +10,8 @@ from ..core.access import can_enter_figures, can_split_targets, can_view_rollup
 from ..core.units import district_of
 from ..models import GROUPS, Unit
 from ..rules import appendix, progress_sheet
+from ..rules.input import MAX_COUNT
+from ..rules.vietnamese import format_number
 from ..web import get_or_404, is_htmx, now, query_id, roles_required
 from . import bp
 
@@ -103,11 +105,11 @@ def _parse_split(form, communes):
                 raw = (form.get(name) or "").strip().replace(".", "")
                 if raw == "":
                     numbers.append(0)
-                elif raw.isdigit():
+                elif raw.isascii() and raw.isdigit() and int(raw) <= MAX_COUNT:
                     numbers.append(int(raw))
                 else:
                     numbers.append(None)
-                    errors[name] = "Phải là số nguyên không âm."
+                    errors[name] = f"Phải là số nguyên không âm, tối đa {format_number(MAX_COUNT)}."
             values[(commune.id, group)] = tuple(numbers)
     return values, errors
 
@@ -159,9 +161,10 @@ def _whole_number(raw):
     """'1.912' or '1912' -> 1912; '-3' -> -3 (refused later as negative); anything else -> None."""
     text = (raw or "").strip().replace(".", "")
     try:
-        return int(text)
+        value = int(text)
     except ValueError:
         return None
+    return value if abs(value) <= MAX_COUNT else None  # beyond what the database column holds
 
 
 def _parse_figures(form):
