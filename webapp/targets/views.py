@@ -109,7 +109,8 @@ def _parse_split(form, communes):
                     numbers.append(int(raw))
                 else:
                     numbers.append(None)
-                    errors[name] = f"Phải là số nguyên không âm, tối đa {format_number(MAX_COUNT)}."
+                    errors[name] = ("Phải là số nguyên không âm." if not (raw.isascii() and raw.isdigit())
+                                    else f"Số quá lớn: tối đa {format_number(MAX_COUNT)}.")
             values[(commune.id, group)] = tuple(numbers)
     return values, errors
 
