@@ -171,3 +171,9 @@ def test_a_submitted_reports_badge_wraps_on_a_phone(live_server, english_browser
     page.screenshot(path=str(tmp_path / "report-badge-360.png"))
     assert "(muộn)" in page.locator(".badge").first.inner_text()
     assert page.evaluate("document.documentElement.scrollWidth") <= 361
+
+
+def test_the_directive_issue_date_uses_the_date_field(demo, client_for):
+    page = html(client_for("admin").get("/quan-tri/van-ban/moi"))
+    (field,) = date_inputs(page)
+    assert 'name="issued"' in field and 'placeholder="15/01/2024"' in field and 'inputmode="numeric"' in field
