@@ -50,7 +50,8 @@ def fill_every_table(app):
     LoginAttempt.create(username="quaicang", address="127.0.0.1", at=now, succeeded=True)
     AuditEntry.create(at=now, user=User.get(User.username == "admin"), action="update", object_type="unit",
                       object_id=1, summary="Đổi tên đơn vị", before='{"name": "A"}', after='{"name": "B"}')
-    MonthlyReport.create(unit=User.get(User.username == "sldtbxh").unit, directive=Directive.select().first(),
+    directive = Directive.select().first()
+    MonthlyReport.create(unit=User.get(User.username == "sldtbxh").unit, directive=directive, scope=directive.id,
                          year=2024, month=3, assessment="Dự thảo", created_at=now)
     content = everything()
     assert all(content.values()), [name for name, rows in content.items() if not rows]

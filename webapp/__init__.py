@@ -46,8 +46,12 @@ def create_app(config: dict | None = None) -> Flask:
     login_manager.login_message = "Vui lòng đăng nhập để tiếp tục."
 
     login_manager.user_loader(active_user)
+    # Before the blueprints: their routes name it (`<id:assignment_id>`), never the unbounded <int:…>.
+    app.url_map.converters["id"] = web.IdConverter
     for area in AREAS:
         app.register_blueprint(importlib.import_module(f"{__name__}.{area}.views").bp)
+
+    app.before_request(web.refuse_nul_characters)
 
     @app.before_request
     def open_connection_and_require_login():

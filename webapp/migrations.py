@@ -133,6 +133,39 @@ def v5_monthly_reports(migrator):
     database.create_tables([MonthlyReportV5])
 
 
+def v6_hardening(migrator):
+    """Sessions that can be ended (a generation per user, checked on every request), and one monthly
+    report per unit, scope and month held by the database: `scope` is the directive's id or 0 for
+    "all directives", which the old unique index on the nullable directive could not hold.
+
+    Duplicates made before (the race this closes) are not deleted: the one to keep is the first
+    submitted, else the oldest; the others are set aside with scope = -id, still listed and
+    readable, no longer the month's report."""
+    migrate(
+        migrator.add_column("user", "session_generation", IntegerField(default=0)),
+        migrator.add_column("monthly_report", "scope", IntegerField(default=0)),
+    )
+    database.execute_sql("UPDATE monthly_report SET scope = COALESCE(directive_id, 0)")
+    rows = database.execute_sql(
+        "SELECT id, unit_id, scope, year, month FROM monthly_report "
+        "ORDER BY unit_id, scope, year, month, submitted_at IS NULL, submitted_at, id").fetchall()
+    seen, set_aside = set(), []
+    for report_id, *key in rows:
+        if tuple(key) in seen:
+            set_aside.append(int(report_id))
+        seen.add(tuple(key))
+    if set_aside:
+        database.execute_sql(
+            f"UPDATE monthly_report SET scope = -id WHERE id IN ({', '.join(map(str, set_aside))})")
+    # Its name depends on how the table was made (v5's frozen model or create_tables): find it.
+    old = [i.name for i in database.get_indexes("monthly_report")
+           if i.columns == ["unit_id", "directive_id", "year", "month"]]
+    migrate(
+        *(migrator.drop_index("monthly_report", name) for name in old),
+        migrator.add_index("monthly_report", ("unit_id", "scope", "year", "month"), True),
+    )
+
+
 # Version 1 is the schema created by create_tables for the models of the first release
 # (tests/data/schema_v1.sqlite.sql).
 MIGRATIONS = [
@@ -140,6 +173,7 @@ MIGRATIONS = [
     (3, v3_targets),
     (4, v4_security),
     (5, v5_monthly_reports),
+    (6, v6_hardening),
 ]
 
 CURRENT_VERSION = MIGRATIONS[-1][0]

@@ -77,6 +77,9 @@ class User(BaseModel):
     active = BooleanField(default=True)
     must_change_password = BooleanField(default=False)
     calendar_token = CharField(max_length=64, null=True, unique=True)  # secret of the iCalendar feed URL
+    # Raised by logout, a password change or reset and deactivation: every session that carries an
+    # older number ends at its next request (core.users.end_sessions).
+    session_generation = IntegerField(default=0)
     created_at = DateTimeField()
 
     # What Flask-Login asks of a user object.
@@ -91,7 +94,9 @@ class User(BaseModel):
         return self.active
 
     def get_id(self):
-        return str(self.id)
+        """What the session cookie keeps: the id and the session generation ("12:3"); the user
+        loader accepts it only while the generation is still the user's."""
+        return f"{self.id}:{self.session_generation}"
 
     @property
     def role_label(self):
@@ -295,6 +300,9 @@ class MonthlyReport(BaseModel):
     then frozen: `frozen` holds every figure and text as they were at submission (JSON)."""
     unit = ForeignKeyField(Unit, backref="monthly_reports", on_delete="RESTRICT")
     directive = ForeignKeyField(Directive, null=True, backref="monthly_reports", on_delete="RESTRICT")
+    # The directive's id, 0 for "all directives": unlike the nullable directive it can be unique, so
+    # the database holds one report per unit, scope and month (see core.reports.open_draft).
+    scope = IntegerField()
     year = IntegerField()
     month = IntegerField()
     number = CharField(max_length=100, default="")  # số, ký hiệu: "…/BC-SLĐTBXH"
@@ -312,7 +320,11 @@ class MonthlyReport(BaseModel):
     updated_at = DateTimeField(null=True)
 
     class Meta:
-        indexes = ((("unit", "directive", "year", "month"), True),)
+        indexes = ((("unit", "scope", "year", "month"), True),)
+
+    @staticmethod
+    def scope_of(directive_id: int | None) -> int:
+        return directive_id or 0
 
     @property
     def was_late(self) -> bool:

@@ -3,11 +3,17 @@ get-or-404, who may use a view, htmx and paging helpers."""
 from datetime import date, datetime, timedelta
 from functools import wraps
 
-from flask import abort, current_app, g, request, url_for
+from flask import abort, current_app, g, make_response, redirect, request, url_for
 from flask_login import current_user
 from peewee import Model
+from werkzeug.routing import IntegerConverter
 
 from .core import occurrences
+from .rules.input import InputError, parse_day
+
+# The largest id a database integer column holds (SQLite INTEGER, PostgreSQL BIGINT): a larger
+# number in a URL or a query string can name nothing, and must not reach the database driver.
+MAX_ID = 2**63 - 1
 
 
 def now() -> datetime:
@@ -46,6 +52,16 @@ def get_or_404(query, *where):
     return obj
 
 
+def refuse_nul_characters():
+    """Before every request: a NUL character is in no text anyone types, and PostgreSQL cannot store
+    one; a request carrying one (in the query, a form field or a file name) is a 400."""
+    values = [*request.args.values(), *request.args.keys()]
+    if request.method == "POST":
+        values += [*request.form.values(), *request.form.keys(), *(f.filename or "" for f in request.files.values())]
+    if any("\x00" in value for value in values):
+        abort(400)
+
+
 def public(view):
     """Mark a view that needs no login; every other view does."""
     view.is_public = True
@@ -68,11 +84,45 @@ def is_htmx() -> bool:
     return bool(request.headers.get("HX-Request")) and not request.headers.get("HX-History-Restore-Request")
 
 
-def page_number() -> int:
+class IdConverter(IntegerConverter):
+    """`<id:name>` in a route: a row id, 1 to MAX_ID; anything else is no match (404)."""
+
+    def __init__(self, url_map):
+        super().__init__(url_map, min=1, max=MAX_ID)
+
+
+def query_int(name: str, default=None, minimum: int = 0, maximum: int = MAX_ID):
+    """A whole number from the query string: `default` when missing or blank; a 404 when it is not
+    a whole number between minimum and maximum (a link that can name nothing)."""
+    raw = request.args.get(name, "").strip()
+    if not raw:
+        return default
     try:
-        return max(1, int(request.args.get("page", 1)))
-    except ValueError:
+        value = int(raw)
+    except ValueError:  # also a number too long to read (Python refuses over 4,300 digits)
         abort(404)
+    if not minimum <= value <= maximum:
+        abort(404)
+    return value
+
+
+def query_id(name: str) -> int | None:
+    """A row id from the query string (`?unit=5`): None when missing or blank, else 1..MAX_ID or a 404."""
+    return query_int(name, None, minimum=1)
+
+
+def query_date(name: str, default: date | None = None) -> tuple[date | None, str | None]:
+    """A day from the query string as the date field sends it (dd/mm/yyyy, or yyyy-mm-dd from older
+    links): (the day, None); (default, a Vietnamese message) when it cannot be read."""
+    try:
+        value = parse_day(request.args.get(name, ""))
+    except InputError as exc:
+        return default, str(exc)
+    return (default if value is None else value), None
+
+
+def page_number() -> int:
+    return max(1, query_int("page", 1, minimum=-MAX_ID))
 
 
 class Page:
@@ -95,8 +145,25 @@ class Page:
 
 
 def url_with(**changes) -> str:
-    """The current URL with some query arguments changed; None or '' removes one."""
+    """The current URL with some query arguments changed; None or blank removes one."""
     args = request.args.to_dict()
     args.update(changes)
-    args = {k: v for k, v in args.items() if v not in (None, "")}
+    args = {k: v for k, v in args.items() if v is not None and str(v).strip()}
     return url_for(request.endpoint, **(request.view_args or {}), **args)
+
+
+def drops_blank_args(view):
+    """For filter pages: a form sends its blank fields too (`?directive=2&unit=&period=month`); the
+    address kept in the browser leaves them out. A plain request is redirected to the clean address;
+    an htmx one is answered as usual, telling htmx which address to push (HX-Push-Url)."""
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if request.method != "GET" or all(value.strip() for value in request.args.values()):
+            return view(*args, **kwargs)
+        clean = url_with()
+        if not request.headers.get("HX-Request"):
+            return redirect(clean)
+        response = make_response(view(*args, **kwargs))
+        response.headers["HX-Push-Url"] = clean
+        return response
+    return wrapped

@@ -23,15 +23,20 @@ from ..forms import Form, choices
 from ..models import ROLES, UNIT_KINDS
 from ..rules.deadlines import KIND_LABELS, RELATIVE, WEEKDAY_LABELS
 from ..rules.input import DAY_HELP, PARTIAL_DATE_HELP, InputError, clean_lines, parse_partial_date, read_rule
+from ..web import MAX_ID
 
 NONE = ""  # the value of a select's blank option
 
 
 def optional_int(value):
-    """Coerce for selects whose first option is blank: '' -> None."""
+    """Coerce for selects whose first option is blank: '' -> None. A number no row id can be is
+    refused like any unreadable choice (ValueError), before it reaches the database."""
     if value in (None, NONE, "None"):
         return None
-    return int(value)
+    number = int(value)
+    if not 0 <= number <= MAX_ID:
+        raise ValueError(value)
+    return number
 
 
 def blank_first(label, options) -> list:
@@ -41,6 +46,11 @@ def blank_first(label, options) -> list:
 def add_error(field, message) -> None:
     """Attach a message found after validation (field.errors may still be a tuple)."""
     field.errors = [*field.errors, message]
+
+
+def stripped(value) -> str:
+    """A text field's value trimmed; a field left out of the post altogether (None) is blank."""
+    return (value or "").strip()
 
 
 def too_long(n):
@@ -76,12 +86,12 @@ class DirectiveForm(Form):
         """The model fields, cleaned: one item per line in the list fields."""
         issued_on, precision = self.issued_value
         return {
-            "number": self.number.data.strip(), "issued_on": issued_on, "issued_precision": precision,
-            "issuer": self.issuer.data, "place": self.place.data.strip(),
-            "subject": self.subject.data.strip(), "legal_bases": clean_lines(self.legal_bases.data),
+            "number": stripped(self.number.data), "issued_on": issued_on, "issued_precision": precision,
+            "issuer": self.issuer.data, "place": stripped(self.place.data),
+            "subject": stripped(self.subject.data), "legal_bases": clean_lines(self.legal_bases.data),
             "recipients": clean_lines(self.recipients.data), "copies": clean_lines(self.copies.data),
             "signing_authority": clean_lines(self.signing_authority.data),
-            "signer_title": self.signer_title.data.strip(), "signer_name": self.signer_name.data.strip(),
+            "signer_title": stripped(self.signer_title.data), "signer_name": stripped(self.signer_name.data),
         }
 
 
@@ -137,9 +147,9 @@ class TaskForm(Form):
 
     def task_fields(self) -> dict:
         return {
-            "section": self.section.data.strip(), "number": self.number.data.strip(),
-            "position": self.position.data, "text": self.text.data.strip(),
-            "addressed_to": self.addressed_to.data.strip(), "deadline_text": self.deadline_text.data.strip(),
+            "section": stripped(self.section.data), "number": stripped(self.number.data),
+            "position": self.position.data, "text": stripped(self.text.data),
+            "addressed_to": stripped(self.addressed_to.data), "deadline_text": stripped(self.deadline_text.data),
             **self.rule_fields,
         }
 

@@ -22,7 +22,7 @@ from ..core.users import create_user, reset_password, save_user, self_edit_error
 from ..forms import Form, choices
 from ..models import Directive, Task, Unit, User
 from ..rules.input import InputError, format_partial_date, parse_day, rule_form_data
-from ..web import Page, get_or_404, is_htmx, now, page_number, roles_required
+from ..web import Page, drops_blank_args, get_or_404, is_htmx, now, page_number, query_id, roles_required
 from . import bp, queries
 from .forms import DirectiveForm, NewUserForm, PasswordForm, TaskForm, UnitForm, UserForm, add_error, blank_first
 
@@ -56,7 +56,7 @@ def directives():
     return render_template("admin/directives.html", page=page, q=q)
 
 
-@bp.route("/van-ban/<int:directive_id>")
+@bp.route("/van-ban/<id:directive_id>")
 def directive(directive_id):
     directive = get_or_404(Directive, Directive.id == directive_id)
     return render_template("admin/directive.html", directive=directive,
@@ -68,7 +68,7 @@ def directive_new():
     return _directive_form(Directive(), is_new=True)
 
 
-@bp.route("/van-ban/<int:directive_id>/sua", methods=["GET", "POST"])
+@bp.route("/van-ban/<id:directive_id>/sua", methods=["GET", "POST"])
 def directive_edit(directive_id):
     return _directive_form(get_or_404(Directive, Directive.id == directive_id), is_new=False)
 
@@ -91,7 +91,7 @@ def _directive_form(directive, is_new):
     return render_template("admin/directive_form.html", form=form, directive=directive, is_new=is_new)
 
 
-@bp.route("/van-ban/<int:directive_id>/xoa", methods=["GET", "POST"])
+@bp.route("/van-ban/<id:directive_id>/xoa", methods=["GET", "POST"])
 def directive_delete(directive_id):
     directive = get_or_404(Directive, Directive.id == directive_id)
     form = Form()
@@ -111,13 +111,13 @@ def directive_delete(directive_id):
 
 # --- Tasks ------------------------------------------------------------------------------------
 
-@bp.route("/van-ban/<int:directive_id>/nhiem-vu/moi", methods=["GET", "POST"])
+@bp.route("/van-ban/<id:directive_id>/nhiem-vu/moi", methods=["GET", "POST"])
 def task_new(directive_id):
     directive = get_or_404(Directive, Directive.id == directive_id)
     return _task_form(directive, Task(directive=directive), is_new=True)
 
 
-@bp.route("/nhiem-vu/<int:task_id>/sua", methods=["GET", "POST"])
+@bp.route("/nhiem-vu/<id:task_id>/sua", methods=["GET", "POST"])
 def task_edit(task_id):
     task = get_or_404(Task, Task.id == task_id)
     return _task_form(task.directive, task, is_new=False)
@@ -170,7 +170,7 @@ def _save_task(form, directive, task) -> bool:
     return True
 
 
-@bp.route("/nhiem-vu/<int:task_id>/xoa", methods=["GET", "POST"])
+@bp.route("/nhiem-vu/<id:task_id>/xoa", methods=["GET", "POST"])
 def task_delete(task_id):
     task = get_or_404(Task, Task.id == task_id)
     back = url_for("admin.directive", directive_id=task.directive_id)
@@ -201,7 +201,7 @@ def unit_new():
     return _unit_form(None)
 
 
-@bp.route("/don-vi/<int:unit_id>/sua", methods=["GET", "POST"])
+@bp.route("/don-vi/<id:unit_id>/sua", methods=["GET", "POST"])
 def unit_edit(unit_id):
     return _unit_form(get_or_404(Unit, Unit.id == unit_id))
 
@@ -287,7 +287,7 @@ def user_new():
     return render_template("admin/user_form.html", form=form, user=None)
 
 
-@bp.route("/nguoi-dung/<int:user_id>/sua", methods=["GET", "POST"])
+@bp.route("/nguoi-dung/<id:user_id>/sua", methods=["GET", "POST"])
 def user_edit(user_id):
     user = get_or_404(User, User.id == user_id)
     form = UserForm(data=_user_initial(user))
@@ -306,7 +306,7 @@ def user_edit(user_id):
                            password_form=PasswordForm(formdata=None))
 
 
-@bp.route("/nguoi-dung/<int:user_id>/mat-khau", methods=["POST"])
+@bp.route("/nguoi-dung/<id:user_id>/mat-khau", methods=["POST"])
 def user_password(user_id):
     user = get_or_404(User, User.id == user_id)
     password_form = PasswordForm()
@@ -324,6 +324,7 @@ def user_password(user_id):
 # --- The audit log: read-only, no route here changes or deletes an entry ----------------------
 
 @bp.route("/nhat-ky", endpoint="audit")
+@drops_blank_args
 def audit_log():
     filters, errors = _audit_filters()
     query = audit.entries(user_id=filters["user_id"], unit=filters["unit"], object_type=filters["object_type"],
@@ -342,13 +343,13 @@ def audit_log():
 def _audit_filters() -> tuple[dict, list[str]]:
     """The filters from the query string, and Vietnamese messages for the ones we cannot read."""
     args, errors = request.args, []
-    unit_id = args.get("unit", type=int)
+    unit_id = query_id("unit")
     object_type = args.get("object", "")
     filters = {
-        "user_id": args.get("user", type=int),
+        "user_id": query_id("user"),
         "unit": Unit.get_or_none(Unit.id == unit_id) if unit_id else None,
         "object_type": object_type if object_type in audit.OBJECT_TYPES else "",
-        "object_id": args.get("id", type=int),
+        "object_id": query_id("id"),
         "start": _day(args.get("from", ""), "Từ ngày", errors),
         "end": _day(args.get("to", ""), "Đến ngày", errors),
         "start_text": args.get("from", "").strip()[:20],
@@ -360,14 +361,7 @@ def _audit_filters() -> tuple[dict, list[str]]:
 
 
 def _day(text: str, label: str, errors: list) -> date | None:
-    """A day from <input type=date> (yyyy-mm-dd) or typed as dd/mm/yyyy; None if blank or unreadable."""
-    text = (text or "").strip()
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        pass
+    """A day typed dd/mm/yyyy (or yyyy-mm-dd from older links); None if blank or unreadable."""
     try:
         return parse_day(text)
     except InputError as exc:

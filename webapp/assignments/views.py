@@ -23,7 +23,7 @@ def _visible_or_404(assignment_id):
     return assignment
 
 
-@bp.route("/<int:assignment_id>", methods=["GET", "POST"])
+@bp.route("/<id:assignment_id>", methods=["GET", "POST"])
 def detail(assignment_id):
     assignment = _visible_or_404(assignment_id)
     if request.method == "GET":
@@ -95,7 +95,7 @@ def _send_evidence(record):
                      mimetype="application/octet-stream")
 
 
-@bp.route("/<int:assignment_id>/minh-chung/<int:update_id>")
+@bp.route("/<id:assignment_id>/minh-chung/<id:update_id>")
 def evidence(assignment_id, update_id):
     assignment = _visible_or_404(assignment_id)
     return _send_evidence(get_or_404(Update, Update.id == update_id, Update.assignment == assignment.id))
@@ -120,7 +120,7 @@ def _render_occurrences(assignment, **kwargs):
                            **_occurrence_context(assignment, **kwargs))
 
 
-@bp.route("/<int:assignment_id>/ky-bao-cao")
+@bp.route("/<id:assignment_id>/ky-bao-cao")
 def occurrence_list(assignment_id):
     """The occurrences block alone, for htmx paging; a plain request gets the assignment page."""
     assignment = _visible_or_404(assignment_id)
@@ -129,7 +129,7 @@ def occurrence_list(assignment_id):
     return _render_occurrences(assignment)
 
 
-@bp.route("/<int:assignment_id>/ky-bao-cao/<int:occurrence_id>", methods=["POST"])
+@bp.route("/<id:assignment_id>/ky-bao-cao/<id:occurrence_id>", methods=["POST"])
 def submit_occurrence(assignment_id, occurrence_id):
     assignment = _visible_or_404(assignment_id)
     occurrence = get_or_404(Occurrence, Occurrence.id == occurrence_id, Occurrence.assignment == assignment.id)
@@ -166,7 +166,7 @@ def _store_submission(form, occurrence) -> bool:
     return True
 
 
-@bp.route("/<int:assignment_id>/ky-bao-cao/<int:occurrence_id>/tep")
+@bp.route("/<id:assignment_id>/ky-bao-cao/<id:occurrence_id>/tep")
 def occurrence_evidence(assignment_id, occurrence_id):
     assignment = _visible_or_404(assignment_id)
     return _send_evidence(get_or_404(Occurrence, Occurrence.id == occurrence_id,

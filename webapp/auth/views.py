@@ -5,7 +5,7 @@ from flask import current_app, flash, redirect, render_template, request, sessio
 from flask_login import current_user, login_user, logout_user
 
 from ..core import throttle
-from ..core.users import check_password, set_password
+from ..core.users import authenticate, check_password, end_sessions, set_password
 from ..models import User
 from ..web import now, public
 from . import bp
@@ -22,6 +22,12 @@ def _safe_next(target):
     return target
 
 
+def _start_session(user) -> None:
+    session.clear()
+    session.permanent = True  # ends after PERMANENT_SESSION_LIFETIME without a request
+    login_user(user)
+
+
 @bp.route("/dang-nhap", methods=["GET", "POST"])
 @public
 def login():
@@ -33,26 +39,27 @@ def login():
         username = form.username.data.strip()
         address = request.remote_addr or "?"
         config = current_app.config
-        error = throttle.lockout_message(username, address, now(), config["LOGIN_MAX_FAILURES_PER_USER"],
-                                         config["LOGIN_MAX_FAILURES_PER_ADDRESS"], config["LOGIN_WINDOW_MINUTES"])
+        attempt_id, error = throttle.begin_attempt(
+            username, address, now(), config["LOGIN_MAX_FAILURES_PER_USER"], config["LOGIN_MAX_FAILURES_PER_ADDRESS"],
+            config["LOGIN_WINDOW_MINUTES"])
         if error is None:
-            user = User.get_or_none(User.username == username)
-            if user and user.active and check_password(user, form.password.data):
-                throttle.record(username, address, now(), succeeded=True)
-                session.clear()
-                session.permanent = True  # ends after PERMANENT_SESSION_LIFETIME without a request
-                login_user(user)
+            user = authenticate(username, form.password.data, config["PASSWORD_METHOD"])
+            if user is not None:
+                throttle.succeeded(attempt_id)
+                _start_session(user)
                 flash(f"Xin chào {user.full_name}.", "success")
                 return redirect(_safe_next(request.args.get("next")) or url_for("home.index"))
             error = "Tên đăng nhập hoặc mật khẩu không đúng."
-        throttle.record(username, address, now(), succeeded=False)
         current_app.logger.warning("login failed: username=%r address=%s", username, address)
     return render_template("auth/login.html", form=form, error=error)
 
 
 @bp.route("/dang-xuat", methods=["POST"])
 def logout():
+    # Ends this user's sessions everywhere, so a copy of the cookie taken before no longer works.
+    end_sessions(current_user.id)
     logout_user()
+    session.clear()
     flash("Bạn đã đăng xuất.", "success")
     return redirect(url_for("auth.login"))
 
@@ -66,7 +73,10 @@ def change_password():
         elif form.new.data == form.current.data:
             form.new.errors.append("Mật khẩu mới phải khác mật khẩu hiện tại.")
         else:
+            user_id = current_user.id
             set_password(current_user, form.new.data, current_app.config["PASSWORD_METHOD"], now=now())
-            flash("Đã đổi mật khẩu.", "success")
+            # Every other session of the user has ended; this one goes on under the new generation.
+            _start_session(User.get_by_id(user_id))
+            flash("Đã đổi mật khẩu; các phiên đăng nhập khác của bạn đã kết thúc.", "success")
             return redirect(url_for("home.index"))
     return render_template("auth/password.html", form=form)

@@ -28,7 +28,7 @@ OBJECT_TYPES = {
 }
 # Never written to the log: secrets, and columns derived from others.
 SECRET_FIELDS = frozenset({"password_hash", "calendar_token"})
-DERIVED_FIELDS = frozenset({"id", "sort_name"})
+DERIVED_FIELDS = frozenset({"id", "sort_name", "session_generation", "scope"})
 PASSWORD_CHANGED = "đã đổi"
 PASSWORD_RESET = "đã đặt lại (người dùng phải đổi khi đăng nhập)"
 

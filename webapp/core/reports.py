@@ -2,6 +2,8 @@
 import json
 from datetime import datetime
 
+from peewee import IntegrityError
+
 from ..db import database
 from ..models import Assignment, Directive, MonthlyReport, Occurrence, Task, Unit
 from . import audit, occurrences
@@ -15,25 +17,35 @@ class ReportError(ValueError):
     """A report action we refuse, with a Vietnamese message."""
 
 
+def _find(unit: Unit, scope: int, year: int, month: int) -> MonthlyReport | None:
+    return (MonthlyReport.select()
+            .where((MonthlyReport.unit == unit.id) & (MonthlyReport.scope == scope) & (MonthlyReport.year == year)
+                   & (MonthlyReport.month == month))
+            .first())
+
+
 def open_draft(unit: Unit, directive: Directive | None, year: int, month: int, actor_id: int | None,
                now: datetime) -> MonthlyReport:
-    """The unit's report for the month (and directive), created as a draft the first time."""
-    existing = (MonthlyReport.select()
-                .where((MonthlyReport.unit == unit.id) & (MonthlyReport.year == year) & (MonthlyReport.month == month)
-                       & (MonthlyReport.directive.is_null() if directive is None
-                          else MonthlyReport.directive == directive.id))
-                .first())
-    if existing:
+    """The unit's report for the month (and directive), created as a draft the first time. Two
+    people opening it at once get the same report: the unique index on (unit, scope, year, month)
+    refuses the second insert, which then finds the first."""
+    scope = MonthlyReport.scope_of(directive.id if directive else None)
+    if existing := _find(unit, scope, year, month):
         return existing
     previous = (MonthlyReport.select().where(MonthlyReport.unit == unit.id)
                 .order_by(MonthlyReport.year.desc(), MonthlyReport.month.desc()).first())
     # The header and signature usually stay the same from month to month.
     carried = {f: getattr(previous, f) for f in EDITABLE if f != "assessment"} if previous else {}
-    with database.atomic():
-        report = MonthlyReport.create(unit=unit, directive=directive, year=year, month=month, created_at=now,
-                                      **carried)
-        audit.record("create", "monthly_report", report.id, user_id=actor_id, unit_id=unit.id, at=now,
-                     summary=f"Tạo dự thảo báo cáo tháng {month:02d}/{year}")
+    try:
+        with database.atomic():
+            report = MonthlyReport.create(unit=unit, directive=directive, scope=scope, year=year, month=month,
+                                          created_at=now, **carried)
+            audit.record("create", "monthly_report", report.id, user_id=actor_id, unit_id=unit.id, at=now,
+                         summary=f"Tạo dự thảo báo cáo tháng {month:02d}/{year}")
+    except IntegrityError:
+        if existing := _find(unit, scope, year, month):
+            return existing
+        raise
     return report
 
 

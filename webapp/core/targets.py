@@ -1,7 +1,7 @@
 """Targets: the Phụ lục 01 table, importing it, and a district's split among its communes."""
 from datetime import datetime
 
-from ..db import database
+from ..db import database, serialize_writes
 from ..models import GROUPS, Target, Unit
 from ..rules import appendix
 from . import audit
@@ -31,11 +31,14 @@ def communes_of(district: Unit):
 def upsert_targets(values: dict, year: int, now: datetime, *, actor_id=None) -> dict:
     """Write {(unit id, group): (total, q1, q2, q3, q4)} in one transaction, touching only rows
     that change, so that saving the same figures twice changes nothing. Returns the counts.
-    Each created or changed row is audited as done by actor_id (None: the command line)."""
-    existing = {(t.unit_id, t.group): t for t in Target.select().where(
-        Target.unit.in_(list({unit_id for unit_id, _ in values})) & (Target.year == year))}
+    Each created or changed row is audited as done by actor_id (None: the command line).
+    Two saves at once run one after the other: the second reads what the first wrote, rather than
+    both inserting the same new row."""
     counts = {"created": 0, "updated": 0, "unchanged": 0}
     with database.atomic():
+        serialize_writes(f"targets-{year}")
+        existing = {(t.unit_id, t.group): t for t in Target.select().where(
+            Target.unit.in_(list({unit_id for unit_id, _ in values})) & (Target.year == year))}
         for (unit_id, group), numbers in values.items():
             row = dict(zip(FIELDS, numbers))
             target = existing.get((unit_id, group))

@@ -1,11 +1,13 @@
 """Evidence files: checked for size, extension and real content type, stored under generated names."""
 import os
+import unicodedata
 import uuid
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
+MAX_NAME_LENGTH = 255  # Update.evidence_name, Occurrence.evidence_name
 ALLOWED_EXTENSIONS = {"pdf", "docx", "xlsx", "jpg", "jpeg", "png"}
 
 
@@ -39,11 +41,26 @@ def _content_matches(ext: str, path: Path) -> bool:
     return False
 
 
+def display_name(filename: str) -> str:
+    """The uploader's file name as we keep and show it: no folders; no control or format characters
+    (a right-to-left override would show "hoso\u202efdp.exe" as "hosoexe.pdf"); at most
+    MAX_NAME_LENGTH characters, shortened before the extension so that "….pdf" stays a .pdf."""
+    name = unicodedata.normalize("NFC", os.path.basename(filename.replace("\\", "/")))
+    name = "".join(ch for ch in name if unicodedata.category(ch) not in ("Cc", "Cf")).strip()
+    if len(name) > MAX_NAME_LENGTH:
+        stem, dot, ext = name.rpartition(".")
+        if dot and stem and len(ext) <= 10:
+            name = stem[:MAX_NAME_LENGTH - len(ext) - 1].rstrip() + dot + ext
+        else:
+            name = name[:MAX_NAME_LENGTH]
+    return name
+
+
 def store_evidence(file_storage, upload_dir: str) -> StoredFile | None:
     """Save an uploaded evidence file, or raise UploadError; None when no file was chosen."""
     if file_storage is None or not file_storage.filename:
         return None
-    original = os.path.basename(file_storage.filename.replace("\\", "/"))[:255]
+    original = display_name(file_storage.filename)
     ext = original.rsplit(".", 1)[-1].lower() if "." in original else ""
     if ext not in ALLOWED_EXTENSIONS:
         raise UploadError("Chỉ nhận tệp PDF, DOCX, XLSX, JPG hoặc PNG.")

@@ -19,11 +19,42 @@ def check_password(user: User, password: str) -> bool:
     return check_password_hash(user.password_hash, password)
 
 
-def active_user(user_id) -> User | None:
-    """The active user with this id, with their unit; None otherwise (ended or deactivated)."""
+_dummy_hashes: dict[str, str] = {}
+
+
+def authenticate(username: str, password: str, method: str = DEFAULT_METHOD) -> User | None:
+    """The active user with this username and password, else None. An unknown or deactivated
+    username costs the same one hash check as a known one, so the answer's timing does not tell
+    which usernames exist."""
+    user = User.get_or_none(User.username == username)
+    if user is None or not user.active:
+        if method not in _dummy_hashes:
+            _dummy_hashes[method] = hash_password("không phải mật khẩu của ai", method)
+        check_password_hash(_dummy_hashes[method], password)
+        return None
+    return user if check_password(user, password) else None
+
+
+def active_user(session_id) -> User | None:
+    """The active user a session names ("id:generation", User.get_id), with their unit; None when
+    that user is gone or deactivated, or the session was ended since (end_sessions). A session from
+    before generations existed (a bare id) has ended too."""
+    user_id, _, generation = str(session_id).partition(":")
+    try:
+        user_id, generation = int(user_id), int(generation)
+    except ValueError:
+        return None
+    if not (0 < user_id < 2**63 and 0 <= generation < 2**63):
+        return None
     return (User.select(User, Unit).join(Unit)
-            .where((User.id == int(user_id)) & (User.active == True))  # noqa: E712
+            .where((User.id == user_id) & (User.active == True)  # noqa: E712
+                   & (User.session_generation == generation))
             .first())
+
+
+def end_sessions(user_id: int) -> None:
+    """End every session of the user (on every device): the ones they hold carry the old generation."""
+    User.update(session_generation=User.session_generation + 1).where(User.id == user_id).execute()
 
 
 def create_user(username, password, full_name, role, unit, method=DEFAULT_METHOD, *, now: datetime,
@@ -43,6 +74,7 @@ def set_password(user: User, password: str, method: str = DEFAULT_METHOD, *, now
     with database.atomic():
         User.update(password_hash=hash_password(password, method), must_change_password=False).where(
             User.id == user.id).execute()
+        end_sessions(user.id)  # a stolen session ends with the password it was stolen under
         audit.record("update", "user", user.id, user_id=actor_id or user.id, unit_id=user.unit_id, at=now,
                      before={"must_change_password": user.must_change_password},
                      after={"password": audit.PASSWORD_CHANGED, "must_change_password": False},
@@ -57,6 +89,7 @@ def reset_password(user: User, password: str, method: str, *, now: datetime, act
         user.password_hash = hash_password(password, method)
         user.must_change_password = True
         user.save(only=[User.password_hash, User.must_change_password])
+        end_sessions(user.id)
         audit.record("update", "user", user.id, user_id=actor_id, unit_id=user.unit_id, before=before, at=now,
                      after={"password": audit.PASSWORD_RESET, "must_change_password": True},
                      summary=f"Đặt lại mật khẩu người dùng #{user.id}: {user.username}")
@@ -88,7 +121,9 @@ def save_user(user: User, fields: dict, *, now: datetime, actor_id=None) -> User
     with database.atomic():
         for name, value in fields.items():
             setattr(user, name, value)
-        user.save()
+        user.save(only=[f for f in User._meta.sorted_fields if f.name in fields])
+        if before["active"] and not user.active:
+            end_sessions(user.id)
         audit.record_change("user", user.id, before, user, user_id=actor_id, unit_id=user.unit_id, at=now,
                             summary=f"Sửa người dùng #{user.id}: {user.username}")
     return user

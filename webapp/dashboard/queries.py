@@ -19,6 +19,8 @@ class Filters:
     directive_id: int | None
     unit: Unit | None
     period: Period
+    day: date | None = None  # the day asked for (the period holds it)
+    date_error: str | None = None  # why the typed day was not used
 
 
 @dataclass

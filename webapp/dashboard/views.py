@@ -1,6 +1,4 @@
 """Tổng hợp: the leaders' summary of status classes, overdue work and reporting discipline."""
-from datetime import date
-
 from flask import current_app, render_template, request
 from flask_login import current_user
 
@@ -8,7 +6,19 @@ from ..core.access import directive_choices, unit_choices, visible_units
 from ..models import Unit
 from ..rules import status
 from ..rules.reporting import PERIOD_KINDS, period_containing
-from ..web import Page, due_soon_days, ensure_occurrences, get_or_404, is_htmx, now, page_number, roles_required
+from ..web import (
+    Page,
+    drops_blank_args,
+    due_soon_days,
+    ensure_occurrences,
+    get_or_404,
+    is_htmx,
+    now,
+    page_number,
+    query_date,
+    query_id,
+    roles_required,
+)
 from . import bp, queries
 
 PREVIEW_ROWS = 10
@@ -23,16 +33,14 @@ def leaders_only():
 
 
 def _filters() -> queries.Filters:
-    """Read the filters from the query string; a unit the user may not see is a 404."""
+    """Read the filters from the query string; a unit the user may not see is a 404. A day that
+    cannot be read (or outside 1900–2100) falls back to today, with the reason as `date_error`."""
     unit = None
-    if request.args.get("unit"):
-        unit = get_or_404(visible_units(current_user), Unit.id == request.args.get("unit", type=int))
+    if unit_id := query_id("unit"):
+        unit = get_or_404(visible_units(current_user), Unit.id == unit_id)
     kind = request.args.get("period") if request.args.get("period") in PERIOD_KINDS else "month"
-    try:
-        day = date.fromisoformat(request.args.get("date", "")) if request.args.get("date") else now().date()
-    except ValueError:
-        day = now().date()
-    return queries.Filters(request.args.get("directive", type=int), unit, period_containing(kind, day))
+    day, error = query_date("date", now().date())
+    return queries.Filters(query_id("directive"), unit, period_containing(kind, day), day=day, date_error=error)
 
 
 def _filter_choices():
@@ -41,6 +49,7 @@ def _filter_choices():
 
 
 @bp.route("/")
+@drops_blank_args
 def index():
     filters = _filters()
     now = ensure_occurrences(filters.period.end)
@@ -65,6 +74,7 @@ def index():
 
 
 @bp.route("/qua-han")
+@drops_blank_args
 def overdue_list():
     """The whole overdue list, most days overdue first, a page at a time."""
     filters = _filters()

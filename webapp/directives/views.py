@@ -4,11 +4,12 @@ from flask_login import current_user
 
 from ..core.access import visible_directives
 from ..models import Directive, Unit
-from ..web import Page, due_soon_days, ensure_occurrences, get_or_404, is_htmx, page_number
+from ..web import Page, drops_blank_args, due_soon_days, ensure_occurrences, get_or_404, is_htmx, page_number
 from . import bp, queries
 
 
 @bp.route("/")
+@drops_blank_args
 def index():
     q = request.args.get("q", "").strip()[:200]
     query = queries.search(visible_directives(current_user), q)
@@ -17,7 +18,7 @@ def index():
     return render_template(template, page=page, q=q)
 
 
-@bp.route("/<int:directive_id>")
+@bp.route("/<id:directive_id>")
 def detail(directive_id):
     directive = get_or_404(visible_directives(current_user).select(Directive, Unit).join(Unit),
                            Directive.id == directive_id)

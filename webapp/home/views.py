@@ -6,18 +6,28 @@ from ..core import assignments
 from ..core.access import directive_choices, unit_choices, visible_units
 from ..models import Unit
 from ..rules import status
-from ..web import Page, due_soon_days, ensure_occurrences, get_or_404, is_htmx, page_number
+from ..web import (
+    Page,
+    drops_blank_args,
+    due_soon_days,
+    ensure_occurrences,
+    get_or_404,
+    is_htmx,
+    page_number,
+    query_id,
+)
 from . import bp
 
 
 @bp.route("/")
+@drops_blank_args
 def index():
     now = ensure_occurrences()
     soon = due_soon_days()
     unit = None
-    if request.args.get("unit"):
-        unit = get_or_404(visible_units(current_user), Unit.id == request.args.get("unit", type=int))
-    directive_id = request.args.get("directive", type=int)
+    if unit_id := query_id("unit"):
+        unit = get_or_404(visible_units(current_user), Unit.id == unit_id)
+    directive_id = query_id("directive")
     status_class = request.args.get("status") if request.args.get("status") in status.CLASSES else ""
 
     base = assignments.scoped(current_user, unit, directive_id)

@@ -1,14 +1,15 @@
 from wtforms import SelectField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, Regexp
+from wtforms.validators import Length
 
-from ..forms import Form
+from ..forms import Form, choices
 
 
 class NewReportForm(Form):
+    """The month is two selects (month, year): a month input is not offered by every browser."""
     unit = SelectField("Đơn vị báo cáo", coerce=int)
     directive = SelectField("Văn bản", coerce=int)
-    month = StringField("Tháng báo cáo", validators=[
-        InputRequired("Vui lòng chọn tháng."), Regexp(r"^\d{4}-\d{2}$", message="Tháng không hợp lệ (yyyy-mm).")])
+    month = SelectField("Tháng", coerce=int, choices=choices((m, f"Tháng {m:02d}") for m in range(1, 13)))
+    year = SelectField("Năm", coerce=int)  # choices around the current year, set by the view
 
 
 class DraftForm(Form):

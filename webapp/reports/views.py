@@ -26,13 +26,14 @@ def _reporting_units():
 
 @bp.route("/")
 def index():
-    form = NewReportForm(formdata=None)
+    form = NewReportForm(formdata=None, month=now().month, year=now().year)
     _fill_choices(form)
-    form.month.data = f"{now():%Y-%m}"
     return render_template("reports/index.html", form=form, reports=list(queries.visible_reports(current_user)))
 
 
 def _fill_choices(form):
+    this_year = now().year
+    form.year.choices = choices((y, str(y)) for y in range(this_year + 1, this_year - 6, -1))
     form.unit.choices = choices([(u.id, u.name) for u in _reporting_units()])
     form.directive.choices = choices([(0, "Tất cả văn bản đơn vị thực hiện")]
                                      + [(d.id, f"{d.reference} – {d.subject[:60]}")
@@ -47,10 +48,7 @@ def create():
         return render_template("reports/index.html", form=form, reports=list(queries.visible_reports(current_user)))
     unit = Unit.get_by_id(form.unit.data)
     directive = Directive.get_by_id(form.directive.data) if form.directive.data else None
-    year, month = (int(part) for part in form.month.data.split("-"))
-    if not 1 <= month <= 12:
-        abort(404)
-    report = reports.open_draft(unit, directive, year, month, current_user.id, now())
+    report = reports.open_draft(unit, directive, form.year.data, form.month.data, current_user.id, now())
     return redirect(url_for("reports.detail", report_id=report.id))
 
 
@@ -61,7 +59,7 @@ def _report_or_404(report_id):
     return report
 
 
-@bp.route("/<int:report_id>", methods=["GET", "POST"])
+@bp.route("/<id:report_id>", methods=["GET", "POST"])
 def detail(report_id):
     report = _report_or_404(report_id)
     editable = can_edit_report(current_user, report)
@@ -78,7 +76,7 @@ def detail(report_id):
     return render_template("reports/detail.html", report=report, data=data, form=form, editable=editable)
 
 
-@bp.route("/<int:report_id>/nop", methods=["POST"])
+@bp.route("/<id:report_id>/nop", methods=["POST"])
 def submit(report_id):
     report = _report_or_404(report_id)
     if not can_edit_report(current_user, report):
@@ -92,7 +90,7 @@ def submit(report_id):
     return redirect(url_for("reports.detail", report_id=report.id))
 
 
-@bp.route("/<int:report_id>/pdf")
+@bp.route("/<id:report_id>/pdf")
 def pdf(report_id):
     from weasyprint import CSS, HTML  # imported here: loading Pango is only needed for a PDF
     report = _report_or_404(report_id)
@@ -103,7 +101,7 @@ def pdf(report_id):
         "Content-Disposition": f'attachment; filename="bao-cao-{report.year}-{report.month:02d}.pdf"'})
 
 
-@bp.route("/<int:report_id>/excel")
+@bp.route("/<id:report_id>/excel")
 def xlsx(report_id):
     report = _report_or_404(report_id)
     body = report_workbook.build_workbook(reports.report_data(report, now()))

@@ -21,6 +21,7 @@ _SEP = r"\s*[/.\-]\s*"
 _DAY = re.compile(rf"^(\d{{1,2}}){_SEP}(\d{{1,2}}){_SEP}(\d{{4}})$")
 _MONTH = re.compile(rf"^(\d{{1,2}}){_SEP}(\d{{4}})$")
 _YEAR = re.compile(r"^(\d{4})$")
+_ISO_DAY = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")  # links written before dd/mm/yyyy fields
 _TIME = re.compile(r"^(\d{1,2})\s*(?::|h|giờ)\s*(\d{2})?$", re.IGNORECASE)
 
 PARTIAL_DATE_HELP = "Nhập ngày dạng dd/mm/yyyy (15/01/2024), tháng dạng mm/yyyy (03/2024) hoặc năm (2024)."
@@ -42,12 +43,15 @@ def _make_date(year: int, month: int, day: int) -> date:
 
 def parse_partial_date(text) -> tuple[date | None, str]:
     """'15/01/2024' -> (2024-01-15, 'day'); '03/2024' -> (2024-03-01, 'month'); '2024' -> (2024-01-01,
-    'year'); blank -> (None, 'day'). Anything else raises InputError."""
+    'year'); blank -> (None, 'day'). '2024-01-15' (what older links carry) is a day too. Anything else,
+    or a year outside 1900–2100, raises InputError."""
     text = (text or "").strip()
     if not text:
         return None, "day"
     if m := _DAY.match(text):
         return _make_date(int(m[3]), int(m[2]), int(m[1])), "day"
+    if m := _ISO_DAY.match(text):
+        return _make_date(int(m[1]), int(m[2]), int(m[3])), "day"
     if m := _MONTH.match(text):
         return _make_date(int(m[2]), int(m[1]), 1), "month"
     if m := _YEAR.match(text):
@@ -90,6 +94,10 @@ def parse_time(text) -> time | None:
     if not m or int(m[1]) > 23 or int(m[2] or 0) > 59:
         raise InputError(f"Giờ không hợp lệ. {TIME_HELP}")
     return time(int(m[1]), int(m[2] or 0))
+
+
+# The largest count stored: it fits an INTEGER column on every engine (PostgreSQL's is 32-bit).
+MAX_COUNT = 2_000_000_000
 
 
 def clean_lines(text) -> str:

@@ -10,7 +10,9 @@ from ..core.access import can_enter_figures, can_split_targets, can_view_rollup
 from ..core.units import district_of
 from ..models import GROUPS, Unit
 from ..rules import appendix, progress_sheet
-from ..web import get_or_404, is_htmx, now, roles_required
+from ..rules.input import MAX_COUNT
+from ..rules.vietnamese import format_number
+from ..web import get_or_404, is_htmx, now, query_id, roles_required
 from . import bp
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
@@ -103,16 +105,17 @@ def _parse_split(form, communes):
                 raw = (form.get(name) or "").strip().replace(".", "")
                 if raw == "":
                     numbers.append(0)
-                elif raw.isdigit():
+                elif raw.isascii() and raw.isdigit() and int(raw) <= MAX_COUNT:
                     numbers.append(int(raw))
                 else:
                     numbers.append(None)
-                    errors[name] = "Phải là số nguyên không âm."
+                    errors[name] = ("Phải là số nguyên không âm." if not (raw.isascii() and raw.isdigit())
+                                    else f"Số quá lớn: tối đa {format_number(MAX_COUNT)}.")
             values[(commune.id, group)] = tuple(numbers)
     return values, errors
 
 
-@bp.route("/chi-tieu/chia/<int:district_id>", methods=["GET", "POST"])
+@bp.route("/chi-tieu/chia/<id:district_id>", methods=["GET", "POST"])
 def split(district_id):
     district = get_or_404(Unit, Unit.id == district_id, Unit.kind == "ubnd_huyen")
     if not can_view_rollup(current_user, district):
@@ -159,9 +162,10 @@ def _whole_number(raw):
     """'1.912' or '1912' -> 1912; '-3' -> -3 (refused later as negative); anything else -> None."""
     text = (raw or "").strip().replace(".", "")
     try:
-        return int(text)
+        value = int(text)
     except ValueError:
         return None
+    return value if abs(value) <= MAX_COUNT else None  # beyond what the database column holds
 
 
 def _parse_figures(form):
@@ -179,7 +183,7 @@ def figures():
     """A unit enters its day's figures (a district for itself where its communes do not report)."""
     unit = current_user.unit
     if request.args.get("unit") and current_user.is_admin:
-        unit = get_or_404(Unit, Unit.id == request.args.get("unit", type=int))
+        unit = get_or_404(Unit, Unit.id == query_id("unit"))
     if unit.kind not in ("ubnd_xa", "ubnd_huyen"):
         return render_template("targets/figures.html", unit=unit, day=_day(), not_reporting=True)
     if not can_enter_figures(current_user, unit):
@@ -212,14 +216,14 @@ def _rollup_context(parent, child_kind, day):
     return {group: (rows, progress.total_of(rows, parent, group)) for group, rows in tables.items()}
 
 
-@bp.route("/so-lieu/2b/<int:district_id>")
-@bp.route("/so-lieu/2b/<int:district_id>/excel", endpoint="report_2b_excel")
+@bp.route("/so-lieu/2b/<id:district_id>")
+@bp.route("/so-lieu/2b/<id:district_id>/excel", endpoint="report_2b_excel")
 def report_2b(district_id):
     return _report(district_id, "ubnd_huyen", "ubnd_xa", "2b")
 
 
-@bp.route("/so-lieu/2a/<int:province_id>")
-@bp.route("/so-lieu/2a/<int:province_id>/excel", endpoint="report_2a_excel")
+@bp.route("/so-lieu/2a/<id:province_id>")
+@bp.route("/so-lieu/2a/<id:province_id>/excel", endpoint="report_2a_excel")
 def report_2a(province_id):
     return _report(province_id, "ubnd_tinh", "ubnd_huyen", "2a")
 

@@ -1,0 +1,232 @@
+"""Every write route hammered at once through a real multi-worker gunicorn on 127.0.0.1, CSRF on as
+in production: no server error and no "database is locked" (SQLite write transactions begin
+IMMEDIATE and wait their turn), and the races settle in the database: sixteen people opening the
+same month's report get one report, sixteen posts of one unit's figures leave one row per group, one
+of sixteen simultaneous submissions of a report wins. Runs on SQLite, and on PostgreSQL when
+TEST_DATABASE_URL is set. A new POST route fails this test until it has a step below."""
+import os
+import re
+import threading
+import uuid
+from datetime import date
+
+import pytest
+
+from bench.loadtest import Browser, start_gunicorn
+from tests.helpers import DEMO_PASSWORD, FAST_HASH, TEST_NOW, load_demo, make_app
+from webapp.core.users import create_user
+from webapp.db import database
+from webapp.models import (
+    GROUPS,
+    Assignment,
+    Directive,
+    MonthlyReport,
+    Occurrence,
+    ProgressFigure,
+    Task,
+    Unit,
+    User,
+)
+
+THREADS = 16
+NEW_PASSWORD = "mat-khau-moi-2024"
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """gunicorn (3 workers × 4 threads) on the demo, with an admin account per thread."""
+    tmp = tmp_path_factory.mktemp("writes")
+    url = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp / 'writes.db'}"
+    app = make_app(tmp, DATABASE_URL=url)
+    load_demo()
+    office = User.get(User.username == "admin").unit_id
+    for t in range(THREADS):
+        create_user(f"bua_{t:02d}", DEMO_PASSWORD, f"Quản trị thử {t}", "admin", office, method=FAST_HASH, now=TEST_NOW)
+    weekly = (Assignment.select().join(Task).switch(Assignment).join(Unit)
+              .where((Unit.name == "Tổ công tác Đề án 06 xã Quài Cang") & (Task.number == "1.2")).get())
+    ids = {
+        "assignment": (Assignment.select().join(Task).switch(Assignment).join(Unit)
+                       .where((Unit.name == "Tổ công tác Đề án 06 xã Quài Cang") & (Task.number == "1.1")).get().id),
+        "weekly": weekly.id,
+        "so": Unit.get(Unit.name == "Sở Lao động - Thương binh và Xã hội").id,
+        "gio_linh": Unit.get(Unit.name == "UBND huyện Gio Linh").id,
+        "gio_an": Unit.get(Unit.name == "UBND xã Gio An").id,
+        "communes": [u.id for u in Unit.select().where(Unit.parent == Unit.get(Unit.name == "UBND huyện Gio Linh").id)
+                     .order_by(Unit.id)],
+        "issuer": Unit.get(Unit.name == "UBND tỉnh Quảng Trị").id,
+    }
+    database.close()
+    env = {"DATABASE_URL": url, "SECRET_KEY": "writes-secret", "DB_DIR": str(tmp),
+           "UPLOAD_DIR": str(tmp / "uploads"), "PASSWORD_METHOD": FAST_HASH}
+    gunicorn = start_gunicorn(env, tmp / "gunicorn.log", workers=3, threads=4)
+    try:
+        gunicorn.ids = ids
+        gunicorn.write_routes = {rule.endpoint for rule in app.url_map.iter_rules() if "POST" in rule.methods}
+        yield gunicorn
+    finally:
+        gunicorn.stop()
+        if not database.is_closed():
+            database.close()
+
+
+def multipart(browser, path, fields, files):
+    """A multipart post (file uploads) with the CSRF field, which loadtest.Browser does not send."""
+    boundary = uuid.uuid4().hex
+    parts = []
+    for name, value in {**fields, "csrf_token": browser.csrf or ""}.items():
+        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode())
+    for name, (filename, body) in files.items():
+        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
+                     f'Content-Type: application/octet-stream\r\n\r\n'.encode() + body + b"\r\n")
+    body = b"".join(parts) + f"--{boundary}--\r\n".encode()
+    headers = {"Content-Type": f"multipart/form-data; boundary={boundary}"}
+    if browser.cookies:
+        headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in browser.cookies.items())
+    response, data = browser._send("POST", path, body, headers)
+    for cookie in response.msg.get_all("Set-Cookie") or []:
+        name, _, rest = cookie.partition("=")
+        browser.cookies[name.strip()] = rest.split(";", 1)[0]
+    return type("R", (), {"status": response.status, "headers": dict(response.getheaders()),
+                          "body": data.decode("utf-8", "replace")})()
+
+
+class Hammer:
+    """One thread's user going through every write route once; what it saw is kept."""
+
+    def __init__(self, server, t, barrier, problems, seen):
+        self.server, self.t, self.ids, self.barrier = server, t, server.ids, barrier
+        self.problems, self.seen = problems, seen
+        self.username, self.password = f"bua_{t:02d}", DEMO_PASSWORD
+        self.browser = Browser(server.port, timeout=60)
+
+    def check(self, endpoint, response):
+        self.seen.add(endpoint)
+        if response.status >= 500 or "database is locked" in response.body:
+            self.problems.append(f"{endpoint} (thread {self.t}): HTTP {response.status} {response.body[:200]}")
+        return response
+
+    def post(self, endpoint, path, fields, htmx=False):
+        return self.check(endpoint, self.browser.post(path, fields, htmx=htmx))
+
+    def page(self, path):
+        response = self.browser.get(path)
+        if response.status >= 500:
+            self.problems.append(f"GET {path} (thread {self.t}): HTTP {response.status}")
+        return response
+
+    def log_in(self):
+        response = self.browser.log_in(self.username, self.password)
+        self.check("auth.login", response)
+        assert response.status == 302, f"login {self.username}: HTTP {response.status}"
+        self.page("/")  # the session's CSRF token
+
+    def run(self):
+        ids, t = self.ids, self.t
+        self.log_in()
+        self.barrier.wait(timeout=60)
+        # Everyone opens the Sở's March report at once, saves it and submits it.
+        created = self.post("reports.create", "/bao-cao/tao",
+                            {"unit": ids["so"], "directive": "0", "month": "3", "year": "2024"})
+        report = created.headers.get("Location", "")
+        if re.fullmatch(r"/bao-cao/\d+", report):
+            self.post("reports.detail", report, {"number": f"{t}/BC-SLĐTBXH", "assessment": f"Luồng {t}"})
+            self.post("reports.submit", f"{report}/nop", {})
+        # One unit's figures, the same day, sixteen times at once.
+        figures = {}
+        for group in GROUPS:
+            figures.update({f"{group}-beneficiaries": str(100 + t), f"{group}-accounts_opened": "10",
+                            f"{group}-paid_cashless": "5", f"{group}-note": f"luồng {t}"})
+        self.post("targets.figures", f"/so-lieu/?unit={ids['gio_an']}&day=2024-03-19", figures)
+        split = {f"v-{c}-{g}-total": str(10 + t) for c in ids["communes"][:3] for g in GROUPS}
+        self.post("targets.split", f"/chi-tieu/chia/{ids['gio_linh']}?year=2024", split)
+        cookies = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.browser.cookies.items())}
+        _, workbook = self.browser._send("GET", "/chi-tieu/xuat?year=2024", None, cookies)  # the bytes as sent
+        self.check("targets.import_file", multipart(self.browser, "/chi-tieu/nhap", {"year": "2024"}, {
+            "file": ("phu-luc-01.xlsx", workbook)}))
+        page = self.page(f"/giao-viec/{ids['assignment']}")
+        version = re.search(r'name="version"[^>]*value="(\d+)"|value="(\d+)"[^>]*name="version"', page.body)
+        self.post("assignments.detail", f"/giao-viec/{ids['assignment']}",
+                  {"state": "in_progress", "percent": str(1 + t), "note": f"búa {t}",
+                   "version": next(g for g in version.groups() if g)}, htmx=t % 2 == 0)
+        occurrence = re.findall(r'action="(/giao-viec/\d+/ky-bao-cao/\d+)"', self.page(f"/giao-viec/{ids['weekly']}").body)
+        if occurrence:
+            self.post("assignments.submit_occurrence", occurrence[t % len(occurrence)], {"note": f"kỳ {t}"})
+        self.post("calendar.renew", "/lich/tao-moi", {})
+        self.admin_writes()
+        self.post("auth.change_password", "/doi-mat-khau",
+                  {"current": self.password, "new": NEW_PASSWORD, "confirm": NEW_PASSWORD})
+        self.password = NEW_PASSWORD
+        self.page("/")
+        self.post("auth.logout", "/dang-xuat", {})
+        self.log_in()
+
+    def admin_writes(self):
+        ids, t = self.ids, self.t
+        made = self.post("admin.directive_new", "/quan-tri/van-ban/moi", {
+            "number": f"{t}/BUA", "issued": "15/03/2024", "issuer": ids["issuer"], "subject": f"V/v búa {t}"})
+        directive = made.headers.get("Location", "")
+        self.post("admin.directive_edit", f"{directive}/sua", {
+            "number": f"{t}/BUA", "issued": "03/2024", "issuer": ids["issuer"], "subject": f"V/v búa {t} (sửa)"})
+        task = self.post("admin.task_new", f"{directive}/nhiem-vu/moi", {
+            "text": f"Nhiệm vụ búa {t}", "deadline_kind": "fixed", "deadline_date": "31/12/2024", "weekday": "",
+            "group_kind": "", "group_parent": "", "lead_units": ids["gio_an"]}).headers.get("Location", "")
+        task_id = task.rsplit("task-", 1)[-1]
+        self.post("admin.task_edit", f"/quan-tri/nhiem-vu/{task_id}/sua", {
+            "text": f"Nhiệm vụ búa {t} (sửa)", "deadline_kind": "ongoing", "weekday": "", "group_kind": "",
+            "group_parent": "", "lead_units": ids["gio_an"]})
+        self.post("admin.task_delete", f"/quan-tri/nhiem-vu/{task_id}/xoa", {})
+        self.post("admin.directive_delete", f"{directive}/xoa", {})
+        unit = self.post("admin.unit_new", "/quan-tri/don-vi/moi", {
+            "name": f"Xã búa {t}", "kind": "ubnd_xa", "parent": ids["gio_linh"], "merged_into": "", "active": "y"})
+        unit_id = unit.headers.get("Location", "").rsplit("unit-", 1)[-1]
+        self.post("admin.unit_edit", f"/quan-tri/don-vi/{unit_id}/sua", {
+            "name": f"Xã búa {t} (sửa)", "kind": "ubnd_xa", "parent": ids["gio_linh"], "merged_into": "",
+            "active": "y"})
+        self.post("admin.user_new", "/quan-tri/nguoi-dung/moi", {
+            "username": f"moi_{t:02d}", "full_name": f"Người mới {t}", "role": "staff", "unit": unit_id,
+            "active": "y", "password": "mat-khau-dau-tien", "confirm": "mat-khau-dau-tien"})
+        user_id = re.search(rf'href="/quan-tri/nguoi-dung/(\d+)/sua"[^>]*>\s*moi_{t:02d}',
+                            self.page(f"/quan-tri/nguoi-dung/?q=moi_{t:02d}").body)
+        if user_id:
+            path = f"/quan-tri/nguoi-dung/{user_id.group(1)}"
+            self.post("admin.user_edit", f"{path}/sua", {"full_name": f"Người mới {t} (sửa)", "role": "staff",
+                                                         "unit": unit_id, "active": "y"})
+            self.post("admin.user_password", f"{path}/mat-khau", {"password": "dat-lai-2024",
+                                                                  "confirm": "dat-lai-2024"})
+
+
+def test_every_write_route_at_once_gives_no_server_error_and_no_locked_database(server):
+    problems, seen = [], set()
+    barrier = threading.Barrier(THREADS)
+    hammers = [Hammer(server, t, barrier, problems, seen) for t in range(THREADS)]
+
+    def run(hammer):
+        try:
+            hammer.run()
+        except Exception as exc:  # noqa: BLE001 - reported by the main thread
+            problems.append(f"thread {hammer.t}: {type(exc).__name__}: {exc}")
+        finally:
+            hammer.browser.close()
+
+    threads = [threading.Thread(target=run, args=(h,)) for h in hammers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=240)
+    assert not any(thread.is_alive() for thread in threads), "the posts did not finish within 240 s"
+    log = server.log()
+    assert not problems, problems[:8]
+    assert "database is locked" not in log and "Traceback" not in log, log[-3000:]
+    assert server.write_routes - seen == set(), f"write routes with no step in Hammer.run: {server.write_routes - seen}"
+
+    so = server.ids["so"]
+    reports = list(MonthlyReport.select().where((MonthlyReport.unit == so) & (MonthlyReport.year == 2024)
+                                                & (MonthlyReport.month == 3)))
+    assert len(reports) == 1 and reports[0].submitted_at is not None  # one report, submitted once
+    figures = ProgressFigure.select().where((ProgressFigure.unit == server.ids["gio_an"])
+                                            & (ProgressFigure.day == date(2024, 3, 19)))
+    assert sorted(f.group for f in figures) == sorted(GROUPS)
+    assert Directive.select().where(Directive.number.endswith("/BUA")).count() == 0  # each made, then deleted
+    assert User.select().where(User.username.startswith("moi_")).count() == THREADS
+    assert Occurrence.select().where(Occurrence.note.startswith("kỳ ")).count() >= 1
+    database.close()
