@@ -22,7 +22,8 @@ def test_feed_lists_the_units_deadlines_and_report_occurrences(demo, client_for,
     events = {str(e["uid"]): e for e in cal.walk("VEVENT")}
     ends = sorted(e.decoded("dtend") for e in events.values())
     assert datetime(2024, 3, 13, 14, tzinfo=TZ) in ends and datetime(2024, 3, 27, 14, tzinfo=TZ) in ends
-    assert datetime(2024, 3, 31, 23, 59, 59, tzinfo=TZ) in ends  # task 1.1, a one-off deadline
+    # Task 1.1, a one-off deadline on Sunday 31/03, moved to Monday (Điều 148).
+    assert datetime(2024, 4, 1, 23, 59, 59, tzinfo=TZ) in ends
     assert len(events) == 4
     summaries = [str(e["summary"]) for e in events.values()]
     assert any(s.startswith("Nộp báo cáo: 1.2.") for s in summaries)

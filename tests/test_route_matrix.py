@@ -9,7 +9,8 @@ from tests.helpers import DEMO_PASSWORD
 from webapp.core import occurrences, reports
 from webapp.core.assignments import post_update
 from webapp.core.uploads import store_evidence
-from webapp.models import Assignment, Directive, MonthlyReport, Occurrence, Target, Task, Unit, Update, User
+from webapp.models import (Assignment, Directive, MonthlyReport, Notification, Occurrence, Target, Task, Unit, Update,
+                           User)
 
 ROLES = ("anonymous", "commune_staff", "district_staff", "district_leader", "province_leader", "admin")
 USERS = {"commune_staff": "quaicang", "district_staff": "giolinh", "district_leader": "tuangiao",
@@ -56,6 +57,7 @@ def objects(demo, app):
         "province": Unit.get(Unit.name == "UBND tỉnh Quảng Trị").id,
         "unit": Unit.get(Unit.name == "UBND xã Quài Cang").id, "user": quaicang.id,
         "commune": Unit.get(Unit.name == "UBND xã Gio An").id,
+        "notification": Notification.select().where(Notification.user == quaicang.id).first().id,
     }
 
 
@@ -102,6 +104,13 @@ MATRIX = {
     ("reports.submit", "POST"): ("/bao-cao/{done}/nop", {}, (L, 404, 404, 404, 403, 403)),  # already frozen
     ("reports.pdf", "GET"): ("/bao-cao/{draft}/pdf", None, (L, 404, 404, 404, 200, 200)),
     ("reports.xlsx", "GET"): ("/bao-cao/{draft}/excel", None, (L, 404, 404, 404, 200, 200)),
+    ("notifications.index", "GET"): ("/thong-bao/", None, (L, 200, 200, 200, 200, 200)),
+    # Quài Cang's own notification: nobody else's business.
+    ("notifications.open_item", "GET"): ("/thong-bao/{notification}", None, (L, 302, 404, 404, 404, 404)),
+    ("notifications.mark_read", "POST"): ("/thong-bao/{notification}/da-doc", {}, (L, 302, 404, 404, 404, 404)),
+    ("notifications.mark_all_read", "POST"): ("/thong-bao/da-doc-tat-ca", {}, (L, 302, 302, 302, 302, 302)),
+    ("notifications.account", "GET"): ("/tai-khoan", None, (L, 200, 200, 200, 200, 200)),
+    ("notifications.account", "POST"): ("/tai-khoan", {"email": "sai"}, (L, 200, 200, 200, 200, 200)),
 }
 ADMIN_ONLY = (L, 403, 403, 403, 403, 200)
 for endpoint, path, methods in [
