@@ -12,7 +12,8 @@ from .config import ROOT, from_env
 from .core.users import active_user
 from .db import database, open_database
 from .rules import status
-from .rules.deadlines import due_label
+from .rules.deadlines import WEEKDAY_LABELS, due_label
+from .rules.nd30 import addressee_lines
 from .rules.vietnamese import format_number, format_percent
 
 # One blueprint per area; each area's views.py holds its routes.
@@ -94,6 +95,8 @@ def _register_filters(app: Flask) -> None:
     app.add_template_global(compression.static_url)
     app.add_template_global(status.LABELS, "status_labels")
     app.add_template_global(status.SYMBOLS, "status_symbols")
+    app.add_template_global(WEEKDAY_LABELS, "weekday_names")
+    app.add_template_global(addressee_lines)
 
     @app.context_processor
     def inject_now():

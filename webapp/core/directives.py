@@ -6,6 +6,7 @@ from peewee import fn
 
 from ..db import database
 from ..models import ASSIGNMENT_ROLES, Assignment, Directive, Occurrence, Task, Update
+from ..rules.deadlines import FROM_ISSUE
 from ..rules.input import InputError
 from . import audit, notifications
 from .occurrences import recurring_lead_assignments, refresh_status, rule_changed
@@ -173,6 +174,11 @@ def save_task(task: Task, lead_units, cooperating_units, *, now: datetime, actor
     audited as done by actor_id (None: the system)."""
     if not lead_units:
         raise TaskError("Nhiệm vụ phải có ít nhất một đơn vị chủ trì.", "lead_units")
+    rule = task.rule
+    if rule.is_relative and rule.counted_from == FROM_ISSUE and task.directive.issued_from_day is None:
+        raise TaskError("Văn bản chưa có ngày ban hành đủ ngày, tháng, năm nên không tính được hạn kể từ ngày "
+                        "ban hành: hãy chọn “kể từ ngày nhận văn bản” hoặc sửa ngày ban hành của văn bản.",
+                        "counted_from")
     lead_ids = {u.id for u in lead_units}
     cooperating_units = [u for u in cooperating_units if u.id not in lead_ids]
     is_new = task.id is None
