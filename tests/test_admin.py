@@ -365,7 +365,7 @@ def test_unit_needs_a_name(demo, client_for):
 def new_user(**changes):
     data = {"username": "canbo.moi", "full_name": "Trần Văn Mới", "role": "staff",
             "unit": unit("UBND huyện Cam Lộ").id, "active": "y", "password": "mat-khau-moi",
-            "confirm": "mat-khau-moi"}
+            "confirm": "mat-khau-moi", "email": " moi@camlo.quangtri.gov.vn "}
     data.update(changes)
     return data
 
@@ -377,6 +377,7 @@ def test_create_user(demo, client_for):
     user = User.get(User.username == "canbo.moi")
     assert (user.full_name, user.role, user.unit.name) == ("Trần Văn Mới", "staff", "UBND huyện Cam Lộ")
     assert check_password(user, "mat-khau-moi") and user.must_change_password
+    assert user.email == "moi@camlo.quangtri.gov.vn" and user.email_reminders
 
 
 @pytest.mark.parametrize("changes, message", [
@@ -386,6 +387,7 @@ def test_create_user(demo, client_for):
     ({"username": "lò văn"}, "Tên đăng nhập gồm 3–60 ký tự"),
     ({"password": "ngan", "confirm": "ngan"}, "Mật khẩu phải có từ 8 đến 200 ký tự."),
     ({"confirm": "khac-nhau"}, "Mật khẩu nhập lại không khớp."),
+    ({"email": "moi@"}, "Địa chỉ e-mail không hợp lệ"),
 ])
 def test_bad_new_user_is_refused(demo, client_for, changes, message):
     client = client_for("admin")

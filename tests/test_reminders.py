@@ -340,3 +340,19 @@ def test_a_working_day_report_is_not_told_on_a_sunday(demo):
     texts = [n.text for n in Notification.select().join(User).where(
         (User.username == "giolinh") & (Notification.kind == "report_due_today"))]
     assert texts and all("trước 09:00" in t for t in texts)
+
+
+def test_the_deploy_timer_runs_the_command_daily_at_7_vietnam_time():
+    import shutil
+    import subprocess
+    from pathlib import Path
+    deploy = Path(__file__).resolve().parent.parent / "deploy"
+    timer = (deploy / "theodoi-reminders.timer").read_text()
+    service = (deploy / "theodoi-reminders.service").read_text()
+    assert "OnCalendar=*-*-* 07:00:00 Asia/Ho_Chi_Minh" in timer and "Persistent=true" in timer
+    assert "ExecStart=/opt/theodoi/.venv/bin/flask --app wsgi send-reminders" in service
+    assert "Type=oneshot" in service and "EnvironmentFile=/etc/theodoi/theodoi.env" in service
+    if shutil.which("systemd-analyze"):
+        result = subprocess.run(["systemd-analyze", "calendar", "--iterations=2", "*-*-* 07:00:00 Asia/Ho_Chi_Minh"],
+                                capture_output=True, text=True, timeout=30)
+        assert result.returncode == 0, result.stderr

@@ -29,6 +29,7 @@ from ..rules.input import (
     InputError,
     clean_lines,
     parse_day,
+    parse_email,
     parse_partial_date,
     read_rule,
 )
@@ -228,9 +229,18 @@ class PasswordForm(Form):
 
 class UserForm(Form):
     full_name = StringField("Họ và tên", validators=[DataRequired("Vui lòng nhập họ và tên."), too_long(200)])
+    email = StringField("E-mail", render_kw={"type": "email", "autocomplete": "off", "inputmode": "email"},
+                        description="Để nhận thư tổng hợp thông báo hằng ngày; người dùng tự tắt được ở trang "
+                                    "“Tài khoản của tôi”.")
     role = SelectField("Vai trò", choices=choices(ROLES), validators=[InputRequired("Vui lòng chọn vai trò.")])
     unit = SelectField("Đơn vị", coerce=optional_int, validators=[InputRequired("Vui lòng chọn đơn vị.")])
     active = BooleanField("Đang hoạt động", description="Bỏ chọn để khóa tài khoản (người dùng không đăng nhập được).")
+
+    def validate_email(self, field):
+        try:
+            field.data = parse_email(field.data)
+        except InputError as exc:
+            raise ValidationError(str(exc)) from None
 
 
 class NewUserForm(UserForm):

@@ -294,7 +294,8 @@ def users():
 
 
 def _user_initial(user) -> dict:
-    return {"full_name": user.full_name, "role": user.role, "unit": user.unit_id, "active": user.active}
+    return {"full_name": user.full_name, "role": user.role, "unit": user.unit_id, "active": user.active,
+            "email": user.email}
 
 
 def _fill_user_units(form, keep_id=None) -> None:
@@ -313,7 +314,8 @@ def user_new():
             # The admin typed the first password, so the user must replace it.
             user = create_user(username, form.password.data, form.full_name.data.strip(), form.role.data,
                                form.unit.data, method=current_app.config["PASSWORD_METHOD"], now=now(),
-                               active=form.active.data, must_change_password=True, actor_id=current_user.id)
+                               active=form.active.data, must_change_password=True, actor_id=current_user.id,
+                               email=form.email.data)
             flash(f"Đã tạo tài khoản {user.username}.", "success")
             return redirect(url_for("admin.users"))
     return render_template("admin/user_form.html", form=form, user=None)
@@ -330,7 +332,7 @@ def user_edit(user_id):
             add_error(getattr(form, name), message)
         if not errors:
             save_user(user, {"full_name": form.full_name.data.strip(), "role": form.role.data,
-                             "unit": form.unit.data, "active": form.active.data},
+                             "unit": form.unit.data, "active": form.active.data, "email": form.email.data},
                       now=now(), actor_id=current_user.id)
             flash(f"Đã lưu tài khoản {user.username}.", "success")
             return redirect(url_for("admin.users"))
