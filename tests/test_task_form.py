@@ -136,11 +136,16 @@ def test_units_are_picked_from_checklists_grouped_by_parent_with_select_all_of_a
     page = html(client.get(new_task_url()))
     assert "<select multiple" not in page and "Ctrl" not in page
     gio_linh = unit("UBND huyện Gio Linh")
-    group = re.search(r"<details class=\"picker-group\"[^>]*>\s*<summary>Trực thuộc UBND huyện Gio Linh.*?</details>",
+    group = re.search(r"<details class=\"picker-group\"[^>]*>\s*<summary>Thuộc UBND huyện Gio Linh.*?</details>",
                       page, re.S).group(0)
     assert "Chọn tất cả 17 UBND xã / phường / thị trấn" in group
     assert group.count('name="lead_units"') == 19  # 17 communes, the district's Phòng and Bưu điện
     assert 'data-kind="ubnd_xa"' in group and "data-search" in page and "admin-form.js" in page
+    # Each commune's working group sits alone under its commune: it joins the district's group.
+    tuan_giao = re.search(r"<details class=\"picker-group\"[^>]*>\s*<summary>Thuộc UBND huyện Tuần Giáo.*?</details>",
+                          page, re.S).group(0)
+    assert "Chọn tất cả 19 Tổ công tác cấp xã" in tuan_giao and "Chọn tất cả 19 UBND xã" in tuan_giao
+    assert "Thuộc UBND xã Quài Cang" not in page
     # Posting the boxes ticked assigns those units.
     communes = [u.id for u in Unit.select().where((Unit.parent == gio_linh.id) & (Unit.kind == "ubnd_xa"))]
     response = client.post(new_task_url(), data=form(deadline_date="29/03/2024", lead_units=communes,
@@ -155,7 +160,7 @@ def test_an_edited_form_shows_the_assigned_units_ticked_and_their_groups_open(de
     task = Task.select().join(Directive).where((Task.number == "3.2") & (Directive.number == "/UBND-KGVX")).get()
     page = html(client_for("admin").get(f"/quan-tri/nhiem-vu/{task.id}/sua"))
     province = unit("UBND tỉnh Quảng Trị")
-    group = re.search(r'<details class="picker-group" open data-group>\s*<summary>Trực thuộc UBND tỉnh Quảng Trị'
+    group = re.search(r'<details class="picker-group" open data-group>\s*<summary>Thuộc UBND tỉnh Quảng Trị'
                       r'.*?</details>', page, re.S).group(0)
     assert "đã chọn 9" in group
     ticked = re.findall(r'<input type="checkbox" name="lead_units" value="(\d+)"[^>]*checked', group)

@@ -100,28 +100,35 @@ class UnitGroup:
 
     @property
     def title(self) -> str:
-        return f"Trực thuộc {self.parent.name}" if self.parent else "Đơn vị cấp cao nhất"
+        return f"Thuộc {self.parent.name}" if self.parent else "Đơn vị cấp cao nhất"
 
 
 def unit_groups(keep_ids=()) -> list[UnitGroup]:
     """The units for the checklists, grouped by parent in tree order ("chọn tất cả các xã của huyện
-    Gio Linh"): active units, and retired ones still assigned (keep_ids), as unit_options lists them."""
+    Gio Linh"): active units, and retired ones still assigned (keep_ids), as unit_options lists them.
+    A unit alone under its parent joins the group above (the working group of each commune sits with
+    the district's communes), so that a district's units of one kind can be taken at once."""
     keep = set(keep_ids)
     ordered = tree_order(Unit.select())
     by_id = {u.id: u for u, _ in ordered}
-    groups: dict = {}
-    for unit, _depth in ordered:
-        if not (unit.active or unit.id in keep):
-            continue
-        parent_id = unit.parent_id if unit.parent_id in by_id else None
-        group = groups.get(parent_id)
-        if group is None:
-            group = groups[parent_id] = UnitGroup(by_id.get(parent_id))
-        group.units.append(unit)
-        group.kinds[unit.kind] = group.kinds.get(unit.kind, 0) + 1
-    # Groups follow the tree: a parent's group comes where the parent does.
     position = {u.id: i for i, (u, _) in enumerate(ordered)}
-    return sorted(groups.values(), key=lambda g: -1 if g.parent is None else position[g.parent.id])
+    members: dict = {}
+    for unit, _depth in ordered:
+        if unit.active or unit.id in keep:
+            members.setdefault(unit.parent_id if unit.parent_id in by_id else None, []).append(unit)
+    # Deepest first, so that a chain of lone units climbs as far as it needs.
+    for parent_id in sorted((p for p in members if p is not None), key=lambda p: -by_id[p].path.count("/")):
+        units = members.get(parent_id)
+        grandparent = by_id[parent_id].parent_id
+        if units and len(units) == 1 and grandparent in members:
+            members[grandparent].extend(members.pop(parent_id))
+    groups = []
+    for parent_id, units in members.items():
+        group = UnitGroup(by_id.get(parent_id), sorted(units, key=lambda u: position[u.id]))
+        for u in group.units:
+            group.kinds[u.kind] = group.kinds.get(u.kind, 0) + 1
+        groups.append(group)
+    return sorted(groups, key=lambda g: -1 if g.parent is None else position[g.parent.id])
 
 
 @dataclass
