@@ -238,6 +238,10 @@ def v9_workdays_reminders(migrator):
         migrator.add_column("assignment", "due_moved_from", DateTimeField(null=True)),
         migrator.add_column("assignment", "received_on", DateField(null=True)),
     )
+    if not isinstance(migrator, SqliteMigrator):
+        # "relative_working_days" does not fit in 20 characters; SQLite does not enforce the length
+        # (and would rebuild the table, see _add_filled_column), PostgreSQL does.
+        migrate(migrator.alter_column_type("task", "deadline_kind", CharField(max_length=30)))
     _add_filled_column(migrator, "directive", "shift_days_off", BooleanField(default=True), "INTEGER")
     _add_filled_column(migrator, "task", "working_days_only", BooleanField(default=False), "INTEGER")
     _add_filled_column(migrator, "user", "email", CharField(max_length=254, default=""), "VARCHAR(254)")

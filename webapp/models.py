@@ -159,7 +159,7 @@ class Task(BaseModel):
     text = TextField()
     addressed_to = CharField(max_length=300, default="")
     deadline_text = CharField(max_length=300, default="")  # the wording of the directive
-    deadline_kind = CharField(max_length=20)
+    deadline_kind = CharField(max_length=30)  # "relative_working_days" is 21 characters
     deadline_date = DateField(null=True)
     deadline_time = TimeField(null=True, formats=["%H:%M:%S", "%H:%M"])
     weekday = IntegerField(null=True)
