@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.requirements-installed
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test test-pg install chromium pdf-libs bench
+.PHONY: run test test-pg install chromium pdf-libs office bench
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -25,15 +25,19 @@ run: install pdf-libs
 	$(VENV)/bin/gunicorn --workers 2 --threads 4 --bind $(HOST):$(PORT) --access-logfile - wsgi:app
 
 ## make test: install, make sure Chromium is there for the browser tests, run the whole suite
-test: install chromium pdf-libs
+test: install chromium pdf-libs office
 	$(VENV)/bin/pytest
 
 ## make test-pg: the same suite against a local PostgreSQL cluster (started and prepared here)
-test-pg: install chromium pdf-libs
+test-pg: install chromium pdf-libs office
 	bash scripts/with-postgres.sh $(VENV)/bin/pytest
 
 chromium:
 	@bash scripts/ensure-system-packages.sh chromium
+
+# LibreOffice Writer without its GUI: the tests open the urging letter (.docx) with it, headless.
+office:
+	@bash scripts/ensure-system-packages.sh libreoffice-writer-nogui
 
 # Pango and a Times New Roman–compatible font (Liberation Serif) for WeasyPrint's PDF.
 pdf-libs:

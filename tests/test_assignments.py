@@ -54,7 +54,8 @@ def test_htmx_update_returns_the_panel_fragment_with_the_new_entry(quai_cang, cl
 
 
 def test_done_after_the_due_time_is_late(quai_cang, client_for, clock):
-    clock.now = datetime(2024, 4, 1, 0, 0, 1)
+    # Due "đến hết ngày 31/3/2024", a Sunday: Điều 148 moves it to the end of Monday 01/04.
+    clock.now = datetime(2024, 4, 2, 0, 0, 1)
     post(client_for("quaicang"), quai_cang, state="done", note="Xong")
     page = client_for("quaicang").get(f"/giao-viec/{quai_cang.id}").get_data(as_text=True)
     assert "Hoàn thành quá hạn" in page

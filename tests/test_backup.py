@@ -23,14 +23,20 @@ from webapp.models import (
     Directive,
     LoginAttempt,
     MonthlyReport,
+    Notification,
+    NotificationCheck,
     Occurrence,
     ProgressFigure,
     SchemaVersion,
     Target,
     Task,
     Unit,
+    ReminderMail,
     Update,
+    UrgingItem,
+    UrgingLetter,
     User,
+    WorkDay,
 )
 
 TABLES = [SchemaVersion, *MODELS]
@@ -53,6 +59,13 @@ def fill_every_table(app):
     directive = Directive.select().first()
     MonthlyReport.create(unit=User.get(User.username == "sldtbxh").unit, directive=directive, scope=directive.id,
                          year=2024, month=3, assessment="Dự thảo", created_at=now)
+    admin = User.get(User.username == "admin")
+    WorkDay.create(day=datetime(2024, 3, 18).date(), working=False, label="Nghỉ theo thông báo", created_at=now)
+    NotificationCheck.create(unit=admin.unit, checked_at=now)
+    ReminderMail.create(user=admin, day=now.date(), status="sent", items=2, claimed_at=now, sent_at=now)
+    letter = UrgingLetter.create(issuer=admin.unit, number="/UBND-KGVX", place="Quảng Trị", letter_date=now.date(),
+                                 new_due=now.date(), subject="V/v đôn đốc", created_by=admin, created_at=now)
+    UrgingItem.create(letter=letter, assignment=Assignment.select().first(), due_at=now, days_overdue=3)
     content = everything()
     assert all(content.values()), [name for name, rows in content.items() if not rows]
     return content
@@ -74,6 +87,12 @@ def change_everything():
     create_user("moi_sau_sao_luu", "matkhau-moi-1", "Người Mới", "staff", unit, method=FAST_HASH, now=TEST_NOW)
     Directive.create(number="99/UBND-SAU", subject="Văn bản thêm sau", issuer=unit, created_at=TEST_NOW)
     SchemaVersion.update(version=SchemaVersion.version + 100).execute()
+    WorkDay.update(label="Sửa sau sao lưu").execute()
+    Notification.update(read_at=datetime(2024, 3, 21)).execute()
+    NotificationCheck.update(checked_at=datetime(2024, 3, 21)).execute()
+    ReminderMail.update(status="failed").execute()
+    UrgingLetter.update(number="12/UBND-KGVX").execute()
+    UrgingItem.update(days_overdue=UrgingItem.days_overdue + 1).execute()
 
 
 def integrity(path):

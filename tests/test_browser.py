@@ -229,3 +229,70 @@ def test_every_form_field_has_a_label_and_focus_is_visible(live_server, browser)
     page.keyboard.press("Tab")
     outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
     assert outline not in ("none", ""), outline
+
+
+def test_the_task_form_swaps_deadline_fields_and_picks_units_from_a_searchable_checklist(live_server, browser):
+    page = browser.new_page()
+    log_in(page, live_server, "admin")
+    page.goto(live_server + "/quan-tri/van-ban/1/nhiem-vu/moi")
+    assert page.locator("input[name=deadline_date]").count() == 1
+    assert page.locator("button[name=refresh]").count() == 0  # a <noscript> button: not there with JavaScript
+    # A new kind: htmx swaps in its fields only.
+    page.select_option("select[name=deadline_kind]", "relative_working_days")
+    page.wait_for_selector("input[name=deadline_n]")
+    assert page.locator("input[name=deadline_date]").count() == 0
+    page.fill("input[name=deadline_n]", "05")
+    # Search the lead units, then take every commune of Gio Linh at once.
+    picker = page.locator("#lead_units")
+    picker.locator("input[data-search]").fill("gio linh")
+    visible = picker.locator("li:visible")
+    assert visible.count() >= 17 and all("Gio" in t or "Cửa Việt" in t or "Hải Thái" in t or "Linh" in t
+                                         or "Trung" in t or "Phong Bình" in t for t in visible.all_inner_texts())
+    picker.locator("button:has-text('Chọn tất cả 17 UBND xã')").click()
+    assert picker.locator("input[type=checkbox]:checked").count() == 17
+    assert "đã chọn 17" in picker.locator("[data-count]").inner_text()
+    # Submitted without its text: the error summary comes first and takes the focus.
+    page.click("button:has-text('Thêm nhiệm vụ')")
+    page.wait_for_selector(".error-summary")
+    assert page.evaluate("document.activeElement.classList.contains('error-summary')")
+    assert page.locator(".error-summary a[href='#text']").count() == 1
+    assert page.locator("#lead_units input[type=checkbox]:checked").count() == 17  # kept
+    page.fill("textarea[name=text]", "Báo cáo trong 05 ngày làm việc kể từ ngày nhận văn bản")
+    page.click("button:has-text('Thêm nhiệm vụ')")
+    page.wait_for_selector(".flash:has-text('Đã lưu')")
+
+
+def test_a_notification_is_marked_read_in_place(live_server, browser):
+    page = browser.new_page()
+    log_in(page, live_server, "quaicang")
+    count = int(page.locator(".nav-notifications .count").inner_text())
+    page.click(".nav-notifications")
+    page.wait_for_selector(".notifications li.unread")
+    url = page.url
+    page.locator(".notifications li.unread button:has-text('Đánh dấu đã đọc')").first.click()
+    page.wait_for_selector(f"a:has-text('Chưa đọc ({count - 1})')")
+    assert page.url == url
+    page.click("button:has-text('Đánh dấu tất cả đã đọc')")
+    page.wait_for_selector("a:has-text('Chưa đọc (0)')")
+    page.goto(live_server + "/")
+    assert page.locator(".nav-notifications .count").count() == 0
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_the_new_pages_fit_the_screen(live_server, browser, width):
+    page = browser.new_page()
+    page.set_viewport_size({"width": width, "height": 800})
+    log_in(page, live_server, "admin")
+    paths = ["/quan-tri/van-ban/1/nhiem-vu/moi", "/quan-tri/lich-lam-viec", "/thong-bao/", "/tai-khoan",
+             "/tong-hop/qua-han"]
+    for path in paths:
+        page.goto(live_server + path)
+        too_wide = page.evaluate("""() => [...document.querySelectorAll('body *')]
+            .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1 && !e.closest('.table-scroll'))
+            .map(e => e.tagName + '.' + e.className)""")
+        assert too_wide == [], (path, width, too_wide[:5])
+        unlabeled = page.evaluate("""() => [...document.querySelectorAll('input, select, textarea')]
+            .filter(e => e.type !== 'hidden' && !e.labels.length && !e.getAttribute('aria-label'))
+            .map(e => e.name)""")
+        assert unlabeled == [], (path, unlabeled)
+    page.close()

@@ -22,7 +22,8 @@ def test_feed_lists_the_units_deadlines_and_report_occurrences(demo, client_for,
     events = {str(e["uid"]): e for e in cal.walk("VEVENT")}
     ends = sorted(e.decoded("dtend") for e in events.values())
     assert datetime(2024, 3, 13, 14, tzinfo=TZ) in ends and datetime(2024, 3, 27, 14, tzinfo=TZ) in ends
-    assert datetime(2024, 3, 31, 23, 59, 59, tzinfo=TZ) in ends  # task 1.1, a one-off deadline
+    # Task 1.1, a one-off deadline on Sunday 31/03, moved to Monday (Điều 148).
+    assert datetime(2024, 4, 1, 23, 59, 59, tzinfo=TZ) in ends
     assert len(events) == 4
     summaries = [str(e["summary"]) for e in events.values()]
     assert any(s.startswith("Nộp báo cáo: 1.2.") for s in summaries)
@@ -48,3 +49,27 @@ def test_unknown_token_is_404_and_the_home_explains_subscribing(demo, client_for
     url = feed_url(client, "quaicang")
     page = client.get("/").get_data(as_text=True)
     assert url in page and "Outlook" in page and "Thunderbird" in page
+
+
+def test_each_open_deadline_rings_one_working_day_before(demo, client_for, app, clock):
+    from webapp.rules.ical import alarm_time
+    from webapp.rules.workdays import WorkCalendar
+    clock.now = datetime(2024, 3, 12, 9, 0)
+    client = client_for("quaicang")
+    cal = Calendar.from_ical(app.test_client().get(feed_url(client, "quaicang")).data)
+    alarms = {}
+    for event in cal.walk("VEVENT"):
+        for alarm in event.walk("VALARM"):
+            assert str(alarm["action"]) == "DISPLAY"
+            assert alarm["trigger"].to_ical().endswith(b"Z")  # absolute, in UTC as RFC 5545 requires
+            alarms[event.decoded("dtend").astimezone(TZ).replace(tzinfo=None)] = \
+                alarm.decoded("trigger").astimezone(TZ).replace(tzinfo=None)
+    # Wednesday 13/03 14:00 report: Tuesday 12/03 at 14:00.
+    assert alarms[datetime(2024, 3, 13, 14)] == datetime(2024, 3, 12, 14)
+    # Due at the end of Monday 01/04: the Friday before (the weekend is skipped), during office hours.
+    assert alarms[datetime(2024, 4, 1, 23, 59, 59)] == datetime(2024, 3, 29, 16)
+    # Across Tết and the 30/4 swap, by the pure rule.
+    plain = WorkCalendar.plain()
+    assert alarm_time(datetime(2024, 2, 15, 9), plain) == datetime(2024, 2, 7, 9)
+    assert alarm_time(datetime(2024, 5, 2, 9), plain) == datetime(2024, 4, 26, 9)
+    assert alarm_time(datetime(2024, 5, 6, 9), plain) == datetime(2024, 5, 4, 9)  # Saturday 04/05 is worked

@@ -15,7 +15,8 @@ from webapp.models import AuditEntry, Occurrence, Task, Unit
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "webapp"
-AREAS = ("admin", "assignments", "auth", "calendar", "dashboard", "directives", "home", "reports", "targets")
+AREAS = ("admin", "assignments", "auth", "calendar", "dashboard", "directives", "home", "notifications", "reports",
+         "targets")
 
 
 def imports_of(path: Path) -> set[str]:

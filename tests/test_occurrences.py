@@ -23,10 +23,13 @@ def test_seed_duties_all_get_their_occurrences(demo):
     groups = (Occurrence.select().join(Assignment).join(Task)
               .where((Task.number == "1.2") & (Task.deadline_kind == "weekly")).count())
     assert groups == 19 * 3 + 0  # 19 commune groups, three Wednesdays
+    # The daily Phụ lục 2a and 2b are owed on working days only: January without 1/1, February without
+    # Tết (08–14/02), April without Giỗ Tổ (18/04) and the 29–30/04 swap; never a Saturday or Sunday.
     daily_2a = occurrences_of("Sở Lao động - Thương binh và Xã hội", "1.4", "/UBND-KGVX")
-    assert len(daily_2a) == 31 + 29 + 31 + 30 and daily_2a[0].due_at == datetime(2024, 1, 1, 10)
+    assert len(daily_2a) == 22 + 16 + 21 + 19 and daily_2a[0].due_at == datetime(2024, 1, 2, 10)
+    assert all(o.due_at.weekday() < 5 for o in daily_2a)
     daily_2b = occurrences_of("UBND huyện Gio Linh", "3.6", "/UBND-KGVX")
-    assert daily_2b[-1].due_at == datetime(2024, 4, 30, 9)
+    assert daily_2b[-1].due_at == datetime(2024, 4, 26, 9)
     monthly = occurrences_of("Sở Lao động - Thương binh và Xã hội", "1.5", "/UBND-KGVX")
     assert [o.due_at.date() for o in monthly] == [date(2024, m, 28) for m in (1, 2, 3, 4)]
     police = occurrences_of("Công an huyện Tuần Giáo", "2.2", "/BCĐĐA06")
@@ -51,7 +54,8 @@ def test_extending_the_range_adds_only_the_new_days(demo):
     occurrences.materialise(date(2024, 1, 31), today=date(2024, 1, 15))
     before = len(occurrences_of("UBND huyện Gio Linh", "3.6", "/UBND-KGVX"))
     occurrences.materialise(date(2024, 2, 29), today=date(2024, 1, 15))
-    assert len(occurrences_of("UBND huyện Gio Linh", "3.6", "/UBND-KGVX")) == before + 29
+    # February 2024 has 21 weekdays, 5 of them in Tết.
+    assert len(occurrences_of("UBND huyện Gio Linh", "3.6", "/UBND-KGVX")) == before + 16
 
 
 def test_rule_edit_regenerates_only_future_unsubmitted_occurrences(app, factory):

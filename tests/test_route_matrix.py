@@ -6,10 +6,11 @@ from datetime import datetime
 import pytest
 
 from tests.helpers import DEMO_PASSWORD
-from webapp.core import occurrences, reports
+from webapp.core import occurrences, reports, urging, workdays
 from webapp.core.assignments import post_update
 from webapp.core.uploads import store_evidence
-from webapp.models import Assignment, Directive, MonthlyReport, Occurrence, Target, Task, Unit, Update, User
+from webapp.models import (Assignment, Directive, MonthlyReport, Notification, Occurrence, Target, Task, Unit, Update,
+                           UrgingLetter, User, WorkDay)
 
 ROLES = ("anonymous", "commune_staff", "district_staff", "district_leader", "province_leader", "admin")
 USERS = {"commune_staff": "quaicang", "district_staff": "giolinh", "district_leader": "tuangiao",
@@ -47,7 +48,13 @@ def objects(demo, app):
     draft = reports.open_draft(so, quang_tri, 2024, 3, None, datetime(2024, 3, 20))
     done = reports.open_draft(so, quang_tri, 2024, 2, None, datetime(2024, 3, 1))
     reports.submit(done, User.get(User.username == "sldtbxh").id, datetime(2024, 3, 1))
+    tuangiao = User.get(User.username == "tuangiao")
+    now = datetime(2024, 3, 20, 10)
+    late = urging.overdue_assignments(tuangiao, now, 3, directive_id=tuan_giao.id)
+    letter = urging.create(tuangiao, late, now=now, calendar=workdays.current_calendar())
+    day = workdays.declare_day(datetime(2024, 3, 22).date(), False, "Nghỉ thử", now=now)
     return {
+        "letter": letter.id, "work_day": day.id,
         "draft": draft.id, "done": done.id,
         "submitted": Occurrence.select().where(Occurrence.submitted_at.is_null(False)).count(),
         "own": own.id, "weekly": weekly.id, "update": update.id, "occurrence": occurrence.id,
@@ -56,6 +63,7 @@ def objects(demo, app):
         "province": Unit.get(Unit.name == "UBND tỉnh Quảng Trị").id,
         "unit": Unit.get(Unit.name == "UBND xã Quài Cang").id, "user": quaicang.id,
         "commune": Unit.get(Unit.name == "UBND xã Gio An").id,
+        "notification": Notification.select().where(Notification.user == quaicang.id).first().id,
     }
 
 
@@ -102,6 +110,20 @@ MATRIX = {
     ("reports.submit", "POST"): ("/bao-cao/{done}/nop", {}, (L, 404, 404, 404, 403, 403)),  # already frozen
     ("reports.pdf", "GET"): ("/bao-cao/{draft}/pdf", None, (L, 404, 404, 404, 200, 200)),
     ("reports.xlsx", "GET"): ("/bao-cao/{draft}/excel", None, (L, 404, 404, 404, 200, 200)),
+    ("assignments.received", "POST"): ("/giao-viec/{own}/ngay-nhan", {}, (L, 200, 404, 403, 403, 200)),
+    ("dashboard.letter_new", "POST"): ("/tong-hop/don-doc/moi", {}, (L, 403, 403, 302, 302, 302)),
+    # Made by the Tuần Giáo leader for the district's steering committee: the leaders above and admins.
+    ("dashboard.letter", "GET"): ("/tong-hop/don-doc/{letter}", None, (L, 403, 403, 200, 200, 200)),
+    ("dashboard.letter", "POST"): ("/tong-hop/don-doc/{letter}", {"new_due": "x"}, (L, 403, 403, 200, 200, 200)),
+    ("dashboard.letter_docx_file", "GET"): ("/tong-hop/don-doc/{letter}/docx", None, (L, 403, 403, 200, 200, 200)),
+    ("dashboard.letter_pdf", "GET"): ("/tong-hop/don-doc/{letter}/pdf", None, (L, 403, 403, 200, 200, 200)),
+    ("notifications.index", "GET"): ("/thong-bao/", None, (L, 200, 200, 200, 200, 200)),
+    # Quài Cang's own notification: nobody else's business.
+    ("notifications.open_item", "GET"): ("/thong-bao/{notification}", None, (L, 302, 404, 404, 404, 404)),
+    ("notifications.mark_read", "POST"): ("/thong-bao/{notification}/da-doc", {}, (L, 302, 404, 404, 404, 404)),
+    ("notifications.mark_all_read", "POST"): ("/thong-bao/da-doc-tat-ca", {}, (L, 302, 302, 302, 302, 302)),
+    ("notifications.account", "GET"): ("/tai-khoan", None, (L, 200, 200, 200, 200, 200)),
+    ("notifications.account", "POST"): ("/tai-khoan", {"email": "sai"}, (L, 200, 200, 200, 200, 200)),
 }
 ADMIN_ONLY = (L, 403, 403, 403, 403, 200)
 for endpoint, path, methods in [
@@ -122,9 +144,13 @@ for endpoint, path, methods in [
     ("admin.user_edit", "/quan-tri/nguoi-dung/{user}/sua", ("GET", "POST")),
     ("admin.user_password", "/quan-tri/nguoi-dung/{user}/mat-khau", ("POST",)),
     ("admin.audit", "/quan-tri/nhat-ky", ("GET",)),
+    ("admin.work_days", "/quan-tri/lich-lam-viec", ("GET", "POST")),  # an empty form: refused
+    ("admin.work_day_delete", "/quan-tri/lich-lam-viec/{work_day}/xoa", ("GET", "POST")),
 ]:
     for method in methods:
         MATRIX[(endpoint, method)] = (path, {} if method == "POST" else None, ADMIN_ONLY)
+# The confirmed delete of a declared day goes through (CSRF is off in tests) and goes back to the calendar.
+MATRIX[("admin.work_day_delete", "POST")] = ("/quan-tri/lich-lam-viec/{work_day}/xoa", {}, (L, 403, 403, 403, 403, 302))
 
 
 def routes(app):
@@ -166,3 +192,5 @@ def test_every_route_answers_each_kind_of_user_as_declared(objects, app):
     assert Occurrence.select().where(Occurrence.submitted_at.is_null(False)).count() == objects["submitted"]
     assert Target.select().join(Unit).where(Unit.parent == objects["gio_linh"]).count() == 0
     assert MonthlyReport.get_by_id(objects["draft"]).number == "" and MonthlyReport.select().count() == 2
+    assert UrgingLetter.select().count() == 1 and UrgingLetter.get().new_due != "x"
+    assert WorkDay.select().count() == 0  # the admin's confirmed delete, the only post that may change it

@@ -12,10 +12,13 @@ from .config import ROOT, from_env
 from .core.users import active_user
 from .db import database, open_database
 from .rules import status
+from .rules.deadlines import WEEKDAY_LABELS, due_label
+from .rules.nd30 import addressee_lines
 from .rules.vietnamese import format_number, format_percent
 
 # One blueprint per area; each area's views.py holds its routes.
-AREAS = ("auth", "home", "assignments", "directives", "dashboard", "targets", "reports", "calendar", "admin")
+AREAS = ("auth", "home", "assignments", "directives", "dashboard", "targets", "reports", "calendar", "admin",
+         "notifications")
 
 csrf = CSRFProtect()
 
@@ -90,9 +93,14 @@ def _register_filters(app: Flask) -> None:
     app.add_template_filter(format_number, "number")
     app.add_template_filter(format_percent, "percent")
     app.add_template_global(web.url_with)
+    app.add_template_global(web.unread_notifications)
+    app.add_template_filter(web.moved_note, "moved_note")
+    app.add_template_filter(due_label, "due")
     app.add_template_global(compression.static_url)
     app.add_template_global(status.LABELS, "status_labels")
     app.add_template_global(status.SYMBOLS, "status_symbols")
+    app.add_template_global(WEEKDAY_LABELS, "weekday_names")
+    app.add_template_global(addressee_lines)
 
     @app.context_processor
     def inject_now():

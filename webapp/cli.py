@@ -1,5 +1,5 @@
 """Flask CLI commands: init-db, seed-demo, create-user, import-targets, export-targets, backup, restore,
-parse-directive."""
+parse-directive, send-reminders."""
 import json
 import os
 from pathlib import Path
@@ -8,7 +8,7 @@ import click
 from flask import current_app
 
 from .backup import BackupError, backup, restore
-from .core import targets
+from .core import reminders, targets
 from .core.users import create_user
 from .db import database
 from .migrations import CURRENT_VERSION, current_version, upgrade
@@ -84,6 +84,21 @@ def register_commands(app):
         with open(path, "wb") as fh:
             fh.write(appendix.build_appendix(year, [(unit.name, figures) for unit, figures in rows]))
         click.echo(f"Đã ghi {path}: {len(rows)} địa phương.")
+
+    @app.cli.command("send-reminders")
+    def send_reminders():
+        """Create the day's notifications and e-mail each user their digest (safe to run twice)."""
+        config = current_app.config
+        settings = reminders.SmtpSettings.from_config(config)
+        with database.connection_context():
+            result = reminders.send_reminders(_now(), settings, config["DUE_SOON_DAYS"], config.get("APP_URL", ""))
+        click.echo(f"Thông báo mới: {result.generated}.")
+        if settings is None:
+            click.echo("Chưa đặt SMTP_HOST: không gửi e-mail.")
+        click.echo(f"Đã gửi {result.sent} thư nhắc việc.")
+        if result.failed or result.errors:
+            click.echo(f"Chưa gửi được {max(result.failed, len(result.errors))} thư; sẽ thử lại ở lần chạy sau.",
+                       err=True)
 
     @app.cli.command("create-user")
     @click.option("--username", prompt="Tên đăng nhập")

@@ -42,4 +42,13 @@ def from_env() -> dict:
         "LOGIN_WINDOW_MINUTES": int(os.environ.get("LOGIN_WINDOW_MINUTES", "15")),
         # Behind nginx: how many proxies set X-Forwarded-For/-Proto (so throttling sees real addresses).
         "PROXY_COUNT": int(os.environ.get("PROXY_COUNT", "0")),
+        # E-mail reminders (send-reminders): none at all while SMTP_HOST is unset.
+        "SMTP_HOST": os.environ.get("SMTP_HOST", ""),
+        "SMTP_PORT": int(os.environ.get("SMTP_PORT") or "25"),
+        "SMTP_STARTTLS": os.environ.get("SMTP_STARTTLS", "").lower() in ("1", "true", "yes"),
+        "SMTP_USER": os.environ.get("SMTP_USER", ""),
+        "SMTP_PASSWORD": os.environ.get("SMTP_PASSWORD", ""),
+        "MAIL_FROM": os.environ.get("MAIL_FROM", "Theo dõi nhiệm vụ <no-reply@localhost>"),
+        # The app's public address, for the links in e-mails ("https://theodoi.example.gov.vn").
+        "APP_URL": os.environ.get("APP_URL", ""),
     }

@@ -11,6 +11,21 @@ from .db import database, is_sqlite
 from .models import MODELS, Assignment, Directive, SchemaVersion, Unit, User
 
 
+def _add_filled_column(migrator, table: str, name: str, field, sqlite_type: str) -> None:
+    """Add a NOT NULL column with a constant default to a table that has rows.
+
+    playhouse rebuilds a SQLite table to add NOT NULL, and dropping the old copy with foreign keys on
+    deletes, by cascade, the rows that point at it (every task of a directive, with its assignments).
+    SQLite adds such a column in place, so do that there; PostgreSQL needs nothing special.
+    """
+    if not isinstance(migrator, SqliteMigrator):
+        migrate(migrator.add_column(table, name, field))
+        return
+    default = field.default
+    literal = str(int(default)) if isinstance(default, bool) else "'{}'".format(str(default).replace("'", "''"))
+    database.execute_sql(f'ALTER TABLE "{table}" ADD COLUMN "{name}" {sqlite_type} NOT NULL DEFAULT {literal}')
+
+
 def v2_occurrences(migrator):
     """Recurring duties: the occurrence table, its watermark per assignment, calendar feed tokens."""
     class OccurrenceV2(Model):
@@ -166,6 +181,108 @@ def v6_hardening(migrator):
     )
 
 
+def v9_workdays_reminders(migrator):
+    """Working days (the admin's days, relative deadlines, Điều 148, the date each unit received a
+    directive), notifications and e-mail reminders, and urging letters."""
+    class WorkDayV9(Model):
+        day = DateField(unique=True)
+        working = BooleanField(default=False)
+        label = CharField(max_length=200, default="")
+        created_at = DateTimeField()
+        created_by = ForeignKeyField(User, null=True, on_delete="RESTRICT", backref="+")
+
+        class Meta:
+            database = database
+            table_name = "work_day"
+
+    class NotificationV9(Model):
+        user = ForeignKeyField(User, on_delete="CASCADE", backref="+")
+        kind = CharField(max_length=30)
+        text = CharField(max_length=500)
+        link = CharField(max_length=300, default="")
+        dedupe_key = CharField(max_length=200)
+        unit = ForeignKeyField(Unit, null=True, on_delete="SET NULL", backref="+")
+        created_at = DateTimeField()
+        read_at = DateTimeField(null=True)
+        emailed_at = DateTimeField(null=True)
+
+        class Meta:
+            database = database
+            table_name = "notification"
+            indexes = ((("user", "dedupe_key"), True), (("user", "read_at"), False))
+
+    class NotificationCheckV9(Model):
+        unit = ForeignKeyField(Unit, unique=True, on_delete="CASCADE", backref="+")
+        checked_at = DateTimeField()
+
+        class Meta:
+            database = database
+            table_name = "notification_check"
+
+    class ReminderMailV9(Model):
+        user = ForeignKeyField(User, on_delete="CASCADE", backref="+")
+        day = DateField()
+        status = CharField(max_length=10)
+        items = IntegerField(default=0)
+        claimed_at = DateTimeField()
+        sent_at = DateTimeField(null=True)
+        error = CharField(max_length=300, default="")
+
+        class Meta:
+            database = database
+            table_name = "reminder_mail"
+            indexes = ((("user", "day"), True),)
+
+    class UrgingLetterV9(Model):
+        issuer = ForeignKeyField(Unit, on_delete="RESTRICT", backref="+")
+        number = CharField(max_length=100, default="")
+        place = CharField(max_length=100, default="")
+        letter_date = DateField()
+        new_due = DateField()
+        subject = CharField(max_length=500, default="")
+        opening = TextField(default="")
+        recipients = TextField(default="")
+        copies = TextField(default="")
+        signing_authority = CharField(max_length=200, default="")
+        signer_title = CharField(max_length=200, default="")
+        signer_name = CharField(max_length=200, default="")
+        created_by = ForeignKeyField(User, on_delete="RESTRICT", backref="+")
+        created_at = DateTimeField()
+        updated_at = DateTimeField(null=True)
+
+        class Meta:
+            database = database
+            table_name = "urging_letter"
+
+    class UrgingItemV9(Model):
+        letter = ForeignKeyField(UrgingLetterV9, on_delete="CASCADE", backref="+")
+        assignment = ForeignKeyField(Assignment, on_delete="CASCADE", backref="+")
+        due_at = DateTimeField()
+        days_overdue = IntegerField()
+
+        class Meta:
+            database = database
+            table_name = "urging_item"
+            indexes = ((("letter", "assignment"), True),)
+
+    migrate(
+        migrator.add_column("task", "deadline_n", IntegerField(null=True)),
+        migrator.add_column("task", "counted_from", CharField(max_length=10, null=True)),
+        migrator.add_column("assignment", "due_moved_from", DateTimeField(null=True)),
+        migrator.add_column("assignment", "received_on", DateField(null=True)),
+    )
+    if not isinstance(migrator, SqliteMigrator):
+        # "relative_working_days" does not fit in 20 characters; SQLite does not enforce the length
+        # (and would rebuild the table, see _add_filled_column), PostgreSQL does.
+        migrate(migrator.alter_column_type("task", "deadline_kind", CharField(max_length=30)))
+    _add_filled_column(migrator, "directive", "shift_days_off", BooleanField(default=True), "INTEGER")
+    _add_filled_column(migrator, "task", "working_days_only", BooleanField(default=False), "INTEGER")
+    _add_filled_column(migrator, "user", "email", CharField(max_length=254, default=""), "VARCHAR(254)")
+    _add_filled_column(migrator, "user", "email_reminders", BooleanField(default=True), "INTEGER")
+    database.create_tables([WorkDayV9, NotificationV9, NotificationCheckV9, ReminderMailV9, UrgingLetterV9,
+                            UrgingItemV9])
+
+
 # Version 1 is the schema created by create_tables for the models of the first release
 # (tests/data/schema_v1.sqlite.sql).
 MIGRATIONS = [
@@ -174,6 +291,7 @@ MIGRATIONS = [
     (4, v4_security),
     (5, v5_monthly_reports),
     (6, v6_hardening),
+    (9, v9_workdays_reminders),
 ]
 
 CURRENT_VERSION = MIGRATIONS[-1][0]

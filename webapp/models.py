@@ -80,6 +80,8 @@ class User(BaseModel):
     # Raised by logout, a password change or reset and deactivation: every session that carries an
     # older number ends at its next request (core.users.end_sessions).
     session_generation = IntegerField(default=0)
+    email = CharField(max_length=254, default="")
+    email_reminders = BooleanField(default=True)  # the daily digest; the user turns it off on their own page
     created_at = DateTimeField()
 
     # What Flask-Login asks of a user object.
@@ -124,7 +126,14 @@ class Directive(BaseModel):
     signing_authority = CharField(max_length=200, default="")  # "TM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH"
     signer_title = CharField(max_length=200, default="")
     signer_name = CharField(max_length=200, default="")
+    # Bộ luật Dân sự 2015, Điều 148: a deadline ending on a day off ends on the next working day.
+    shift_days_off = BooleanField(default=True)
     created_at = DateTimeField()
+
+    @property
+    def issued_from_day(self):
+        """The issue date when it is known to the day: the base of "kể từ ngày ban hành"."""
+        return self.issued_on if self.issued_on and self.issued_precision == "day" else None
 
     @property
     def issued_label(self):
@@ -155,13 +164,18 @@ class Task(BaseModel):
     text = TextField()
     addressed_to = CharField(max_length=300, default="")
     deadline_text = CharField(max_length=300, default="")  # the wording of the directive
-    deadline_kind = CharField(max_length=20)
+    deadline_kind = CharField(max_length=30)  # "relative_working_days" is 21 characters
     deadline_date = DateField(null=True)
     deadline_time = TimeField(null=True, formats=["%H:%M:%S", "%H:%M"])
     weekday = IntegerField(null=True)
     month_day = IntegerField(null=True)
     window_start = DateField(null=True)
     window_end = DateField(null=True)
+    # "Trong N ngày (làm việc) kể từ ngày ban hành / nhận văn bản".
+    deadline_n = IntegerField(null=True)
+    counted_from = CharField(max_length=10, null=True)  # issue | receipt
+    # Recurring duties owed on working days only (daily: none on days off; others: moved off them).
+    working_days_only = BooleanField(default=False)
     # A daily report whose figures are the progress figures: "2b" (district) or "2a" (province).
     figures_report = CharField(max_length=10, null=True)
     created_at = DateTimeField()
@@ -170,7 +184,9 @@ class Task(BaseModel):
     def rule(self) -> DeadlineRule:
         return DeadlineRule(kind=self.deadline_kind, date=self.deadline_date, time=self.deadline_time,
                             weekday=self.weekday, day=self.month_day,
-                            window_start=self.window_start, window_end=self.window_end)
+                            window_start=self.window_start, window_end=self.window_end,
+                            n=self.deadline_n, counted_from=self.counted_from,
+                            working_days_only=bool(self.working_days_only))
 
     @property
     def deadline_quote(self) -> str:
@@ -186,6 +202,11 @@ class Assignment(BaseModel):
     state = CharField(max_length=20, default="not_started")
     percent = IntegerField(default=0)
     due_at = DateTimeField(null=True, index=True)  # copied from the task's rule so SQL can filter
+    # When Điều 148 moved the due time off a day off: the time the rule gave before moving it.
+    due_moved_from = DateTimeField(null=True)
+    # The day the unit received the directive ("kể từ ngày nhận được văn bản"): the day it was
+    # assigned unless the unit or an admin corrects it.
+    received_on = DateField(null=True)
     done_at = DateTimeField(null=True)
     version = IntegerField(default=1)  # optimistic lock: an update names the version it saw
     updated_at = DateTimeField(null=True)
@@ -332,9 +353,105 @@ class MonthlyReport(BaseModel):
         return bool(self.frozen and json.loads(self.frozen).get("submission", {}).get("late"))
 
 
+class WorkDay(BaseModel):
+    """A day the admin declares: a day off (nghỉ bù, an announced holiday) or a Saturday worked in
+    exchange (làm bù). It overrides weekends and the holidays package (rules/workdays.py)."""
+    day = DateField(unique=True)
+    working = BooleanField(default=False)
+    label = CharField(max_length=200, default="")
+    created_at = DateTimeField()
+    created_by = ForeignKeyField(User, null=True, backref="+", on_delete="RESTRICT")
+
+
+NOTIFICATION_KINDS = {
+    "due_soon": "Sắp đến hạn",
+    "overdue": "Quá hạn",
+    "report_due_today": "Hạn nộp báo cáo hôm nay",
+    "new_assignment": "Giao việc mới",
+    # Sent by the follow-up loop (confirmation, return, extension, delegation) through notify().
+    "confirmed": "Đã xác nhận hoàn thành",
+    "returned": "Bị trả lại",
+    "extension": "Gia hạn",
+    "delegated": "Giao cho cấp dưới",
+    "urged": "Công văn đôn đốc",
+    "other": "Thông báo",
+}
+
+
+class Notification(BaseModel):
+    """One message for one user; `dedupe_key` makes every sender idempotent (unique per user)."""
+    user = ForeignKeyField(User, backref="notifications", on_delete="CASCADE")
+    kind = CharField(max_length=30)
+    text = CharField(max_length=500)
+    link = CharField(max_length=300, default="")  # a path inside the app: "/giao-viec/12"
+    dedupe_key = CharField(max_length=200)
+    unit = ForeignKeyField(Unit, null=True, backref="+", on_delete="SET NULL")  # the unit it is about
+    created_at = DateTimeField()
+    read_at = DateTimeField(null=True)
+    emailed_at = DateTimeField(null=True)
+
+    class Meta:
+        indexes = ((("user", "dedupe_key"), True), (("user", "read_at"), False))
+
+    @property
+    def kind_label(self):
+        return NOTIFICATION_KINDS.get(self.kind, self.kind)
+
+
+class NotificationCheck(BaseModel):
+    """When the time-based notifications of a unit were last generated on a page load."""
+    unit = ForeignKeyField(Unit, unique=True, backref="+", on_delete="CASCADE")
+    checked_at = DateTimeField()
+
+
+class ReminderMail(BaseModel):
+    """The daily digest of a user: claimed before sending, so that two runs never both send it."""
+    user = ForeignKeyField(User, backref="+", on_delete="CASCADE")
+    day = DateField()
+    status = CharField(max_length=10)  # sending | sent | failed
+    items = IntegerField(default=0)
+    claimed_at = DateTimeField()
+    sent_at = DateTimeField(null=True)
+    error = CharField(max_length=300, default="")
+
+    class Meta:
+        indexes = ((("user", "day"), True),)
+
+
+class UrgingLetter(BaseModel):
+    """A công văn đôn đốc: who made it, its free parts, and (UrgingItem) the late work it names."""
+    issuer = ForeignKeyField(Unit, backref="+", on_delete="RESTRICT")
+    number = CharField(max_length=100, default="")   # số, ký hiệu: "/UBND-KGVX" while the number is blank
+    place = CharField(max_length=100, default="")
+    letter_date = DateField()
+    new_due = DateField()                            # the new date the closing paragraph asks for
+    subject = CharField(max_length=500, default="")  # "V/v đôn đốc thực hiện Công văn số …"
+    opening = TextField(default="")
+    recipients = TextField(default="")
+    copies = TextField(default="")
+    signing_authority = CharField(max_length=200, default="")
+    signer_title = CharField(max_length=200, default="")
+    signer_name = CharField(max_length=200, default="")
+    created_by = ForeignKeyField(User, backref="+", on_delete="RESTRICT")
+    created_at = DateTimeField()
+    updated_at = DateTimeField(null=True)
+
+
+class UrgingItem(BaseModel):
+    """One overdue assignment named in a letter, with its due time and days overdue as they were."""
+    letter = ForeignKeyField(UrgingLetter, backref="items", on_delete="CASCADE")
+    assignment = ForeignKeyField(Assignment, backref="urgings", on_delete="CASCADE")
+    due_at = DateTimeField()
+    days_overdue = IntegerField()
+
+    class Meta:
+        indexes = ((("letter", "assignment"), True),)
+
+
 class SchemaVersion(BaseModel):
     version = IntegerField()
 
 
 MODELS = [Unit, User, Directive, Task, Assignment, Update, Occurrence, Target, ProgressFigure,
-          LoginAttempt, AuditEntry, MonthlyReport]
+          LoginAttempt, AuditEntry, MonthlyReport, WorkDay, Notification, NotificationCheck, ReminderMail,
+          UrgingLetter, UrgingItem]

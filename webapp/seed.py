@@ -59,6 +59,8 @@ APPENDIX_01 = [
     ("UBND huyện Hướng Hóa", (1176, 12, 35, 47, 82), (7131, 71, 214, 285, 499)),
 ]
 
+# example.invalid never delivers (RFC 2606): a demo digest cannot reach anyone.
+DEMO_MAIL_DOMAIN = "example.invalid"
 DEMO_ROOT = "Ban Chỉ đạo theo dõi (dữ liệu mẫu hai tỉnh)"
 DEMO_USERS = [  # username, full name, role, unit name
     ("admin", "Quản trị Văn phòng UBND tỉnh", "admin", "Văn phòng UBND tỉnh Quảng Trị"),
@@ -167,7 +169,8 @@ def _quang_tri_directive(u, now):
          "giám sát; định kỳ tổng hợp tiến độ, kết quả triển khai thực hiện trên toàn tỉnh (theo Mẫu Phụ lục "
          "2a) gửi về Công an tỉnh (qua Phòng Cảnh sát Quản lý hành chính về trật tự xã hội).",
          "Hàng ngày (trước 10 giờ hàng ngày)",
-         _rule(dl.DAILY, time=time(10, 0), window_start=since, figures_report="2a"), "", [so], districts),
+         _rule(dl.DAILY, time=time(10, 0), window_start=since, figures_report="2a",
+               working_days_only=True), "", [so], districts),
         (s1, "1.5", "Báo cáo kết quả thực hiện nội dung yêu cầu tại Công văn này về UBND tỉnh.",
          "Định kỳ trước ngày 28 hàng tháng", _rule(dl.MONTHLY, day=28, window_start=since), "", [so], []),
         (s2, "2.1", "Khẩn trương hoàn thành việc chi trả không dùng tiền mặt cho 386 đối tượng đã đăng ký "
@@ -202,7 +205,8 @@ def _quang_tri_directive(u, now):
         (s3, "3.6", "Theo dõi, đôn đốc, kiểm tra, giám sát, tổng hợp báo cáo; chỉ đạo Phòng Lao động - TB&XH "
          "tổng hợp tiến độ, kết quả triển khai trên địa bàn (theo Mẫu Phụ lục 2b) gửi về Sở Lao động - TB&XH.",
          "Hàng ngày (trước 09 giờ hàng ngày)",
-         _rule(dl.DAILY, time=time(9, 0), window_start=since, figures_report="2b"),
+         _rule(dl.DAILY, time=time(9, 0), window_start=since, figures_report="2b",
+               working_days_only=True),
          districts_label, districts, []),
     ], now)
 
@@ -350,7 +354,7 @@ def load_demo(password: str, method: str, now: datetime) -> None:
     with database.atomic():
         units = _units(now)
         users = {username: create_user(username, password, full_name, role, units[unit_name], method=method,
-                                       now=now)
+                                       now=now, email=f"{username}@{DEMO_MAIL_DOMAIN}")
                  for username, full_name, role, unit_name in DEMO_USERS}
         _, qt_tasks = _quang_tri_directive(units, now)
         _, tg_tasks = _tuan_giao_directive(units, now)

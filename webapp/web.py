@@ -8,7 +8,7 @@ from flask_login import current_user
 from peewee import Model
 from werkzeug.routing import IntegerConverter
 
-from .core import occurrences
+from .core import notifications, occurrences, workdays
 from .rules.input import InputError, parse_day
 
 # The largest id a database integer column holds (SQLite INTEGER, PostgreSQL BIGINT): a larger
@@ -39,7 +39,41 @@ def ensure_occurrences(until: date | None = None) -> datetime:
     if g.get("occurrences_until") is None or g.occurrences_until < until:
         occurrences.materialise(until, current.date())
         g.occurrences_until = until
+    refresh_notifications()
     return current
+
+
+def refresh_notifications() -> None:
+    """The time-based notifications of the user's unit, at most once an hour (by any process), on the
+    pages that show deadlines: the daily command may not be installed, and "due today" cannot wait
+    for it. Other pages only count what exists, so they never write."""
+    if current_user.is_authenticated and not g.get("notifications_refreshed"):
+        g.notifications_refreshed = True
+        notifications.refresh_unit(current_user.unit_id, now(), due_soon_days())
+
+
+def work_calendar():
+    """The working-day calendar (weekends, holidays, the admin's days), once per request."""
+    if "work_calendar" not in g:
+        g.work_calendar = workdays.current_calendar()
+    return g.work_calendar
+
+
+def moved_note(assignment) -> str:
+    """"(dời sang … do trùng ngày nghỉ …)" beside an assignment's due time moved by Điều 148."""
+    moved_from = getattr(assignment, "due_moved_from", None)
+    if moved_from is None:
+        return ""
+    return workdays.moved_note(assignment.due_at, moved_from, work_calendar())
+
+
+def unread_notifications() -> int:
+    """The unread count in the navigation."""
+    if not current_user.is_authenticated:
+        return 0
+    if "unread_notifications" not in g:
+        g.unread_notifications = notifications.unread_count(current_user.id)
+    return g.unread_notifications
 
 
 def get_or_404(query, *where):

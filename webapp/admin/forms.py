@@ -21,8 +21,18 @@ from wtforms.validators import (
 
 from ..forms import Form, choices
 from ..models import ROLES, UNIT_KINDS
-from ..rules.deadlines import KIND_LABELS, RELATIVE, WEEKDAY_LABELS
-from ..rules.input import DAY_HELP, PARTIAL_DATE_HELP, InputError, clean_lines, parse_partial_date, read_rule
+from ..rules.deadlines import COUNTED_FROM_LABELS, KIND_LABELS, MAX_DAYS, WEEKDAY_LABELS
+from ..rules.input import (
+    DAY_HELP,
+    KIND_FIELDS,
+    PARTIAL_DATE_HELP,
+    InputError,
+    clean_lines,
+    parse_day,
+    parse_email,
+    parse_partial_date,
+    read_rule,
+)
 from ..web import MAX_ID
 
 NONE = ""  # the value of a select's blank option
@@ -75,6 +85,10 @@ class DirectiveForm(Form):
     signer_title = StringField("Chức vụ người ký", validators=[too_long(200)],
                                description="Ví dụ: PHÓ CHỦ TỊCH.")
     signer_name = StringField("Họ tên người ký", validators=[too_long(200)])
+    shift_days_off = BooleanField(
+        "Hạn trùng ngày nghỉ dời sang ngày làm việc tiếp theo (Điều 148 Bộ luật Dân sự 2015)",
+        description="Áp dụng cho hạn cố định, trong tháng và trong N ngày; bỏ chọn nếu văn bản yêu cầu "
+                    "hoàn thành cả trong ngày nghỉ.")
 
     def validate_issued(self, field):
         try:
@@ -92,11 +106,12 @@ class DirectiveForm(Form):
             "recipients": clean_lines(self.recipients.data), "copies": clean_lines(self.copies.data),
             "signing_authority": clean_lines(self.signing_authority.data),
             "signer_title": stripped(self.signer_title.data), "signer_name": stripped(self.signer_name.data),
+            "shift_days_off": bool(self.shift_days_off.data),
         }
 
 
-RULE_INPUTS = ("deadline_date", "deadline_time", "weekday", "month_day", "window_start", "window_end")
-MULTI_HINT = "Giữ phím Ctrl (trên Mac: Cmd) khi bấm để chọn nhiều đơn vị hoặc bỏ chọn một đơn vị."
+RULE_INPUTS = ("deadline_date", "deadline_time", "weekday", "month_day", "window_start", "window_end",
+               "deadline_n", "counted_from", "working_days_only")
 
 
 class TaskForm(Form):
@@ -111,9 +126,7 @@ class TaskForm(Form):
                                description="Tên nhóm như văn bản ghi, ví dụ “UBND các huyện, thị xã, thành phố”.")
     deadline_text = StringField("Thời hạn (nguyên văn)", validators=[too_long(300)],
                                 description="Ví dụ: “Hoàn thành trong tháng 01 năm 2024”.")
-    # The relative kinds need their count and base fields on this form first.
-    deadline_kind = SelectField("Loại thời hạn", choices=choices({k: v for k, v in KIND_LABELS.items()
-                                                                  if k not in RELATIVE}),
+    deadline_kind = SelectField("Loại thời hạn", choices=choices(KIND_LABELS),
                                 validators=[InputRequired("Vui lòng chọn loại thời hạn.")])
     deadline_date = StringField("Ngày hạn",
                                 description="Hạn cố định, ngay: dd/mm/yyyy. Trong tháng: mm/yyyy (01/2024).")
@@ -125,13 +138,44 @@ class TaskForm(Form):
                              description="Báo cáo hằng tháng: trước ngày này (ví dụ 28); để trống là cuối tháng.")
     window_start = StringField("Đợt từ ngày", description=f"Không bắt buộc (đợt cao điểm). {DAY_HELP}")
     window_end = StringField("Đến ngày", description="Không bắt buộc.")
-    lead_units = SelectMultipleField("Đơn vị chủ trì", coerce=int, description=MULTI_HINT)
+    deadline_n = StringField("Số ngày", description=f"Ví dụ 05 trong “trong vòng 05 ngày làm việc”; từ 1 đến {MAX_DAYS}.")
+    counted_from = SelectField("Tính từ", choices=choices({k: f"Kể từ {v}" for k, v in COUNTED_FROM_LABELS.items()}),
+                               description="Ngày nhận văn bản: mỗi đơn vị một ngày, mặc định là ngày được giao việc.")
+    working_days_only = BooleanField("Chỉ ngày làm việc", description=(
+        "Hằng ngày: không phải nộp vào thứ Bảy, Chủ nhật, ngày lễ, Tết. Hằng tuần, hằng tháng: hạn trùng ngày "
+        "nghỉ dời sang ngày làm việc tiếp theo."))
+    lead_units = SelectMultipleField("Đơn vị chủ trì", coerce=int,
+                                     description="Đánh dấu từng đơn vị, hoặc chọn cả nhóm ở dưới.")
     group_kind = SelectField("Thêm cả nhóm: loại đơn vị", choices=blank_first("— Không dùng —", UNIT_KINDS.items()),
                              description="Mọi đơn vị đang hoạt động thuộc loại này sẽ được giao chủ trì.")
     group_parent = SelectField("… trực thuộc đơn vị", coerce=optional_int,
                                description="Tính cả các cấp bên dưới. Để trống: trong toàn bộ hệ thống.")
     cooperating_units = SelectMultipleField("Đơn vị phối hợp", coerce=int,
-                                            description=f"{MULTI_HINT} Đơn vị đã chủ trì thì không tính phối hợp.")
+                                            description="Đơn vị đã chủ trì thì không tính phối hợp.")
+
+    def kind_fields(self) -> tuple:
+        """The deadline inputs the chosen kind uses: the form shows these only."""
+        return KIND_FIELDS.get(self.deadline_kind.data, ())
+
+    # Labels and hints that depend on the kind: (label, description) per field and kind.
+    KIND_TEXTS = {
+        ("deadline_date", "within_month"): ("Tháng", "Nhập tháng dạng mm/yyyy, ví dụ 01/2024: hạn là hết ngày cuối tháng."),
+        ("deadline_date", "fixed"): ("Ngày hạn", DAY_HELP),
+        ("deadline_date", "immediate"): ("Ngày hạn do quản trị đặt", f"Văn bản ghi “ngay”, “khẩn trương”. {DAY_HELP}"),
+        ("deadline_time", "fixed"): ("Giờ hạn", "Không bắt buộc (HH:MM); để trống là hết ngày."),
+        ("deadline_time", "immediate"): ("Giờ hạn", "Không bắt buộc (HH:MM); để trống là hết ngày."),
+        ("deadline_time", "daily"): ("Nộp trước giờ", "HH:MM, ví dụ 09:00."),
+        ("deadline_time", "weekly"): ("Nộp trước giờ", "HH:MM, ví dụ 14:00."),
+    }
+
+    def prepare_deadline_fields(self) -> tuple:
+        """Set the kind's labels and hints, and return the names of the fields to show."""
+        kind = self.deadline_kind.data
+        for name in self.kind_fields():
+            texts = self.KIND_TEXTS.get((name, kind))
+            if texts:
+                self[name].label.text, self[name].description = texts
+        return self.kind_fields()
 
     def validate(self, extra_validators=None):
         """Field checks, then the deadline rule: each message beside the field it is about."""
@@ -143,6 +187,10 @@ class TaskForm(Form):
         for name, message in errors.items():
             if not getattr(self, name).errors:  # keep the field's own message (e.g. not a number)
                 add_error(getattr(self, name), message)
+        # Said here too (core checks again) so that it shows with every other problem at once.
+        if not self.lead_units.data and not self.group_kind.data and not self.lead_units.errors:
+            add_error(self.lead_units, "Chọn ít nhất một đơn vị chủ trì, hoặc một nhóm đơn vị.")
+            ok = False
         return ok and not errors
 
     def task_fields(self) -> dict:
@@ -191,9 +239,18 @@ class PasswordForm(Form):
 
 class UserForm(Form):
     full_name = StringField("Họ và tên", validators=[DataRequired("Vui lòng nhập họ và tên."), too_long(200)])
+    email = StringField("E-mail", render_kw={"type": "email", "autocomplete": "off", "inputmode": "email"},
+                        description="Để nhận thư tổng hợp thông báo hằng ngày; người dùng tự tắt được ở trang "
+                                    "“Tài khoản của tôi”.")
     role = SelectField("Vai trò", choices=choices(ROLES), validators=[InputRequired("Vui lòng chọn vai trò.")])
     unit = SelectField("Đơn vị", coerce=optional_int, validators=[InputRequired("Vui lòng chọn đơn vị.")])
     active = BooleanField("Đang hoạt động", description="Bỏ chọn để khóa tài khoản (người dùng không đăng nhập được).")
+
+    def validate_email(self, field):
+        try:
+            field.data = parse_email(field.data)
+        except InputError as exc:
+            raise ValidationError(str(exc)) from None
 
 
 class NewUserForm(UserForm):
@@ -201,3 +258,20 @@ class NewUserForm(UserForm):
                            render_kw={"autocomplete": "off", "autocapitalize": "none"})
     password = password_field("Mật khẩu")
     confirm = confirm_field()
+
+
+class WorkDayForm(Form):
+    day = StringField("Ngày", render_kw={"class": "date-input", "placeholder": "dd/mm/yyyy", "inputmode": "numeric"})
+    working = SelectField("Loại", choices=choices({"off": "Ngày nghỉ (nghỉ bù, nghỉ theo thông báo)",
+                                                    "working": "Ngày làm bù (làm việc dù là thứ Bảy)"}),
+                          validators=[InputRequired("Vui lòng chọn loại ngày.")])
+    label = StringField("Ghi chú", validators=[too_long(200)],
+                        description="Ví dụ: Nghỉ bù Tết theo Thông báo số 6150/TB-LĐTBXH.")
+
+    def validate_day(self, field):
+        try:
+            self.day_value = parse_day(field.data)
+        except InputError as exc:
+            raise ValidationError(str(exc)) from None
+        if self.day_value is None:
+            raise ValidationError("Vui lòng nhập ngày (dd/mm/yyyy).")

@@ -1,9 +1,15 @@
 """Reads for the admin pages: unit choices in tree order, the unit tree with user counts, the
 directive and user lists. The writes behind these pages live in webapp/core."""
+import calendar as stdlib_calendar
+from dataclasses import dataclass, field
+from datetime import date
+
 from peewee import fn
 
+from ..rules.workdays import SATURDAY, SUNDAY
+
 from ..core.units import tree_order
-from ..models import Assignment, Directive, Task, Unit, User
+from ..models import Assignment, Directive, Task, Unit, User, WorkDay
 
 INDENT = "\u00a0\u00a0\u00a0"  # non-breaking spaces survive inside <option>
 
@@ -83,3 +89,88 @@ def search_users(text: str = ""):
 def user_options() -> list[tuple[int, str]]:
     users = User.select(User.id, User.username, User.full_name).order_by(User.username)
     return [(u.id, f"{u.username} – {u.full_name}") for u in users]
+
+
+@dataclass
+class UnitGroup:
+    """The units directly under one parent (None: the top of the tree), with those of each kind."""
+    parent: Unit | None
+    units: list = field(default_factory=list)
+    kinds: dict = field(default_factory=dict)  # kind -> number of units of that kind in the group
+
+    @property
+    def title(self) -> str:
+        return f"Thuộc {self.parent.name}" if self.parent else "Đơn vị cấp cao nhất"
+
+
+def unit_groups(keep_ids=()) -> list[UnitGroup]:
+    """The units for the checklists, grouped by parent in tree order ("chọn tất cả các xã của huyện
+    Gio Linh"): active units, and retired ones still assigned (keep_ids), as unit_options lists them.
+    A unit alone under its parent joins the group above (the working group of each commune sits with
+    the district's communes), so that a district's units of one kind can be taken at once."""
+    keep = set(keep_ids)
+    ordered = tree_order(Unit.select())
+    by_id = {u.id: u for u, _ in ordered}
+    position = {u.id: i for i, (u, _) in enumerate(ordered)}
+    members: dict = {}
+    for unit, _depth in ordered:
+        if unit.active or unit.id in keep:
+            members.setdefault(unit.parent_id if unit.parent_id in by_id else None, []).append(unit)
+    # Deepest first, so that a chain of lone units climbs as far as it needs.
+    for parent_id in sorted((p for p in members if p is not None), key=lambda p: -by_id[p].path.count("/")):
+        units = members.get(parent_id)
+        grandparent = by_id[parent_id].parent_id
+        if units and len(units) == 1 and grandparent in members:
+            members[grandparent].extend(members.pop(parent_id))
+    groups = []
+    for parent_id, units in members.items():
+        group = UnitGroup(by_id.get(parent_id), sorted(units, key=lambda u: position[u.id]))
+        for u in group.units:
+            group.kinds[u.kind] = group.kinds.get(u.kind, 0) + 1
+        groups.append(group)
+    return sorted(groups, key=lambda g: -1 if g.parent is None else position[g.parent.id])
+
+
+@dataclass
+class CalendarCell:
+    day: object            # a date, or None for the padding before the 1st / after the last day
+    reason: str | None = None
+    declared: str = ""     # "off" | "working" when the admin declared the day
+    css: str = ""
+
+
+def calendar_months(calendar, year: int) -> list[tuple[int, list[list[CalendarCell]]]]:
+    """(month, weeks of 7 cells, Monday first) for the admin's calendar page."""
+    declared = {w.day: ("working" if w.working else "off") for w in WorkDay.select().where(
+        (WorkDay.day >= date(year, 1, 1)) & (WorkDay.day <= date(year, 12, 31)))}
+    reasons = {d.date: d.reason for d in calendar.year_days(year)}
+    months = []
+    for month in range(1, 13):
+        grid = []
+        for week in stdlib_calendar.Calendar(firstweekday=0).monthdatescalendar(year, month):
+            row = []
+            for d in week:
+                if d.month != month:
+                    row.append(CalendarCell(None))
+                    continue
+                reason = reasons[d]
+                kind = declared.get(d, "")
+                if kind == "working":
+                    css = "declared-working"
+                elif kind == "off":
+                    css = "declared-off"
+                elif reason is None:
+                    css = "swap-working" if d.weekday() >= 5 else "working"
+                elif d.weekday() >= 5 and reason in (SATURDAY, SUNDAY):
+                    css = "weekend"
+                else:
+                    css = "holiday"
+                row.append(CalendarCell(d, reason, kind, css))
+            grid.append(row)
+        months.append((month, grid))
+    return months
+
+
+def days_off_listed(calendar, year: int) -> list:
+    """The year's days off other than plain weekends, with their reasons, in order."""
+    return [d for d in calendar.year_days(year) if d.reason and d.reason not in (SATURDAY, SUNDAY)]

@@ -5,9 +5,8 @@ from datetime import date
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ..core import audit
+from ..core import audit, workdays
 from ..core.directives import (
-    TaskError,
     delete_directive,
     delete_task,
     directive_footprint,
@@ -20,11 +19,22 @@ from ..core.directives import (
 from ..core.units import lead_units, save_unit, units_by_ids
 from ..core.users import create_user, reset_password, save_user, self_edit_errors, username_taken
 from ..forms import Form, choices
-from ..models import Directive, Task, Unit, User
+from ..models import UNIT_KINDS, Directive, Task, Unit, User, WorkDay
+from ..rules.deadlines import FROM_RECEIPT, RECURRING, default_working_days_only
 from ..rules.input import InputError, format_partial_date, parse_day, rule_form_data
 from ..web import Page, drops_blank_args, get_or_404, is_htmx, now, page_number, query_id, roles_required
 from . import bp, queries
-from .forms import DirectiveForm, NewUserForm, PasswordForm, TaskForm, UnitForm, UserForm, add_error, blank_first
+from .forms import (
+    DirectiveForm,
+    NewUserForm,
+    PasswordForm,
+    TaskForm,
+    UnitForm,
+    UserForm,
+    WorkDayForm,
+    add_error,
+    blank_first,
+)
 
 
 @bp.before_request
@@ -75,13 +85,13 @@ def directive_edit(directive_id):
 
 def _directive_initial(directive) -> dict:
     fields = ("number", "place", "subject", "legal_bases", "recipients", "copies", "signing_authority",
-              "signer_title", "signer_name")
+              "signer_title", "signer_name", "shift_days_off")
     return {**{f: getattr(directive, f) for f in fields}, "issuer": directive.issuer_id,
             "issued": format_partial_date(directive.issued_on, directive.issued_precision)}
 
 
 def _directive_form(directive, is_new):
-    form = DirectiveForm(data={} if is_new else _directive_initial(directive))
+    form = DirectiveForm(data={"shift_days_off": True} if is_new else _directive_initial(directive))
     form.issuer.choices = blank_first("— Chọn cơ quan ban hành —",
                                       queries.unit_options(keep_ids=[directive.issuer_id]))
     if form.validate_on_submit():
@@ -137,19 +147,44 @@ def _task_initial(task, assignments) -> dict:
 def _task_form(directive, task, is_new):
     assignments = [] if is_new else queries.task_assignments(task)
     title = "Thêm nhiệm vụ" if is_new else f"Sửa {_task_name(task)}"
-    form = TaskForm(data={"deadline_kind": "fixed"} if is_new else _task_initial(task, assignments))
+    initial = {"deadline_kind": "fixed", "counted_from": FROM_RECEIPT} if is_new else _task_initial(task, assignments)
+    if request.method == "GET" and is_htmx():
+        # The kind changed: only its deadline fields come back, with what was typed in them.
+        form = TaskForm(formdata=request.args, data=initial)
+        _working_days_default(form, request.args, task, is_new)
+        return render_template("admin/_deadline_fields.html", form=form)
+    form = TaskForm(data=initial)
     # Units already assigned stay selectable even if retired since, so saving does not drop them.
-    options = queries.unit_options(keep_ids=[a.unit_id for a in assignments])
+    keep = [a.unit_id for a in assignments]
+    options = queries.unit_options(keep_ids=keep)
     form.lead_units.choices = choices(options)
     form.cooperating_units.choices = choices(options)
     form.group_parent.choices = blank_first("— Toàn bộ hệ thống —", queries.unit_options())
-    if form.validate_on_submit() and _save_task(form, directive, task):
+    refresh = request.method == "POST" and "refresh" in request.form
+    if refresh:
+        # Without JavaScript, "Hiện các trường" posts the form back to show the kind's fields: nothing
+        # is saved and nothing is marked wrong yet.
+        _working_days_default(form, request.form, task, is_new)
+    elif form.validate_on_submit() and _save_task(form, directive, task):
         flash(f"Đã lưu {_task_name(task)}.", "success")
         return redirect(url_for("admin.directive", directive_id=directive.id, _anchor=f"task-{task.id}"))
     reported = set() if is_new else reported_unit_ids(task)
     return render_template("admin/task_form.html", form=form, directive=directive, task=task,
                            is_new=is_new, title=title, assignments=assignments,
+                           unit_groups=queries.unit_groups(keep_ids=keep), kind_labels=UNIT_KINDS,
                            locked=[a.unit.name for a in assignments if a.unit_id in reported])
+
+
+def _working_days_default(form, data, task, is_new) -> None:
+    """The "chỉ ngày làm việc" box of a kind just chosen: as the user left it if it was on screen,
+    else the task's own choice, else the kind's default (daily duties: working days only)."""
+    if "working_days_only_shown" in data:
+        return
+    kind = form.deadline_kind.data
+    if not is_new and task.deadline_kind in RECURRING:
+        form.working_days_only.data = bool(task.working_days_only)
+    else:
+        form.working_days_only.data = default_working_days_only(kind)
 
 
 def _save_task(form, directive, task) -> bool:
@@ -161,9 +196,6 @@ def _save_task(form, directive, task) -> bool:
             fields["position"] = task.position if task.id else next_position(directive)
         store_task(task, fields, leads, units_by_ids(form.cooperating_units.data), now=now(),
                    actor_id=current_user.id)
-    except TaskError as exc:
-        form.form_errors.append(str(exc))
-        return False
     except InputError as exc:
         show_error(form, exc)
         return False
@@ -262,7 +294,8 @@ def users():
 
 
 def _user_initial(user) -> dict:
-    return {"full_name": user.full_name, "role": user.role, "unit": user.unit_id, "active": user.active}
+    return {"full_name": user.full_name, "role": user.role, "unit": user.unit_id, "active": user.active,
+            "email": user.email}
 
 
 def _fill_user_units(form, keep_id=None) -> None:
@@ -281,7 +314,8 @@ def user_new():
             # The admin typed the first password, so the user must replace it.
             user = create_user(username, form.password.data, form.full_name.data.strip(), form.role.data,
                                form.unit.data, method=current_app.config["PASSWORD_METHOD"], now=now(),
-                               active=form.active.data, must_change_password=True, actor_id=current_user.id)
+                               active=form.active.data, must_change_password=True, actor_id=current_user.id,
+                               email=form.email.data)
             flash(f"Đã tạo tài khoản {user.username}.", "success")
             return redirect(url_for("admin.users"))
     return render_template("admin/user_form.html", form=form, user=None)
@@ -298,7 +332,7 @@ def user_edit(user_id):
             add_error(getattr(form, name), message)
         if not errors:
             save_user(user, {"full_name": form.full_name.data.strip(), "role": form.role.data,
-                             "unit": form.unit.data, "active": form.active.data},
+                             "unit": form.unit.data, "active": form.active.data, "email": form.email.data},
                       now=now(), actor_id=current_user.id)
             flash(f"Đã lưu tài khoản {user.username}.", "success")
             return redirect(url_for("admin.users"))
@@ -319,6 +353,50 @@ def user_password(user_id):
     form = UserForm(formdata=None, data=_user_initial(user))
     _fill_user_units(form, user.unit_id)
     return render_template("admin/user_form.html", form=form, user=user, password_form=password_form)
+
+
+# --- Working days: the days the admin declares, on the year's calendar ------------------------
+
+def _year() -> int:
+    try:
+        year = int(request.args.get("nam", now().year))
+    except ValueError:
+        year = now().year
+    return min(max(year, workdays.MIN_YEAR), workdays.MAX_YEAR)
+
+
+@bp.route("/lich-lam-viec", methods=["GET", "POST"])
+def work_days():
+    year = _year()
+    form = WorkDayForm(data={"working": "off"})
+    if form.validate_on_submit():
+        try:
+            row = workdays.declare_day(form.day_value, form.working.data == "working", form.label.data,
+                                       now=now(), actor_id=current_user.id)
+        except InputError as exc:
+            show_error(form, exc)
+        else:
+            what = "ngày làm bù" if row.working else "ngày nghỉ"
+            flash(f"Đã khai báo {what} {row.day:%d/%m/%Y}; các hạn liên quan đã được tính lại.", "success")
+            return redirect(url_for("admin.work_days", nam=row.day.year))
+    calendar = workdays.current_calendar()
+    return render_template("admin/work_calendar.html", form=form, year=year,
+                           months=queries.calendar_months(calendar, year),
+                           days_off=queries.days_off_listed(calendar, year),
+                           declared=workdays.declared_days(year))
+
+
+@bp.route("/lich-lam-viec/<id:day_id>/xoa", methods=["GET", "POST"])
+def work_day_delete(day_id):
+    row = get_or_404(WorkDay, WorkDay.id == day_id)
+    form = Form()
+    back = url_for("admin.work_days", nam=row.day.year)
+    if form.validate_on_submit():
+        workdays.remove_day(row, now=now(), actor_id=current_user.id)
+        flash(f"Đã xóa khai báo ngày {row.day:%d/%m/%Y}; các hạn liên quan đã được tính lại.", "success")
+        return redirect(back)
+    what = "ngày làm bù" if row.working else "ngày nghỉ"
+    return render_template("admin/work_day_delete.html", form=form, row=row, what=what, back=back)
 
 
 # --- The audit log: read-only, no route here changes or deletes an entry ----------------------
@@ -381,7 +459,12 @@ def _object_url(entry) -> str | None:
         before, after = audit.values_of(entry)
         day = after.get("day") or before.get("day")
         return url_for("targets.figures", unit=entry.unit_id, day=day) if day else None
+    if kind == "work_day":
+        before, after = audit.values_of(entry)
+        day = after.get("day") or before.get("day")
+        return url_for("admin.work_days", nam=day[:4]) if day else None
     endpoints = {"assignment": ("assignments.detail", "assignment_id"),
+                 "urging_letter": ("dashboard.letter", "letter_id"),
                  "directive": ("admin.directive", "directive_id"), "task": ("admin.task_edit", "task_id"),
                  "unit": ("admin.unit_edit", "unit_id"), "user": ("admin.user_edit", "user_id")}
     if kind in endpoints:

@@ -1,8 +1,9 @@
 from flask_wtf.file import FileField
-from wtforms import HiddenField, IntegerField, SelectField, TextAreaField
+from wtforms import HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from ..forms import Form, choices
+from ..rules.input import InputError, parse_day
 from ..rules.progress import STATES, percent_error
 
 
@@ -31,3 +32,16 @@ class OccurrenceForm(Form):
     note = TextAreaField("Nội dung báo cáo", filters=[lambda text: text or ""],
                          validators=[Length(max=5000, message="Nội dung tối đa 5.000 ký tự.")])
     evidence = FileField("Tệp báo cáo (PDF, DOCX, XLSX, JPG, PNG; tối đa 10 MB)")
+
+
+class ReceivedForm(Form):
+    received_on = StringField("Ngày nhận văn bản", render_kw={"class": "date-input", "placeholder": "dd/mm/yyyy",
+                                                               "inputmode": "numeric"})
+
+    def validate_received_on(self, field):
+        try:
+            self.day = parse_day(field.data)
+        except InputError as exc:
+            raise ValidationError(str(exc)) from None
+        if self.day is None:
+            raise ValidationError("Vui lòng nhập ngày nhận văn bản (dd/mm/yyyy).")

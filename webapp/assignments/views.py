@@ -5,14 +5,16 @@ from pathlib import Path
 from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
-from ..core import assignments, occurrences
+from ..core import assignments, occurrences, urging
 from ..core.access import can_update_assignment, can_view_assignment
 from ..core.uploads import UploadError, discard, store_evidence
 from ..models import Occurrence, Update
 from ..rules import progress, status
+from ..rules.deadlines import FROM_RECEIPT
+from ..rules.input import InputError
 from ..web import Page, due_soon_days, ensure_occurrences, get_or_404, is_htmx, now, page_number
 from . import bp, queries
-from .forms import OccurrenceForm, UpdateForm
+from .forms import OccurrenceForm, ReceivedForm, UpdateForm
 
 
 def _visible_or_404(assignment_id):
@@ -59,7 +61,7 @@ def detail(assignment_id):
     return redirect(url_for("assignments.detail", assignment_id=assignment_id))
 
 
-def _render(assignment, form, message=None, conflict=False, occurrence_ctx=None):
+def _render(assignment, form, message=None, conflict=False, occurrence_ctx=None, received_form=None):
     cls = status.classify(assignment.due_at, assignment.done_at, now(), due_soon_days())
     context = dict(assignment=assignment, form=form, status_class=cls,
                    partners=list(queries.partners(assignment)), updates=list(queries.history(assignment)),
@@ -69,7 +71,33 @@ def _render(assignment, form, message=None, conflict=False, occurrence_ctx=None)
         return render_template("assignments/_panel.html", **context)
     if occurrence_ctx is None:
         occurrence_ctx = _occurrence_context(assignment)
-    return render_template("assignments/detail.html", **context, **occurrence_ctx)
+    rule = assignment.task.rule
+    by_receipt = rule.is_relative and rule.counted_from == FROM_RECEIPT
+    if by_receipt and received_form is None:
+        day = assignment.received_on
+        received_form = ReceivedForm(formdata=None, received_on=f"{day:%d/%m/%Y}" if day else "")
+    letters = assignments.urgings(assignment)
+    return render_template("assignments/detail.html", **context, **occurrence_ctx, by_receipt=by_receipt,
+                           received_form=received_form, urgings=letters,
+                           letters_shown={x.id for x in letters if urging.can_view(current_user, x)})
+
+
+@bp.route("/<id:assignment_id>/ngay-nhan", methods=["POST"])
+def received(assignment_id):
+    """The unit (or an admin) corrects the day it received the directive."""
+    assignment = _visible_or_404(assignment_id)
+    if not can_update_assignment(current_user, assignment):
+        abort(403)
+    form = ReceivedForm()
+    if form.validate_on_submit():
+        try:
+            assignments.set_received_on(assignment, form.day, current_user.id, now())
+        except InputError as exc:
+            form.received_on.errors = [*form.received_on.errors, str(exc)]
+        else:
+            flash(f"Đã lưu ngày nhận văn bản {form.day:%d/%m/%Y}; hạn được tính lại.", "success")
+            return redirect(url_for("assignments.detail", assignment_id=assignment_id))
+    return _render(assignment, _fresh_form(assignment), received_form=form)
 
 
 def _fresh_form(assignment):

@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from ..models import User
 from ..rules import ical
-from ..web import ensure_occurrences, now, public
+from ..web import ensure_occurrences, now, public, work_calendar
 from . import bp, queries
 
 
@@ -19,12 +19,13 @@ def ics(token):
     if user is None or len(token) < 20:
         abort(404)
     current = ensure_occurrences(now().date() + timedelta(days=queries.AHEAD_DAYS))
-    entries = [_entry(kind, record, due_at) for kind, record, due_at in queries.due_items(user, current)]
+    calendar = work_calendar()
+    entries = [_entry(kind, record, due_at, calendar) for kind, record, due_at in queries.due_items(user, current)]
     body = ical.build(f"Theo dõi nhiệm vụ – {user.unit.name}", entries, current)
     return Response(body, mimetype="text/calendar", headers={"Cache-Control": "private, max-age=300"})
 
 
-def _entry(kind, record, due_at):
+def _entry(kind, record, due_at, calendar):
     assignment = record if kind == "assignment" else record.assignment
     task = assignment.task
     prefix = "Hạn" if kind == "assignment" else ("Đã nộp" if record.submitted_at else "Nộp báo cáo")
@@ -34,6 +35,8 @@ def _entry(kind, record, due_at):
         summary=f"{prefix}: {task.number}. {task.text[:80]}",
         description=f"{task.directive.reference} – {task.directive.subject}\n{task.rule.describe()}",
         url=url_for("assignments.detail", assignment_id=assignment.id, _external=True),
+        # A submitted report needs no reminder.
+        alarm_at=None if kind == "occurrence" and record.submitted_at else ical.alarm_time(due_at, calendar),
     )
 
 

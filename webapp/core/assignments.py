@@ -1,14 +1,16 @@
 """Assignments: the lists a user may read, counts per status class in SQL, and posting progress."""
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 
 from peewee import SQL, Case, fn
 
 from ..db import database
-from ..models import Assignment, Directive, Task, Unit, Update
+from ..models import Assignment, Directive, Task, Unit, Update, UrgingItem, UrgingLetter
 from ..rules import progress, status
+from ..rules.input import InputError
 from . import audit
 from .access import assignment_scope
 from .units import subtree_unit_ids
+from .workdays import set_due_times
 
 
 class UpdateConflict(Exception):
@@ -69,6 +71,14 @@ def get_assignment(assignment_id):
             .where(Assignment.id == assignment_id).first())
 
 
+def urgings(assignment) -> list:
+    """The urging letters that named this assignment, the latest first."""
+    return list(UrgingLetter.select(UrgingLetter, UrgingItem.due_at.alias("item_due"),
+                                    UrgingItem.days_overdue.alias("item_days"))
+                .join(UrgingItem).where(UrgingItem.assignment == assignment.id)
+                .order_by(UrgingLetter.letter_date.desc(), UrgingLetter.id.desc()).objects())
+
+
 def post_update(assignment, seen_version, author, state, percent, note, evidence, now) -> Update:
     """Record an update and move the assignment to its new state (rules.progress), unless someone
     changed it since the version the author saw. A blank percent (None) keeps the current one."""
@@ -106,3 +116,32 @@ def _audit_update(assignment, after, update, author, now) -> None:
     audit.record("update", "assignment", assignment.id, **who,
                  before=audit.snapshot(assignment, AUDITED_PROGRESS), after=audit.snapshot(after, AUDITED_PROGRESS),
                  summary=f"Cập nhật tiến độ giao việc #{assignment.id}")
+
+
+class ReceiptError(InputError):
+    """A receipt day we refuse."""
+
+
+def set_received_on(assignment, day: date, actor_id: int, now: datetime) -> None:
+    """The day the unit received the directive, as the unit or an admin says; the due time of a
+    deadline counted from receipt follows it. Audited."""
+    if day is None:
+        raise ReceiptError("Vui lòng nhập ngày nhận văn bản.", "received_on")
+    if day > now.date():
+        raise ReceiptError("Ngày nhận văn bản không thể sau hôm nay.", "received_on")
+    issued = assignment.task.directive.issued_from_day
+    if issued and day < issued:
+        raise ReceiptError(f"Ngày nhận văn bản không thể trước ngày ban hành ({issued:%d/%m/%Y}).", "received_on")
+    if day == assignment.received_on:
+        return
+    with database.atomic():
+        Assignment.update(received_on=day).where(Assignment.id == assignment.id).execute()
+        set_due_times(assignment.task, assignment_ids=[assignment.id])
+        fresh = Assignment.get_by_id(assignment.id)
+        audit.record("update", "assignment", assignment.id, user_id=actor_id, unit_id=assignment.unit_id, at=now,
+                     before=audit.snapshot(assignment, RECEIPT_FIELDS), after=audit.snapshot(fresh, RECEIPT_FIELDS),
+                     summary=f"Sửa ngày nhận văn bản của giao việc #{assignment.id}")
+    assignment.received_on, assignment.due_at, assignment.due_moved_from = day, fresh.due_at, fresh.due_moved_from
+
+
+RECEIPT_FIELDS = ("received_on", "due_at", "due_moved_from")

@@ -25,6 +25,8 @@ OBJECT_TYPES = {
     "unit": "đơn vị",
     "user": "người dùng",
     "monthly_report": "báo cáo tháng",
+    "work_day": "ngày nghỉ, làm bù",
+    "urging_letter": "công văn đôn đốc",
 }
 # Never written to the log: secrets, and columns derived from others.
 SECRET_FIELDS = frozenset({"password_hash", "calendar_token"})
@@ -56,12 +58,17 @@ FIELD_LABELS = {
     "q1": "Quý 1", "q2": "Quý 2", "q3": "Quý 3", "q4": "Quý 4",
     "day": "Ngày", "beneficiaries": "Tổng số đối tượng", "accounts_opened": "Đã mở tài khoản",
     "paid_cashless": "Đã chi trả không dùng tiền mặt", "entered_by": "Người nhập", "entered_at": "Nhập lúc",
+    "shift_days_off": "Hạn trùng ngày nghỉ dời sang ngày làm việc", "deadline_n": "Số ngày của thời hạn",
+    "counted_from": "Tính từ", "working_days_only": "Chỉ ngày làm việc", "received_on": "Ngày nhận văn bản",
+    "due_moved_from": "Hạn trước khi dời", "email": "E-mail", "email_reminders": "Nhận thư nhắc việc",
+    "working": "Làm bù", "label": "Ghi chú", "created_by": "Người tạo",
+    "letter_date": "Ngày công văn", "new_due": "Hạn mới", "opening": "Mở đầu", "items": "Việc đôn đốc",
 }
 # Stored codes shown by their Vietnamese names.
 VALUE_LABELS = {"state": STATES, "role": {**ROLES, **ASSIGNMENT_ROLES}, "kind": UNIT_KINDS, "group": GROUPS}
 # Foreign keys shown by the name of the unit or user they point at.
 UNIT_FIELDS = frozenset({"unit", "parent", "merged_into", "issuer"})
-USER_FIELDS = frozenset({"author", "submitted_by", "entered_by"})
+USER_FIELDS = frozenset({"author", "submitted_by", "entered_by", "created_by"})
 
 
 # --- Writing ----------------------------------------------------------------------------------

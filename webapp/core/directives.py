@@ -6,9 +6,11 @@ from peewee import fn
 
 from ..db import database
 from ..models import ASSIGNMENT_ROLES, Assignment, Directive, Occurrence, Task, Update
+from ..rules.deadlines import FROM_ISSUE
 from ..rules.input import InputError
-from . import audit
+from . import audit, notifications
 from .occurrences import recurring_lead_assignments, refresh_status, rule_changed
+from .workdays import recompute_due_times, set_due_times
 
 
 class TaskError(InputError):
@@ -17,8 +19,13 @@ class TaskError(InputError):
 
 # --- Directives -------------------------------------------------------------------------------
 
+# Changing these moves the due times of the directive's one-off tasks.
+DUE_INPUTS = ("issued_on", "issued_precision", "shift_days_off")
+
+
 def save_directive(directive: Directive, fields: dict, *, now: datetime, actor_id=None) -> Directive:
-    """Create or update a directive with the form's fields; audited as done by actor_id."""
+    """Create or update a directive with the form's fields; audited as done by actor_id. A new issue
+    date or Điều 148 switch recomputes the due times of its tasks."""
     before = None if directive.id is None else audit.snapshot(directive)
     with database.atomic():
         for name, value in fields.items():
@@ -28,6 +35,9 @@ def save_directive(directive: Directive, fields: dict, *, now: datetime, actor_i
         directive.save()
         audit.record_change("directive", directive.id, before, directive, user_id=actor_id,
                             unit_id=directive.issuer_id, at=now)
+        after = audit.snapshot(directive)
+        if before is not None and any(before.get(f) != after.get(f) for f in DUE_INPUTS):
+            recompute_due_times(now.date(), directive_id=directive.id)
     return directive
 
 
@@ -120,7 +130,6 @@ def sync_assignments(task: Task, lead_units, cooperating_units, *, now: datetime
     wanted = {u.id: "lead" for u in lead_units}
     for u in cooperating_units:
         wanted.setdefault(u.id, "cooperating")
-    due_at = task.rule.due_at()
     existing = {a.unit_id: a for a in Assignment.select().where(Assignment.task == task.id)}
     dropped = [a for uid, a in existing.items() if uid not in wanted]
     with_history = [a for a in dropped if Update.select().where(Update.assignment == a.id).exists()]
@@ -132,6 +141,7 @@ def sync_assignments(task: Task, lead_units, cooperating_units, *, now: datetime
         audit.record_change("assignment", a.id, before, after, user_id=actor_id, unit_id=a.unit_id, at=now,
                             summary=summary)
 
+    created = []
     with database.atomic():
         if dropped:
             Assignment.delete().where(Assignment.id.in_([a.id for a in dropped])).execute()
@@ -145,12 +155,17 @@ def sync_assignments(task: Task, lead_units, cooperating_units, *, now: datetime
                     log(a, {"role": a.role}, {"role": role},
                         f"Đổi vai trò giao việc #{a.id} thành {ASSIGNMENT_ROLES[role].lower()}")
             else:
-                a = Assignment.create(task=task.id, unit=unit_id, role=role, due_at=due_at)
-                log(a, None, a, f"Giao nhiệm vụ #{task.id} cho đơn vị ({ASSIGNMENT_ROLES[role].lower()})")
-        # A one-off rule gives every assignment its due time; a recurring one takes it from the
-        # occurrences (occurrences.refresh_status).
-        if not task.rule.is_recurring:
-            Assignment.update(due_at=due_at).where(Assignment.task == task.id).execute()
+                # The unit receives the directive the day it is assigned, unless it says otherwise.
+                a = Assignment.create(task=task.id, unit=unit_id, role=role, received_on=now.date())
+                created.append(a)
+        # A one-off rule gives every assignment its due time, computed with the working-day
+        # calendar; a recurring one takes it from the occurrences (occurrences.refresh_status).
+        set_due_times(task)
+        if created:
+            fresh = Assignment.select().where(Assignment.id.in_([a.id for a in created]))
+            for a in fresh:
+                log(a, None, a, f"Giao nhiệm vụ #{task.id} cho đơn vị ({ASSIGNMENT_ROLES[a.role].lower()})")
+            notifications.new_assignments(list(fresh), task, now)
 
 
 def save_task(task: Task, lead_units, cooperating_units, *, now: datetime, actor_id=None) -> Task:
@@ -159,6 +174,11 @@ def save_task(task: Task, lead_units, cooperating_units, *, now: datetime, actor
     audited as done by actor_id (None: the system)."""
     if not lead_units:
         raise TaskError("Nhiệm vụ phải có ít nhất một đơn vị chủ trì.", "lead_units")
+    rule = task.rule
+    if rule.is_relative and rule.counted_from == FROM_ISSUE and task.directive.issued_from_day is None:
+        raise TaskError("Văn bản chưa có ngày ban hành đủ ngày, tháng, năm nên không tính được hạn kể từ ngày "
+                        "ban hành: hãy chọn “kể từ ngày nhận văn bản” hoặc sửa ngày ban hành của văn bản.",
+                        "counted_from")
     lead_ids = {u.id for u in lead_units}
     cooperating_units = [u for u in cooperating_units if u.id not in lead_ids]
     is_new = task.id is None

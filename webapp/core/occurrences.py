@@ -12,6 +12,7 @@ from ..models import Assignment, Occurrence, Task
 from ..rules.deadlines import RECURRING
 from ..rules.recurrence import due_times, recurring_due_and_done
 from . import audit
+from .workdays import current_calendar
 
 # Nobody needs occurrences materialised further ahead than this.
 MAX_AHEAD = timedelta(days=400)
@@ -43,10 +44,12 @@ def materialise(until: date, today: date) -> int:
     if not stale:
         return 0
     kept = _days_already_reported(stale)
+    calendar = current_calendar()
     rows = []
     for a in stale:
         first = a.occurrences_until + timedelta(days=1) if a.occurrences_until else date.min
-        for due in due_times(a.task.rule, first, until, default_start=a.task.created_at.date()):
+        for due in due_times(a.task.rule, first, until, default_start=a.task.created_at.date(),
+                             calendar=calendar):
             if (a.id, due.date()) not in kept:
                 rows.append({"assignment": a.id, "due_at": due})
     with database.atomic():

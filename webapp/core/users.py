@@ -127,3 +127,15 @@ def save_user(user: User, fields: dict, *, now: datetime, actor_id=None) -> User
         audit.record_change("user", user.id, before, user, user_id=actor_id, unit_id=user.unit_id, at=now,
                             summary=f"Sửa người dùng #{user.id}: {user.username}")
     return user
+
+
+def save_account(user: User, email: str, email_reminders: bool, *, now: datetime) -> None:
+    """The user's own settings: e-mail address and the daily digest; audited as done by the user."""
+    before = audit.snapshot(user, ("email", "email_reminders"))
+    with database.atomic():
+        User.update(email=email, email_reminders=email_reminders).where(User.id == user.id).execute()
+        after = {"email": email, "email_reminders": email_reminders}
+        if before != after:
+            audit.record("update", "user", user.id, user_id=user.id, unit_id=user.unit_id, at=now, before=before,
+                         after=after, summary=f"Sửa thông tin nhận thông báo của người dùng #{user.id}: {user.username}")
+    user.email, user.email_reminders = email, email_reminders

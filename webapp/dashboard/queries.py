@@ -9,7 +9,7 @@ from peewee import SQL, Case, fn
 from ..core.access import assignment_scope
 from ..core.assignments import scoped, status_case
 from ..core.units import subtree_unit_ids
-from ..models import Assignment, Directive, Occurrence, Task, Unit
+from ..models import Assignment, Directive, Occurrence, Task, Unit, UrgingItem, UrgingLetter
 from ..rules import status
 from ..rules.reporting import Period, Rate
 
@@ -123,3 +123,18 @@ def due_within(user, filters: Filters, now, days):
 def with_days_overdue(assignments, now) -> list[tuple]:
     """(assignment, whole days past its due time) pairs."""
     return [(a, max(0, (now - a.due_at).days)) for a in assignments]
+
+
+def last_urged(assignments) -> dict:
+    """{assignment id: the date of the latest urging letter naming it} for a page of the list."""
+    ids = [a.id for a in assignments]
+    if not ids:
+        return {}
+    rows = (UrgingItem.select(UrgingItem.assignment, fn.MAX(UrgingLetter.letter_date))
+            .join(UrgingLetter).where(UrgingItem.assignment.in_(ids)).group_by(UrgingItem.assignment).tuples())
+    return {aid: _date(day) for aid, day in rows}
+
+
+def _date(value):
+    """Aggregates come back as text from SQLite and as dates from PostgreSQL."""
+    return date.fromisoformat(value) if isinstance(value, str) else value

@@ -1,11 +1,16 @@
 """Tổng hợp: the leaders' summary of status classes, overdue work and reporting discipline."""
-from flask import current_app, render_template, request
+
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from ..config import ROOT
+from ..core import urging
 from ..core.access import directive_choices, unit_choices, visible_units
-from ..models import Unit
+from ..models import Unit, UrgingLetter
 from ..rules import status
+from ..rules.input import InputError
 from ..rules.reporting import PERIOD_KINDS, period_containing
+from ..rules.urging import letter_docx
 from ..web import (
     Page,
     drops_blank_args,
@@ -18,8 +23,12 @@ from ..web import (
     query_date,
     query_id,
     roles_required,
+    work_calendar,
 )
 from . import bp, queries
+from .forms import LetterForm
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 PREVIEW_ROWS = 10
 SUMMARY_ROWS = 25  # units and directives shown before "show all"
@@ -82,6 +91,69 @@ def overdue_list():
     page = Page(queries.overdue(current_user, filters, now, due_soon_days()),
                 page_number(), current_app.config["PAGE_SIZE"])
     context = dict(filters=filters, now=now, page=page, rows=queries.with_days_overdue(page.items, now),
-                   **_filter_choices())
+                   urged=queries.last_urged(page.items), **_filter_choices())
     template = "dashboard/_overdue.html" if is_htmx() else "dashboard/overdue.html"
     return render_template(template, **context)
+
+
+# --- Urging letters (công văn đôn đốc) ---------------------------------------------------------
+
+@bp.route("/don-doc/moi", methods=["POST"])
+def letter_new():
+    """Make a draft letter from the overdue items picked, or from every overdue item of a directive."""
+    current = ensure_occurrences()
+    directive_id = request.form.get("directive", type=int)
+    if directive_id:
+        picked = urging.overdue_assignments(current_user, current, due_soon_days(), directive_id=directive_id)
+    else:
+        ids = [int(i) for i in request.form.getlist("item") if i.isdigit()][:urging.MAX_ITEMS + 1]
+        picked = urging.overdue_assignments(current_user, current, due_soon_days(), ids=ids) if ids else []
+    try:
+        letter = urging.create(current_user, picked, now=current, calendar=work_calendar())
+    except InputError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("dashboard.overdue_list", directive=directive_id))
+    flash(f"Đã lập dự thảo công văn đôn đốc {len(picked)} việc quá hạn. Sửa các phần còn trống rồi tải về.",
+          "success")
+    return redirect(url_for("dashboard.letter", letter_id=letter.id))
+
+
+def _letter_or_404(letter_id):
+    letter = get_or_404(UrgingLetter.select(UrgingLetter, Unit).join(Unit), UrgingLetter.id == letter_id)
+    if not urging.can_view(current_user, letter):
+        abort(404)
+    return letter
+
+
+@bp.route("/don-doc/<id:letter_id>", methods=["GET", "POST"])
+def letter(letter_id):
+    letter = _letter_or_404(letter_id)
+    form = LetterForm(data=urging.default_values(letter))
+    if form.validate_on_submit():
+        try:
+            urging.save(letter, form.values(), actor_id=current_user.id, now=now())
+        except InputError as exc:
+            field = getattr(form, exc.field, None) if exc.field else None
+            (field.errors.append if field is not None else form.form_errors.append)(str(exc))
+        else:
+            flash("Đã lưu công văn.", "success")
+            return redirect(url_for("dashboard.letter", letter_id=letter.id))
+    return render_template("dashboard/letter.html", letter=letter, form=form, doc=urging.content(letter),
+                           items=urging.items_of(letter))
+
+
+@bp.route("/don-doc/<id:letter_id>/docx")
+def letter_docx_file(letter_id):
+    letter = _letter_or_404(letter_id)
+    return Response(letter_docx(urging.content(letter)), mimetype=DOCX, headers={
+        "Content-Disposition": f'attachment; filename="{urging.file_name(letter, "docx")}"'})
+
+
+@bp.route("/don-doc/<id:letter_id>/pdf")
+def letter_pdf(letter_id):
+    from weasyprint import CSS, HTML  # imported here: loading Pango is only needed for a PDF
+    letter = _letter_or_404(letter_id)
+    html = render_template("dashboard/letter_print.html", doc=urging.content(letter))
+    body = HTML(string=html).write_pdf(stylesheets=[CSS(filename=str(ROOT / "static" / "report.css"))])
+    return Response(body, mimetype="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="{urging.file_name(letter, "pdf")}"'})

@@ -51,6 +51,13 @@ WEEKDAY_LABELS = ["Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sá
 END_OF_DAY = time(23, 59, 59)
 
 
+def due_label(at: datetime | None) -> str:
+    """A due time as people write it: "15/01/2024" for the end of a day, "09:00 15/01/2024" otherwise."""
+    if at is None:
+        return ""
+    return f"{at:%d/%m/%Y}" if at.time() == END_OF_DAY else f"{at:%H:%M %d/%m/%Y}"
+
+
 def last_day_of_month(year: int, month: int) -> date:
     return date(year, month, monthrange(year, month)[1])
 

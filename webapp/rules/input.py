@@ -109,6 +109,30 @@ def clean_lines(text) -> str:
 
 ONE_OFF = {dl.FIXED, dl.IMMEDIATE, dl.WITHIN_MONTH}
 TIMED = {dl.FIXED, dl.IMMEDIATE, dl.DAILY, dl.WEEKLY, dl.MONTHLY}
+WINDOWED = dl.RECURRING | {dl.ONGOING}
+
+# The rule's inputs each kind uses, in the order the form shows them. The form shows only these.
+KIND_FIELDS = {
+    dl.FIXED: ("deadline_date", "deadline_time"),
+    dl.IMMEDIATE: ("deadline_date", "deadline_time"),
+    dl.WITHIN_MONTH: ("deadline_date",),
+    dl.ONGOING: ("window_start", "window_end"),
+    dl.DAILY: ("deadline_time", "working_days_only", "window_start", "window_end"),
+    dl.WEEKLY: ("weekday", "deadline_time", "working_days_only", "window_start", "window_end"),
+    dl.MONTHLY: ("month_day", "working_days_only", "window_start", "window_end"),
+    dl.RELATIVE_WORKING_DAYS: ("deadline_n", "counted_from"),
+    dl.RELATIVE_DAYS: ("deadline_n", "counted_from"),
+}
+
+
+def parse_count(text) -> int | None:
+    """A whole number of days typed as "5" or "05"; None for blank."""
+    text = str(text if text is not None else "").strip()
+    if not text:
+        return None
+    if not text.isdigit():
+        raise InputError(f"Số ngày phải là số nguyên, từ 1 đến {dl.MAX_DAYS}.")
+    return int(text)
 
 
 def read_rule(kind: str, raw: dict) -> tuple[dict, dict]:
@@ -133,12 +157,17 @@ def read_rule(kind: str, raw: dict) -> tuple[dict, dict]:
         "deadline_time": read("deadline_time", parse_time) if kind in TIMED else None,
         "weekday": raw.get("weekday") if kind == dl.WEEKLY else None,
         "month_day": raw.get("month_day") if kind == dl.MONTHLY else None,
-        "window_start": read("window_start", parse_day),
-        "window_end": read("window_end", parse_day),
+        "window_start": read("window_start", parse_day) if kind in WINDOWED else None,
+        "window_end": read("window_end", parse_day) if kind in WINDOWED else None,
+        "deadline_n": read("deadline_n", parse_count) if kind in dl.RELATIVE else None,
+        "counted_from": (raw.get("counted_from") or None) if kind in dl.RELATIVE else None,
+        "working_days_only": bool(raw.get("working_days_only")) if kind in dl.RECURRING else False,
     }
     rule = dl.DeadlineRule(kind=kind, date=fields["deadline_date"], time=fields["deadline_time"],
                            weekday=fields["weekday"], day=fields["month_day"],
-                           window_start=fields["window_start"], window_end=fields["window_end"])
+                           window_start=fields["window_start"], window_end=fields["window_end"],
+                           n=fields["deadline_n"], counted_from=fields["counted_from"],
+                           working_days_only=fields["working_days_only"])
     for name, message in rule.errors().items():
         errors.setdefault(name, message)  # a parse error says more than "missing"
     return fields, errors
@@ -156,4 +185,21 @@ def rule_form_data(task) -> dict:
         "month_day": task.month_day,
         "window_start": f"{task.window_start:%d/%m/%Y}" if task.window_start else "",
         "window_end": f"{task.window_end:%d/%m/%Y}" if task.window_end else "",
+        "deadline_n": task.deadline_n,
+        "counted_from": task.counted_from or dl.FROM_RECEIPT,
+        "working_days_only": bool(task.working_days_only),
     }
+
+
+_EMAIL = re.compile(r"^[^@\s<>(),;:\"\[\]]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$")
+
+
+def parse_email(text) -> str:
+    """An e-mail address as typed (trimmed), or "" for blank. Only the shape is checked: the mail
+    server says whether it exists."""
+    text = (text or "").strip()
+    if not text:
+        return ""
+    if len(text) > 254 or not _EMAIL.match(text):
+        raise InputError("Địa chỉ e-mail không hợp lệ, ví dụ: ten@quangtri.gov.vn.")
+    return text

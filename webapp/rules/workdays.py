@@ -168,6 +168,13 @@ class WorkCalendar:
             d += timedelta(days=1)
         return d
 
+    def previous_working_day(self, d: date) -> date:
+        """The last working day before `d` (never `d` itself)."""
+        d -= timedelta(days=1)
+        while not self.is_working_day(d):
+            d -= timedelta(days=1)
+        return d
+
     def add_working_days(self, start: date, n: int) -> date:
         """The n-th working day after `start`; `start` itself is never counted (Điều 147 BLDS 2015).
 
