@@ -145,6 +145,17 @@ def query_id(name: str) -> int | None:
     return query_int(name, None, minimum=1)
 
 
+def form_ids(name: str) -> list[int]:
+    """The row ids a form posted under `name` (checkboxes, a select): whole numbers 1..MAX_ID only;
+    anything else is left out, as no row has it."""
+    ids = []
+    for raw in request.form.getlist(name):
+        raw = raw.strip()
+        if raw.isdigit() and len(raw) <= 19 and 1 <= int(raw) <= MAX_ID:
+            ids.append(int(raw))
+    return ids
+
+
 def query_date(name: str, default: date | None = None) -> tuple[date | None, str | None]:
     """A day from the query string as the date field sends it (dd/mm/yyyy, or yyyy-mm-dd from older
     links): (the day, None); (default, a Vietnamese message) when it cannot be read."""

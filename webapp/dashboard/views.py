@@ -14,6 +14,7 @@ from ..rules.urging import letter_docx
 from ..web import (
     Page,
     drops_blank_args,
+    form_ids,
     due_soon_days,
     ensure_occurrences,
     get_or_404,
@@ -102,11 +103,11 @@ def overdue_list():
 def letter_new():
     """Make a draft letter from the overdue items picked, or from every overdue item of a directive."""
     current = ensure_occurrences()
-    directive_id = request.form.get("directive", type=int)
+    directive_id = next(iter(form_ids("directive")), None)
     if directive_id:
         picked = urging.overdue_assignments(current_user, current, due_soon_days(), directive_id=directive_id)
     else:
-        ids = [int(i) for i in request.form.getlist("item") if i.isdigit()][:urging.MAX_ITEMS + 1]
+        ids = form_ids("item")[:urging.MAX_ITEMS + 1]
         picked = urging.overdue_assignments(current_user, current, due_soon_days(), ids=ids) if ids else []
     try:
         letter = urging.create(current_user, picked, now=current, calendar=work_calendar())
