@@ -32,6 +32,7 @@ from webapp.models import (
     Update,
     User,
 )
+from webapp.models import Cooperation, CooperationInput, Extension
 
 TABLES = [SchemaVersion, *MODELS]
 
@@ -73,6 +74,9 @@ def change_everything():
     create_user("moi_sau_sao_luu", "matkhau-moi-1", "Người Mới", "staff", unit, method=FAST_HASH, now=TEST_NOW)
     Directive.create(number="99/UBND-SAU", subject="Văn bản thêm sau", issuer=unit, created_at=TEST_NOW)
     SchemaVersion.update(version=SchemaVersion.version + 100).execute()
+    Extension.update(reason=Extension.reason.concat(" (sửa sau sao lưu)")).execute()
+    CooperationInput.delete().execute()
+    Cooperation.update(due_at=datetime(2024, 12, 31), answered_at=None).execute()
 
 
 def integrity(path):

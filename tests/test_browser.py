@@ -66,7 +66,7 @@ def log_in(page, base, username):
     page.wait_for_selector("h1:has-text('Việc của đơn vị')")
 
 
-def test_commune_marks_done_and_the_leader_sees_it_in_the_matrix(live_server, browser):
+def test_commune_marks_done_the_leader_confirms_and_sees_it_in_the_matrix(live_server, browser):
     page = browser.new_page()
     log_in(page, live_server, "quaicang")
     page.click("a:has-text('1.1. Thành lập tổ công tác')")
@@ -76,13 +76,21 @@ def test_commune_marks_done_and_the_leader_sees_it_in_the_matrix(live_server, br
     url_before = page.url
     page.click("#assignment-panel button[type=submit]")
     # htmx swaps the panel in place: the message and the new history entry appear without a reload.
-    page.wait_for_selector("#assignment-panel .flash:has-text('Đã cập nhật tiến độ.')")
+    page.wait_for_selector("#assignment-panel .flash:has-text('chờ Ban Chỉ đạo Đề án 06 huyện Tuần Giáo xác nhận')")
     assert page.url == url_before
     assert page.locator(".history li").first.inner_text().count("Đã thành lập tổ 6 người") == 1
-    assert "Hoàn thành" in page.locator(".status-line").inner_text()
+    assert "Chờ xác nhận" in page.locator(".status-line").inner_text()
 
     page.click("button:has-text('Đăng xuất')")
     log_in(page, live_server, "lanhdao")
+    page.goto(live_server + "/van-ban/")
+    page.click("a:has-text('/BCĐĐA06')")
+    row = page.locator("table.matrix tr", has=page.locator("th:has-text('Tổ công tác Đề án 06 xã Quài Cang')"))
+    assert row.locator("td a").first.get_attribute("data-status") == "not_due"  # reported on time, waiting
+    page.goto(live_server + "/giao-viec/cho-xac-nhan")
+    page.click("table.waiting a:has-text('1.1. Thành lập tổ công tác')")
+    page.click("button:has-text('Xác nhận hoàn thành')")
+    page.wait_for_selector(".flash:has-text('Đã xác nhận hoàn thành')")
     page.goto(live_server + "/van-ban/")
     page.click("a:has-text('/BCĐĐA06')")
     row = page.locator("table.matrix tr", has=page.locator("th:has-text('Tổ công tác Đề án 06 xã Quài Cang')"))

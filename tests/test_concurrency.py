@@ -13,6 +13,7 @@ from tests.helpers import DEMO_PASSWORD, FAST_HASH, TEST_NOW, load_demo, make_ap
 from webapp.core.users import create_user
 from webapp.db import database
 from webapp.models import Assignment, Task, Update, User
+from webapp.rules.deadlines import RECURRING
 
 THREADS, POSTS = 16, 10
 EXTRA_USERS = ["quaicang_2", "quaicang_3", "quaicang_4"]
@@ -20,7 +21,7 @@ EXTRA_USERS = ["quaicang_2", "quaicang_3", "quaicang_4"]
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    """gunicorn (3 workers × 4 threads) on a database holding the demo, quaicang's unit given two
+    """gunicorn (3 workers × 4 threads) on a database holding the demo, quaicang's unit given three
     more assignments and three more staff users; stopped at the end whatever happens."""
     tmp = tmp_path_factory.mktemp("concurrency")
     url = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp / 'concurrency.db'}"
@@ -28,7 +29,7 @@ def server(tmp_path_factory):
     load_demo()
     quaicang = User.get(User.username == "quaicang")
     first = Assignment.select().where(Assignment.unit == quaicang.unit_id).order_by(Assignment.id).first()
-    for n in (1, 2):
+    for n in (1, 2, 3):
         task = Task.create(directive=first.task.directive_id, text=f"Nhiệm vụ thêm cho kiểm thử đồng thời {n}",
                            number=f"9.{n}", deadline_kind="fixed", deadline_date=date(2030, 12, 31),
                            created_at=TEST_NOW)
@@ -36,7 +37,9 @@ def server(tmp_path_factory):
     for username in EXTRA_USERS:
         create_user(username, DEMO_PASSWORD, f"Cán bộ {username}", "staff", quaicang.unit_id, method=FAST_HASH,
                     now=TEST_NOW)
-    assignment_ids = [a.id for a in Assignment.select().where(Assignment.unit == quaicang.unit_id)
+    # Progress updates go to one-off tasks; a recurring duty is reported per occurrence instead.
+    assignment_ids = [a.id for a in Assignment.select().join(Task)
+                      .where((Assignment.unit == quaicang.unit_id) & ~Task.deadline_kind.in_(sorted(RECURRING)))
                       .order_by(Assignment.id)]
     database.close()
     env = {"DATABASE_URL": url, "SECRET_KEY": "concurrency-secret", "DB_DIR": str(tmp),
