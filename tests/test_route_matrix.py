@@ -128,6 +128,8 @@ MATRIX = {
     ("directives.detail", "GET"): ("/van-ban/{directive}", None, (L, 200, 404, 200, 200, 200)),
     ("dashboard.index", "GET"): ("/tong-hop/", None, (L, 403, 403, 200, 200, 200)),
     ("dashboard.overdue_list", "GET"): ("/tong-hop/qua-han", None, (L, 403, 403, 200, 200, 200)),
+    ("dashboard.scorecard", "GET"): ("/tong-hop/xep-hang", None, (L, 403, 403, 200, 200, 200)),
+    ("dashboard.scorecard_excel", "GET"): ("/tong-hop/xep-hang/excel", None, (L, 403, 403, 200, 200, 200)),
     ("calendar.ics", "GET"): ("/lich/" + "t" * 43 + ".ics", None, (200, 200, 200, 200, 200, 200)),
     ("calendar.renew", "POST"): ("/lich/tao-moi", {}, (L, 302, 302, 302, 302, 302)),
     ("targets.index", "GET"): ("/chi-tieu/", None, (L, 200, 200, 200, 200, 200)),

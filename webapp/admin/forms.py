@@ -65,6 +65,10 @@ class DirectiveForm(Form):
     signer_title = StringField("Chức vụ người ký", validators=[too_long(200)],
                                description="Ví dụ: PHÓ CHỦ TỊCH.")
     signer_name = StringField("Họ tên người ký", validators=[too_long(200)])
+    needs_confirmation = BooleanField(
+        "Cần xác nhận hoàn thành", default=True,
+        description="Khi đơn vị báo cáo hoàn thành, cơ quan ban hành (hoặc đơn vị giao tiếp) xác nhận hoặc trả lại; "
+                    "bỏ chọn với đơn vị nhỏ: báo cáo hoàn thành được tính ngay.")
 
     def validate_issued(self, field):
         try:
@@ -82,6 +86,7 @@ class DirectiveForm(Form):
             "recipients": clean_lines(self.recipients.data), "copies": clean_lines(self.copies.data),
             "signing_authority": clean_lines(self.signing_authority.data),
             "signer_title": self.signer_title.data.strip(), "signer_name": self.signer_name.data.strip(),
+            "needs_confirmation": bool(self.needs_confirmation.data),
         }
 
 

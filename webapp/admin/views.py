@@ -77,7 +77,8 @@ def _directive_initial(directive) -> dict:
     fields = ("number", "place", "subject", "legal_bases", "recipients", "copies", "signing_authority",
               "signer_title", "signer_name")
     return {**{f: getattr(directive, f) for f in fields}, "issuer": directive.issuer_id,
-            "issued": format_partial_date(directive.issued_on, directive.issued_precision)}
+            "issued": format_partial_date(directive.issued_on, directive.issued_precision),
+            "needs_confirmation": directive.needs_confirmation}
 
 
 def _directive_form(directive, is_new):
