@@ -102,9 +102,9 @@ def _status_of(a, current=None) -> str:
     return status.classify(a.due_at, a.done_at, current or now(), due_soon_days(), a.reported_at)
 
 
-def _render(assignment, form, message=None, conflict=False, occurrence_ctx=None, errors=None, code=200):
+def _render(assignment, form, message=None, conflict=False, occurrence_ctx=None, errors=None, code=200, alert=None):
     """The page (or, for htmx, the panel). `errors` maps a follow-up form's name to the form holding
-    the refused input and its messages."""
+    the refused input and its messages; `alert` is a refusal shown on top (someone decided first)."""
     recurring = assignment.task.rule.is_recurring
     context = dict(assignment=assignment, form=form, status_class=_status_of(assignment),
                    updates=list(queries.history(assignment)), recurring=recurring,
@@ -116,7 +116,7 @@ def _render(assignment, form, message=None, conflict=False, occurrence_ctx=None,
         return render_template("assignments/_panel.html", **context), code
     if occurrence_ctx is None:
         occurrence_ctx = _occurrence_context(assignment)
-    return render_template("assignments/detail.html", **context, **occurrence_ctx,
+    return render_template("assignments/detail.html", **context, **occurrence_ctx, alert=alert,
                            **_followup_context(assignment, errors or {})), code
 
 
@@ -211,9 +211,10 @@ def _refused(assignment, name, form, exc: InputError):
     field = getattr(form, exc.field, None) if exc.field else None
     if field is not None:
         field.errors = [*field.errors, str(exc)]
-    else:
-        form.form_errors.append(str(exc))
-    return _render(assignment, _fresh_form(assignment), errors={name: form})
+        return _render(assignment, _fresh_form(assignment), errors={name: form})
+    form.form_errors.append(str(exc))
+    # Shown on top too: after someone else's decision the form it came from may be gone.
+    return _render(assignment, _fresh_form(assignment), errors={name: form}, alert=str(exc))
 
 
 def _done(assignment_id, message):
