@@ -170,3 +170,48 @@ def test_two_users_posting_on_the_same_version_one_wins_the_other_sees_the_confl
     first.close()
     second.close()
     assert_server_log_clean(server)
+
+
+def test_two_confirmers_at_once_make_one_decision_and_the_other_is_told(server):
+    """The assigning unit's people decide a reported completion at the same moment, through the real
+    server: one decision is stored, the other person sees who decided first and when."""
+    from webapp.core.assignments import post_update
+    from webapp.models import Directive, Unit
+    groups = (Assignment.select().join(Task).join(Directive).switch(Assignment).join(Unit)
+              .where((Directive.number == "/BCĐĐA06") & (Task.number == "1.1") & (Assignment.state != "done")
+                     & Unit.name.startswith("Tổ công tác"))
+              .order_by(Assignment.id).limit(6))
+    author = User.get(User.username == "quaicang")
+    deciders = [logged_in(server, "tuangiao"), logged_in(server, "lanhdao")]
+    for round_, a in enumerate(list(groups)):
+        post_update(a, a.version, author.id, "done", None, f"bao-cao-{round_}", None, TEST_NOW)
+        database.close()
+        for browser in deciders:
+            assert browser.get(f"/giao-viec/{a.id}").status == 200  # a fresh page, as a person would have open
+        actions = [("xac-nhan", {"note": ""}), ("xac-nhan", {"note": ""})] if round_ % 2 == 0 else \
+            [("xac-nhan", {"note": ""}), ("tra-lai", {"reason": "Thiếu biên bản."})]
+        barrier = threading.Barrier(2)
+        responses = [None, None]
+
+        def decide(i, barrier=barrier, responses=responses, a=a, actions=actions):
+            barrier.wait(timeout=10)
+            path, fields = actions[i]
+            responses[i] = deciders[i].post(f"/giao-viec/{a.id}/{path}", fields)
+
+        threads = [threading.Thread(target=decide, args=(i,)) for i in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+        codes = sorted(r.status for r in responses)
+        assert codes == [200, 302], [(r.status, r.body[:200]) for r in responses]
+        loser = next(r for r in responses if r.status == 200)
+        assert "không cần quyết định nữa" in loser.body and " lúc " in loser.body
+        decisions = (Update.select().where((Update.assignment == a.id)
+                                           & Update.kind.in_(["confirmed", "returned"])).count())
+        assert decisions == 1
+        assert Assignment.get_by_id(a.id).state in ("done", "in_progress")
+        database.close()
+    for browser in deciders:
+        browser.close()
+    assert_server_log_clean(server)

@@ -57,35 +57,37 @@ class OccurrenceForm(Form):
     evidence = FileField("Tệp báo cáo (PDF, DOCX, XLSX, JPG, PNG; tối đa 10 MB)")
 
 
+# Several of these forms share a page: their fields get ids of their own (the names stay short).
 class ConfirmForm(Form):
-    note = TextAreaField("Ý kiến (không bắt buộc)", filters=_text(),
+    note = TextAreaField("Ý kiến (không bắt buộc)", id="confirm-note", filters=_text(),
                          validators=[Length(max=2000, message="Tối đa 2.000 ký tự.")])
 
 
 class ReturnForm(Form):
-    reason = TextAreaField("Lý do trả lại", filters=_text(),
+    reason = TextAreaField("Lý do trả lại", id="return-reason", filters=_text(),
                            validators=[Length(max=2000, message="Tối đa 2.000 ký tự.")])
 
 
 class ExtensionForm(Form):
-    day = DayField("Xin gia hạn đến ngày")
-    reason = TextAreaField("Lý do", filters=_text(), validators=[Length(max=2000, message="Tối đa 2.000 ký tự.")])
-    occurrence = SelectField("Kỳ báo cáo", coerce=lambda v: int(v) if v not in (None, "", "None") else None,
+    day = DayField("Xin gia hạn đến ngày", id="extension-day")
+    reason = TextAreaField("Lý do", id="extension-reason", filters=_text(),
+                           validators=[Length(max=2000, message="Tối đa 2.000 ký tự.")])
+    occurrence = SelectField("Kỳ báo cáo", id="extension-occurrence", coerce=lambda v: int(v) if v not in (None, "", "None") else None,
                              validate_choice=False)
 
 
 class DecisionForm(Form):
     decision = SelectField("Quyết định", choices=choices({"approve": "Đồng ý", "refuse": "Không đồng ý"}),
                            validators=[InputRequired("Vui lòng chọn đồng ý hoặc không.")])
-    note = TextAreaField("Ý kiến (bắt buộc khi không đồng ý)", filters=_text(),
+    note = TextAreaField("Ý kiến (bắt buộc khi không đồng ý)", id="decision-note", filters=_text(),
                          validators=[Length(max=2000, message="Tối đa 2.000 ký tự.")])
 
 
 class DelegateForm(Form):
-    units = SelectMultipleField("Giao cho đơn vị cấp dưới", coerce=int,
+    units = SelectMultipleField("Giao cho đơn vị cấp dưới", id="delegate-units", coerce=int,
                                 description="Giữ phím Ctrl (trên Mac: Cmd) khi bấm để chọn nhiều đơn vị.")
-    day = DayField("Hạn hoàn thành")
-    instructions = TextAreaField("Nội dung giao thêm (không bắt buộc)", filters=_text(),
+    day = DayField("Hạn hoàn thành", id="delegate-day")
+    instructions = TextAreaField("Nội dung giao thêm (không bắt buộc)", id="delegate-instructions", filters=_text(),
                                  validators=[Length(max=5000, message="Tối đa 5.000 ký tự.")])
 
 
