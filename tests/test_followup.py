@@ -463,3 +463,20 @@ def test_the_parent_shows_its_children_and_warns_when_reported_done_with_childre
     assert "cấp dưới: 1/2 hoàn thành" in page and "Còn 1/2 đơn vị cấp dưới chưa hoàn thành" in page
     child_page = client_for("xaa1").get(f"/giao-viec/{tree.get(tree.a1).id}").get_data(as_text=True)
     assert "Huyện A" in child_page and "Giao việc theo cấp" in child_page  # where it came from
+
+
+def test_the_admin_turns_confirmation_off_for_a_directive_and_done_counts_at_once(tree, client_for):
+    from webapp.models import Directive
+    d = tree.directive
+    form = {"number": d.number, "issued": "01/03/2024", "issuer": str(d.issuer_id), "place": "", "subject": d.subject,
+            "legal_bases": "", "recipients": "", "copies": "", "signing_authority": "", "signer_title": "",
+            "signer_name": ""}  # the checkbox "Cần xác nhận hoàn thành" left unticked
+    assert client_for("quantri").post(f"/quan-tri/van-ban/{d.id}/sua", data=form).status_code == 302
+    assert Directive.get_by_id(d.id).needs_confirmation is False
+    entry = AuditEntry.select().where(AuditEntry.object_type == "directive").order_by(AuditEntry.id.desc()).first()
+    assert '"needs_confirmation": false' in entry.after
+    a = report_done(tree)
+    assert (a.state, a.done_at) == ("done", datetime(2024, 3, 25, 16, 30))
+    assert client_for("quantri").post(f"/quan-tri/van-ban/{d.id}/sua",
+                                      data={**form, "needs_confirmation": "y"}).status_code == 302
+    assert Directive.get_by_id(d.id).needs_confirmation is True

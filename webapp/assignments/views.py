@@ -78,7 +78,7 @@ def detail(assignment_id):
     except assignments.UpdateRefused as exc:
         discard(upload_dir, evidence)
         form.state.errors.append(str(exc))
-        return _render(assignment, form)
+        return _render(assignment, form, alert=str(exc))
     message = _update_message(assignment, update)
     if is_htmx():
         fresh = assignments.get_assignment(assignment_id)
@@ -110,13 +110,13 @@ def _render(assignment, form, message=None, conflict=False, occurrence_ctx=None,
                    updates=list(queries.history(assignment)), recurring=recurring,
                    can_update=can_update_assignment(current_user, assignment) and not recurring,
                    can_submit=can_update_assignment(current_user, assignment),
-                   message=message, conflict=conflict,
+                   message=message, conflict=conflict, alert=alert, is_panel=is_htmx(),
                    reports=queries.reports_so_far(assignment, now()) if recurring else None)
     if is_htmx():
         return render_template("assignments/_panel.html", **context), code
     if occurrence_ctx is None:
         occurrence_ctx = _occurrence_context(assignment)
-    return render_template("assignments/detail.html", **context, **occurrence_ctx, alert=alert,
+    return render_template("assignments/detail.html", **context, **occurrence_ctx,
                            **_followup_context(assignment, errors or {})), code
 
 

@@ -72,7 +72,8 @@ def unit_rows(user, filters: Filters, now, due_soon_days) -> list[UnitRow]:
     counts = (_scoped(user, filters)
               .select(Unit.path.alias("path"), case.alias("cls"), fn.COUNT(Assignment.id).alias("n"))
               .group_by(Unit.path, SQL("cls")).order_by().dicts())
-    rates = reporting_rows(user, filters, now)
+    # The expanded view counts what was passed down: reports and partners stay with the units' own view.
+    rates = [] if filters.delegated else reporting_rows(user, filters, now)
     by_group: dict[int, dict] = {}
 
     def bucket(path):
@@ -89,7 +90,7 @@ def unit_rows(user, filters: Filters, now, due_soon_days) -> list[UnitRow]:
             b = bucket(row["path"])
             b["children"][0] += row["done"] or 0
             b["children"][1] += row["total"]
-    for row in partner_rows(user, filters):
+    for row in ([] if filters.delegated else partner_rows(user, filters)):
         b = bucket(row["path"])
         b["partners"][0] += row["sent"] or 0
         b["partners"][1] += row["asked"]
