@@ -215,3 +215,41 @@ def test_two_confirmers_at_once_make_one_decision_and_the_other_is_told(server):
     for browser in deciders:
         browser.close()
     assert_server_log_clean(server)
+
+
+def test_two_people_submitting_one_report_at_once_the_second_is_told_and_keeps_the_text(server):
+    """Issue 11: the losers used to get 200 with nothing saved and their notes dropped."""
+    from webapp.models import Occurrence
+    weekly = (Assignment.select().join(Task).where((Assignment.unit == User.get(User.username == "quaicang").unit_id)
+                                                   & (Task.deadline_kind == "weekly")).get())
+    people = [logged_in(server, "quaicang_3"), logged_in(server, "quaicang_4")]
+    for browser in people:
+        assert browser.get(f"/giao-viec/{weekly.id}").status == 200  # materialises the occurrences
+    database.close()
+    occurrence = (Occurrence.select().where((Occurrence.assignment == weekly.id) & Occurrence.submitted_at.is_null())
+                  .order_by(Occurrence.due_at).first())
+    database.close()
+    barrier = threading.Barrier(2)
+    responses = [None, None]
+
+    def submit(i):
+        barrier.wait(timeout=10)
+        responses[i] = people[i].post(f"/giao-viec/{weekly.id}/ky-bao-cao/{occurrence.id}",
+                                      {"note": f"bao-cao-cung-luc-{i}"}, htmx=i == 0)
+
+    threads = [threading.Thread(target=submit, args=(i,)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    codes = sorted(r.status for r in responses)
+    assert codes in ([200, 409], [302, 409]), [(r.status, r.body[:200]) for r in responses]
+    loser = responses.index(next(r for r in responses if r.status == 409))
+    body = responses[loser].body
+    assert f"Kỳ này đã được Cán bộ quaicang_{4 - loser} nộp lúc" in body  # who and when
+    assert f"bao-cao-cung-luc-{loser}" in body  # their text, kept for them
+    assert Occurrence.get_by_id(occurrence.id).note == f"bao-cao-cung-luc-{1 - loser}"
+    database.close()
+    for browser in people:
+        browser.close()
+    assert_server_log_clean(server)
