@@ -188,11 +188,10 @@ def test_create_task_for_a_group_of_districts_with_a_cooperating_unit(demo, clie
         group_parent=unit("UBND tỉnh Quảng Trị").id, cooperating_units=[so.id]))
     assert response.status_code == 302
     task = task_of(d, "9.1")
-    roles = {a.unit.name: a.role for a in task.assignments}
-    leads = sorted(name for name, role in roles.items() if role == "lead")
+    leads = sorted(a.unit.name for a in task.assignments)
     assert len(leads) == 9 and all(name.startswith("UBND") for name in leads)
-    assert "UBND huyện Tuần Giáo" not in roles  # another province
-    assert roles[so.name] == "cooperating"
+    assert "UBND huyện Tuần Giáo" not in leads  # another province
+    assert [c.unit.name for c in task.cooperations] == [so.name]  # a partner, not an assignment
     assert task.deadline_date == date(2024, 4, 1)
     # "Trong tháng 04/2024" ends on 30/04, a holiday followed by 1/5: Điều 148 moves it to 02/05.
     assert {(a.due_at, a.due_moved_from) for a in task.assignments} == {(datetime(2024, 5, 2, 23, 59, 59),
@@ -276,7 +275,11 @@ def test_editing_a_task_to_drop_a_unit_with_updates_is_refused(demo, client_for)
 def test_editing_a_task_keeps_its_units_and_history(demo, client_for):
     client = client_for("admin")
     task = task_of(quang_tri(), "3.2")
-    assigned = [a.unit_id for a in task.assignments]
+    own = [a for a in task.assignments if a.delegated_from_id is None]  # Gio Linh passed it to its communes
+    passed_down = {a.id: a.due_at for a in task.assignments if a.delegated_from_id is not None}
+    assert passed_down
+    assigned = [a.unit_id for a in own]
+    updates = Update.select().count()
     form = html(client.get(f"/quan-tri/nhiem-vu/{task.id}/sua"))
     assert 'value="01/2024"' in form  # within_month shown as mm/yyyy
     response = client.post(f"/quan-tri/nhiem-vu/{task.id}/sua", data=task_form(
@@ -284,9 +287,13 @@ def test_editing_a_task_keeps_its_units_and_history(demo, client_for):
     assert response.status_code == 302
     task = Task.get_by_id(task.id)
     assert (task.text, task.position, task.deadline_date) == ("Nội dung đã sửa", 10, date(2024, 2, 1))
-    assert sorted(a.unit_id for a in task.assignments) == sorted(assigned)
-    assert {a.due_at for a in task.assignments} == {task.rule.due_at()}
-    assert Update.select().count() == 7
+    own = [a for a in task.assignments if a.delegated_from_id is None]
+    assert sorted(a.unit_id for a in own) == sorted(assigned)
+    # Gio Linh's extension to 15/02 is overtaken by the new rule (29/02): every unit gets the rule's date.
+    assert {a.due_at for a in own} == {task.rule.due_at()}
+    assert {a.original_due_at for a in own if a.unit.name == "UBND huyện Gio Linh"} == {task.rule.due_at()}
+    assert {a.id: a.due_at for a in task.assignments if a.delegated_from_id is not None} == passed_down
+    assert Update.select().count() == updates
 
 
 def test_delete_task(demo, client_for):
@@ -326,7 +333,7 @@ def test_unit_cannot_move_under_its_own_descendant(demo, client_for):
 def test_moving_a_unit_rewrites_its_subtree(demo, client_for):
     client = client_for("admin")
     district, new_parent = unit("UBND huyện Gio Linh"), unit("UBND tỉnh Điện Biên")
-    post_office = unit("Bưu điện huyện Gio Linh")
+    post_office = unit("Phòng Lao động - Thương binh và Xã hội huyện Gio Linh")
     response = client.post(f"/quan-tri/don-vi/{district.id}/sua",
                            data=unit_form(district, parent=new_parent.id, name="UBND huyện Gio Linh (mới)"))
     assert response.status_code == 302

@@ -33,15 +33,30 @@ def post(client, assignment, htmx=False, **data):
                        content_type="multipart/form-data")
 
 
-def test_staff_marks_own_assignment_done_and_history_shows_it(quai_cang, client_for, clock):
+def test_staff_reports_own_assignment_done_it_waits_for_confirmation_and_history_shows_it(
+        quai_cang, client_for, clock):
     clock.now = datetime(2024, 3, 25, 16, 30)
     client = client_for("quaicang")
     response = post(client, quai_cang, state="done", note="Đã thành lập tổ 7 người.")
     assert response.status_code == 302
     a = Assignment.get_by_id(quai_cang.id)
-    assert (a.state, a.percent, a.done_at, a.version) == ("done", 100, datetime(2024, 3, 25, 16, 30), 2)
+    assert (a.state, a.percent, a.done_at, a.reported_at, a.version) == (
+        "awaiting", 100, None, datetime(2024, 3, 25, 16, 30), 2)
     page = client.get(f"/giao-viec/{a.id}").get_data(as_text=True)
-    assert "Đã thành lập tổ 7 người." in page and "Hoàn thành đúng hạn" in page
+    assert "Đã thành lập tổ 7 người." in page and "Chờ xác nhận" in page
+    assert "Đang thực hiện trong hạn" in page  # reported before the due time: not chased meanwhile
+
+
+def test_a_confirmed_completion_is_done_as_of_the_reported_time(quai_cang, client_for, clock):
+    clock.now = datetime(2024, 3, 25, 16, 30)
+    post(client_for("quaicang"), quai_cang, state="done", note="Xong")
+    clock.now = datetime(2024, 4, 2, 9, 0)  # confirmed after the due time (31/03)
+    response = client_for("tuangiao").post(f"/giao-viec/{quai_cang.id}/xac-nhan", data={"note": ""})
+    assert response.status_code == 302
+    a = Assignment.get_by_id(quai_cang.id)
+    assert (a.state, a.done_at) == ("done", datetime(2024, 3, 25, 16, 30))
+    page = client_for("quaicang").get(f"/giao-viec/{a.id}").get_data(as_text=True)
+    assert "Hoàn thành đúng hạn" in page
 
 
 def test_htmx_update_returns_the_panel_fragment_with_the_new_entry(quai_cang, client_for):
@@ -57,6 +72,9 @@ def test_done_after_the_due_time_is_late(quai_cang, client_for, clock):
     # Due "đến hết ngày 31/3/2024", a Sunday: Điều 148 moves it to the end of Monday 01/04.
     clock.now = datetime(2024, 4, 2, 0, 0, 1)
     post(client_for("quaicang"), quai_cang, state="done", note="Xong")
+    page = client_for("quaicang").get(f"/giao-viec/{quai_cang.id}").get_data(as_text=True)
+    assert "Đang thực hiện quá hạn" in page and "Chờ xác nhận" in page  # reported late: still chased
+    client_for("tuangiao").post(f"/giao-viec/{quai_cang.id}/xac-nhan", data={})
     page = client_for("quaicang").get(f"/giao-viec/{quai_cang.id}").get_data(as_text=True)
     assert "Hoàn thành quá hạn" in page
 
@@ -129,7 +147,7 @@ def test_commune_user_cannot_read_or_change_another_units_assignment(quai_cang, 
 
 
 def test_commune_user_cannot_fetch_another_units_evidence_file(quai_cang, client_for):
-    other = assignment_of("Tổ công tác Đề án 06 xã Quài Nưa", "1.2")
+    other = assignment_of("Tổ công tác Đề án 06 xã Quài Tở", "1.1")
     owner = client_for("admin")
     post(owner, other, state="in_progress", percent="10", note="Báo cáo tuần",
          evidence=(io.BytesIO(PDF), "bao-cao.pdf"))

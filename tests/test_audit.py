@@ -9,6 +9,7 @@ from webapp.core import audit
 from webapp.models import (
     Assignment,
     AuditEntry,
+    Cooperation,
     Directive,
     Occurrence,
     ProgressFigure,
@@ -127,7 +128,7 @@ def task_form(task, **changes):
             "addressed_to": task.addressed_to, "deadline_text": task.deadline_text,
             "deadline_kind": "within_month", "deadline_date": "01/2024", "deadline_time": "", "weekday": "",
             "month_day": "", "window_start": "", "window_end": "", "group_kind": "", "group_parent": "",
-            "lead_units": [a.unit_id for a in task.assignments if a.role == "lead"]}
+            "lead_units": [a.unit_id for a in task.assignments if a.delegated_from_id is None]}
     data.update(changes)
     return data
 
@@ -136,7 +137,7 @@ def quang_tri_task(number):
     return Task.select().join(Directive).where((Directive.number == "/UBND-KGVX") & (Task.number == number)).get()
 
 
-def test_editing_a_task_records_the_task_and_its_new_assignment(demo, client_for):
+def test_editing_a_task_records_the_task_and_its_new_cooperation(demo, client_for):
     task = quang_tri_task("3.2")
     so = unit("Sở Lao động - Thương binh và Xã hội")
     old_text = task.text
@@ -150,10 +151,11 @@ def test_editing_a_task_records_the_task_and_its_new_assignment(demo, client_for
     assert task_entry.unit_id == task.directive.issuer_id
     assert [c.field for c in audit.changes(task_entry)] == ["text"]
     assert values(task_entry)[0]["text"] == old_text and values(task_entry)[1]["text"] == "Nội dung đã sửa"
-    [assigned] = entries_after(mark, object_type="assignment")
-    new = Assignment.get((Assignment.task == task.id) & (Assignment.unit == so.id))
-    assert (assigned.action, assigned.object_id, assigned.unit_id) == ("create", new.id, so.id)
-    assert values(assigned)[1]["role"] == "cooperating"
+    assert entries_after(mark, object_type="assignment") == []
+    [asked] = entries_after(mark, object_type="cooperation")
+    new = Cooperation.get((Cooperation.task == task.id) & (Cooperation.unit == so.id))
+    assert (asked.action, asked.object_id, asked.unit_id) == ("create", new.id, so.id)
+    assert values(asked)[1]["task"] == task.id
 
 
 def test_a_refused_task_edit_records_nothing(demo, client_for):

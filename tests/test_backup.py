@@ -20,18 +20,21 @@ from webapp.models import (
     MODELS,
     Assignment,
     AuditEntry,
+    Cooperation,
+    CooperationInput,
     Directive,
+    Extension,
     LoginAttempt,
     MonthlyReport,
     Notification,
     NotificationCheck,
     Occurrence,
     ProgressFigure,
+    ReminderMail,
     SchemaVersion,
     Target,
     Task,
     Unit,
-    ReminderMail,
     Update,
     UrgingItem,
     UrgingLetter,
@@ -93,6 +96,9 @@ def change_everything():
     ReminderMail.update(status="failed").execute()
     UrgingLetter.update(number="12/UBND-KGVX").execute()
     UrgingItem.update(days_overdue=UrgingItem.days_overdue + 1).execute()
+    Extension.update(reason=Extension.reason.concat(" (sửa sau sao lưu)")).execute()
+    CooperationInput.delete().execute()
+    Cooperation.update(due_at=datetime(2024, 12, 31), answered_at=None).execute()
 
 
 def integrity(path):

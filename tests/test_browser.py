@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-from tests.helpers import DEMO_PASSWORD, load_demo, make_app
+from tests.helpers import DEMO_PASSWORD, FAST_HASH, load_demo, make_app
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -66,7 +66,7 @@ def log_in(page, base, username):
     page.wait_for_selector("h1:has-text('Việc của đơn vị')")
 
 
-def test_commune_marks_done_and_the_leader_sees_it_in_the_matrix(live_server, browser):
+def test_commune_marks_done_the_leader_confirms_and_sees_it_in_the_matrix(live_server, browser):
     page = browser.new_page()
     log_in(page, live_server, "quaicang")
     page.click("a:has-text('1.1. Thành lập tổ công tác')")
@@ -76,13 +76,21 @@ def test_commune_marks_done_and_the_leader_sees_it_in_the_matrix(live_server, br
     url_before = page.url
     page.click("#assignment-panel button[type=submit]")
     # htmx swaps the panel in place: the message and the new history entry appear without a reload.
-    page.wait_for_selector("#assignment-panel .flash:has-text('Đã cập nhật tiến độ.')")
+    page.wait_for_selector("#assignment-panel .flash:has-text('chờ Ban Chỉ đạo Đề án 06 huyện Tuần Giáo xác nhận')")
     assert page.url == url_before
     assert page.locator(".history li").first.inner_text().count("Đã thành lập tổ 6 người") == 1
-    assert "Hoàn thành" in page.locator(".status-line").inner_text()
+    assert "Chờ xác nhận" in page.locator(".status-line").inner_text()
 
     page.click("button:has-text('Đăng xuất')")
     log_in(page, live_server, "lanhdao")
+    page.goto(live_server + "/van-ban/")
+    page.click("a:has-text('/BCĐĐA06')")
+    row = page.locator("table.matrix tr", has=page.locator("th:has-text('Tổ công tác Đề án 06 xã Quài Cang')"))
+    assert row.locator("td a").first.get_attribute("data-status") == "not_due"  # reported on time, waiting
+    page.goto(live_server + "/giao-viec/cho-xac-nhan")
+    page.click("table.waiting a:has-text('1.1. Thành lập tổ công tác')")
+    page.click("button:has-text('Xác nhận hoàn thành')")
+    page.wait_for_selector(".flash:has-text('Đã xác nhận hoàn thành')")
     page.goto(live_server + "/van-ban/")
     page.click("a:has-text('/BCĐĐA06')")
     row = page.locator("table.matrix tr", has=page.locator("th:has-text('Tổ công tác Đề án 06 xã Quài Cang')"))
@@ -95,7 +103,7 @@ def test_unit_home_filters_in_place_and_keeps_the_url_in_step(live_server, brows
     log_in(page, live_server, "tuangiao")
     page.select_option("select[name=status]", "overdue")
     page.wait_for_url("**status=overdue**")
-    badges = page.locator("table.list .badge").all_inner_texts()
+    badges = page.locator("#assignment-list table.list .badge").all_inner_texts()
     assert badges and all("quá hạn" in b for b in badges)
     page.go_back()
     page.wait_for_url(lambda url: "status=overdue" not in url)
@@ -117,9 +125,9 @@ def test_leader_filters_the_dashboard_and_follows_a_number_to_the_overdue_items(
     expected = int(link.inner_text().replace(".", ""))
     link.click()
     page.wait_for_url("**status=overdue**")
-    badges = page.locator("table.list .badge").all_inner_texts()
+    badges = page.locator("#assignment-list table.list .badge").all_inner_texts()
     assert len(badges) == min(expected, 50) and all("quá hạn" in b for b in badges)
-    assert all("/BCĐĐA06" in t for t in page.locator("table.list tbody td:nth-child(3)").all_inner_texts())
+    assert all("/BCĐĐA06" in t for t in page.locator("#assignment-list table.list tbody td:nth-child(3)").all_inner_texts())
     page.close()
 
 
@@ -295,4 +303,117 @@ def test_the_new_pages_fit_the_screen(live_server, browser, width):
             .filter(e => e.type !== 'hidden' && !e.labels.length && !e.getAttribute('aria-label'))
             .map(e => e.name)""")
         assert unlabeled == [], (path, unlabeled)
+
+
+def test_the_follow_up_loop_from_delegation_to_the_leaders_dashboard(live_server, browser):
+    """giolinh passes a task to two of its communes; a commune reports it done, giolinh returns it with
+    a reason, the commune reports again, giolinh confirms, and lanhdao sees it done on time in the
+    dashboard as of that day."""
+    from datetime import datetime
+
+    from webapp.core.users import create_user
+    from webapp.models import Assignment, Unit
+    clock = live_server.app.config["CLOCK"]
+    gio_an, gio_chau = Unit.get(Unit.name == "UBND xã Gio An"), Unit.get(Unit.name == "UBND xã Gio Châu")
+    create_user("xagioan", DEMO_PASSWORD, "Trần Thị Lan", "staff", gio_an, method=FAST_HASH, now=clock.now)
+
+    page = browser.new_page()
+    log_in(page, live_server, "giolinh")
+    page.click("a:has-text('3.5. Chỉ đạo các cơ quan chuyên môn')")
+    page.click("summary:has-text('Giao tiếp cho đơn vị cấp dưới')")
+    page.select_option(".delegate-form select[name=units]", [str(gio_an.id), str(gio_chau.id)])
+    page.fill(".delegate-form input[name=day]", "25/03/2024")
+    page.fill(".delegate-form textarea[name=instructions]", "Phối hợp Công an xã xác minh 30 hồ sơ; báo cáo trước 25/03.")
+    page.click(".delegate-form button:has-text('Giao cho cấp dưới')")
+    page.wait_for_selector(".flash:has-text('Đã giao cho 2 đơn vị cấp dưới.')")
+    assert "cấp dưới: 0/2 hoàn thành" in page.locator("#chain").inner_text()
+    page.click("button:has-text('Đăng xuất')")
+
+    def commune_reports(when, note):
+        clock.now = when
+        log_in(page, live_server, "xagioan")
+        page.click("a:has-text('3.5. Chỉ đạo các cơ quan chuyên môn')")
+        assert "Phối hợp Công an xã xác minh 30 hồ sơ" in page.locator(".instructions").inner_text()
+        page.select_option("select[name=state]", "done")
+        page.fill("#assignment-panel textarea[name=note]", note)
+        page.click("#assignment-panel button[type=submit]")
+        page.wait_for_selector("#assignment-panel .flash:has-text('chờ UBND huyện Gio Linh xác nhận')")
+        page.click("button:has-text('Đăng xuất')")
+
+    def giolinh_decides(when, action):
+        clock.now = when
+        log_in(page, live_server, "giolinh")
+        page.click(".waiting-banner a")
+        page.click("table.waiting a:has-text('3.5.')")
+        action()
+        page.click("button:has-text('Đăng xuất')")
+
+    commune_reports(datetime(2024, 3, 21, 9, 0), "Đã xác minh 30 hồ sơ.")
+
+    def give_back():
+        page.fill("textarea[name=reason]", "Thiếu biên bản xác minh có chữ ký Công an xã.")
+        page.click("button:has-text('Trả lại')")
+        page.wait_for_selector(".flash:has-text('Đã trả lại cho UBND xã Gio An')")
+    giolinh_decides(datetime(2024, 3, 21, 15, 0), give_back)
+
+    clock.now = datetime(2024, 3, 22, 9, 0)
+    log_in(page, live_server, "xagioan")
+    assert "Thiếu biên bản xác minh có chữ ký Công an xã." in page.locator(".decisions").inner_text()
+    page.click("button:has-text('Đăng xuất')")
+    commune_reports(datetime(2024, 3, 22, 10, 0), "Đã bổ sung biên bản xác minh.")
+
+    def confirm():
+        page.click("button:has-text('Xác nhận hoàn thành')")
+        page.wait_for_selector(".flash:has-text('Đã xác nhận hoàn thành cho UBND xã Gio An')")
+    giolinh_decides(datetime(2024, 3, 22, 16, 0), confirm)
+    child = Assignment.get((Assignment.unit == gio_an.id) & (Assignment.instructions.contains("30 hồ sơ")))
+    assert (child.state, child.done_at) == ("done", datetime(2024, 3, 22, 10, 0))
+
+    clock.now = datetime(2024, 3, 28, 8, 0)
+    log_in(page, live_server, "lanhdao")
+    page.click("nav a:has-text('Tổng hợp')")
+    page.fill("#d-as-of", "22/03/2024")
+    page.press("#d-as-of", "Tab")  # the change event refreshes the dashboard in place
+    page.wait_for_url("**as_of=22**")
+    page.wait_for_selector(".as-of-line:has-text('23:59 22/03/2024')")
+    province = page.locator("table.counts-table tr", has=page.locator("th:has-text('UBND tỉnh Quảng Trị')"))
+    province.locator("a[data-delegated]").click()  # expand to what the units passed down
+    page.wait_for_selector("h2:has-text('Phần việc giao cho cấp dưới')")
+    page.click("table.counts-table th a:has-text('UBND huyện Gio Linh')")
+    page.wait_for_selector("h2:has-text('Phần việc giao cho cấp dưới trong UBND huyện Gio Linh')")
+    row = page.locator("table.counts-table tr", has=page.locator("th:has-text('UBND xã Gio An')"))
+    # 3.2 (the demo's dissemination, confirmed in January) and 3.5, done on time as of 22/03.
+    assert row.locator("a[data-status=done_on_time]").inner_text() == "2"
+    page.fill("#d-as-of", "21/03/2024")
+    page.press("#d-as-of", "Tab")
+    page.wait_for_url("**as_of=21**")
+    page.wait_for_selector(".as-of-line:has-text('23:59 21/03/2024')")
+    row = page.locator("table.counts-table tr", has=page.locator("th:has-text('UBND xã Gio An')"))
+    assert row.locator("a[data-status=done_on_time]").inner_text() == "1"  # returned that day: not done yet
+    page.close()
+
+
+def test_the_follow_up_pages_fit_and_label_every_field(live_server, browser):
+    page = browser.new_page()
+    log_in(page, live_server, "sldtbxh")
+    page.click("a:has-text('1.1. Khẩn trương chủ trì')")
+    lead_page = page.url
+    page.click("button:has-text('Đăng xuất')")
+    for username, paths in (("sldtbxh", [lead_page]), ("giolinh", ["/giao-viec/cho-xac-nhan", "/"]),
+                            ("lanhdao", ["/tong-hop/xep-hang", "/tong-hop/?delegated=1"])):
+        log_in(page, live_server, username)
+        if username == "giolinh":
+            page.click("a:has-text('3.2. Phối hợp với Sở')")
+            paths = [page.url, *paths]
+        for width in (360, 1280):
+            page.set_viewport_size({"width": width, "height": 800})
+            for path in paths:
+                page.goto(path if path.startswith("http") else live_server + path)
+                page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+                unlabeled = page.evaluate("""() => [...document.querySelectorAll('input, select, textarea')]
+                    .filter(e => e.type !== 'hidden' && !e.labels.length && !e.getAttribute('aria-label'))
+                    .map(e => e.name)""")
+                assert unlabeled == [], (path, unlabeled)
+                assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), (path, width)
+        page.click("button:has-text('Đăng xuất')")
     page.close()

@@ -13,6 +13,7 @@ from tests.helpers import DEMO_PASSWORD, FAST_HASH, TEST_NOW, load_demo, make_ap
 from webapp.core.users import create_user
 from webapp.db import database
 from webapp.models import Assignment, Task, Update, User
+from webapp.rules.deadlines import RECURRING
 
 THREADS, POSTS = 16, 10
 EXTRA_USERS = ["quaicang_2", "quaicang_3", "quaicang_4"]
@@ -20,7 +21,7 @@ EXTRA_USERS = ["quaicang_2", "quaicang_3", "quaicang_4"]
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    """gunicorn (3 workers × 4 threads) on a database holding the demo, quaicang's unit given two
+    """gunicorn (3 workers × 4 threads) on a database holding the demo, quaicang's unit given three
     more assignments and three more staff users; stopped at the end whatever happens."""
     tmp = tmp_path_factory.mktemp("concurrency")
     url = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp / 'concurrency.db'}"
@@ -28,7 +29,7 @@ def server(tmp_path_factory):
     load_demo()
     quaicang = User.get(User.username == "quaicang")
     first = Assignment.select().where(Assignment.unit == quaicang.unit_id).order_by(Assignment.id).first()
-    for n in (1, 2):
+    for n in (1, 2, 3):
         task = Task.create(directive=first.task.directive_id, text=f"Nhiệm vụ thêm cho kiểm thử đồng thời {n}",
                            number=f"9.{n}", deadline_kind="fixed", deadline_date=date(2030, 12, 31),
                            created_at=TEST_NOW)
@@ -36,7 +37,9 @@ def server(tmp_path_factory):
     for username in EXTRA_USERS:
         create_user(username, DEMO_PASSWORD, f"Cán bộ {username}", "staff", quaicang.unit_id, method=FAST_HASH,
                     now=TEST_NOW)
-    assignment_ids = [a.id for a in Assignment.select().where(Assignment.unit == quaicang.unit_id)
+    # Progress updates go to one-off tasks; a recurring duty is reported per occurrence instead.
+    assignment_ids = [a.id for a in Assignment.select().join(Task)
+                      .where((Assignment.unit == quaicang.unit_id) & ~Task.deadline_kind.in_(sorted(RECURRING)))
                       .order_by(Assignment.id)]
     database.close()
     env = {"DATABASE_URL": url, "SECRET_KEY": "concurrency-secret", "DB_DIR": str(tmp),
@@ -166,4 +169,87 @@ def test_two_users_posting_on_the_same_version_one_wins_the_other_sees_the_confl
         database.close()
     first.close()
     second.close()
+    assert_server_log_clean(server)
+
+
+def test_two_confirmers_at_once_make_one_decision_and_the_other_is_told(server):
+    """The assigning unit's people decide a reported completion at the same moment, through the real
+    server: one decision is stored, the other person sees who decided first and when."""
+    from webapp.core.assignments import post_update
+    from webapp.models import Directive, Unit
+    groups = (Assignment.select().join(Task).join(Directive).switch(Assignment).join(Unit)
+              .where((Directive.number == "/BCĐĐA06") & (Task.number == "1.1") & (Assignment.state != "done")
+                     & Unit.name.startswith("Tổ công tác"))
+              .order_by(Assignment.id).limit(6))
+    author = User.get(User.username == "quaicang")
+    deciders = [logged_in(server, "tuangiao"), logged_in(server, "lanhdao")]
+    for round_, a in enumerate(list(groups)):
+        post_update(a, a.version, author.id, "done", None, f"bao-cao-{round_}", None, TEST_NOW)
+        database.close()
+        for browser in deciders:
+            assert browser.get(f"/giao-viec/{a.id}").status == 200  # a fresh page, as a person would have open
+        actions = [("xac-nhan", {"note": ""}), ("xac-nhan", {"note": ""})] if round_ % 2 == 0 else \
+            [("xac-nhan", {"note": ""}), ("tra-lai", {"reason": "Thiếu biên bản."})]
+        barrier = threading.Barrier(2)
+        responses = [None, None]
+
+        def decide(i, barrier=barrier, responses=responses, a=a, actions=actions):
+            barrier.wait(timeout=10)
+            path, fields = actions[i]
+            responses[i] = deciders[i].post(f"/giao-viec/{a.id}/{path}", fields)
+
+        threads = [threading.Thread(target=decide, args=(i,)) for i in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+        codes = sorted(r.status for r in responses)
+        assert codes == [200, 302], [(r.status, r.body[:200]) for r in responses]
+        loser = next(r for r in responses if r.status == 200)
+        assert "không cần quyết định nữa" in loser.body and " lúc " in loser.body
+        decisions = (Update.select().where((Update.assignment == a.id)
+                                           & Update.kind.in_(["confirmed", "returned"])).count())
+        assert decisions == 1
+        assert Assignment.get_by_id(a.id).state in ("done", "in_progress")
+        database.close()
+    for browser in deciders:
+        browser.close()
+    assert_server_log_clean(server)
+
+
+def test_two_people_submitting_one_report_at_once_the_second_is_told_and_keeps_the_text(server):
+    """Issue 11: the losers used to get 200 with nothing saved and their notes dropped."""
+    from webapp.models import Occurrence
+    weekly = (Assignment.select().join(Task).where((Assignment.unit == User.get(User.username == "quaicang").unit_id)
+                                                   & (Task.deadline_kind == "weekly")).get())
+    people = [logged_in(server, "quaicang_3"), logged_in(server, "quaicang_4")]
+    for browser in people:
+        assert browser.get(f"/giao-viec/{weekly.id}").status == 200  # materialises the occurrences
+    database.close()
+    occurrence = (Occurrence.select().where((Occurrence.assignment == weekly.id) & Occurrence.submitted_at.is_null())
+                  .order_by(Occurrence.due_at).first())
+    database.close()
+    barrier = threading.Barrier(2)
+    responses = [None, None]
+
+    def submit(i):
+        barrier.wait(timeout=10)
+        responses[i] = people[i].post(f"/giao-viec/{weekly.id}/ky-bao-cao/{occurrence.id}",
+                                      {"note": f"bao-cao-cung-luc-{i}"}, htmx=i == 0)
+
+    threads = [threading.Thread(target=submit, args=(i,)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    codes = sorted(r.status for r in responses)
+    assert codes in ([200, 409], [302, 409]), [(r.status, r.body[:200]) for r in responses]
+    loser = responses.index(next(r for r in responses if r.status == 409))
+    body = responses[loser].body
+    assert f"Kỳ này đã được Cán bộ quaicang_{4 - loser} nộp lúc" in body  # who and when
+    assert f"bao-cao-cung-luc-{loser}" in body  # their text, kept for them
+    assert Occurrence.get_by_id(occurrence.id).note == f"bao-cao-cung-luc-{1 - loser}"
+    database.close()
+    for browser in people:
+        browser.close()
     assert_server_log_clean(server)

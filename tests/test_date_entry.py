@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_browser import ARGS, CHROMIUM, live_server  # noqa: F401 - the live server fixture
 from tests.helpers import DEMO_PASSWORD
+from tests.test_browser import ARGS, CHROMIUM, live_server  # noqa: F401 - the live server fixture
 from webapp.models import MonthlyReport, User
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"

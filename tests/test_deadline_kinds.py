@@ -4,10 +4,24 @@ from datetime import date, datetime, time
 
 import pytest
 
-from webapp.rules.deadlines import (DAILY, FIXED, FROM_ISSUE, FROM_RECEIPT, IMMEDIATE, KIND_LABELS,
-                                    MONTHLY, ONGOING, RELATIVE_DAYS, RELATIVE_WORKING_DAYS, WEEKLY,
-                                    WITHIN_MONTH, DeadlineRule, Due, default_working_days_only,
-                                    moved_note)
+from webapp.rules.deadlines import (
+    DAILY,
+    FIXED,
+    FROM_ISSUE,
+    FROM_RECEIPT,
+    IMMEDIATE,
+    KIND_LABELS,
+    MONTHLY,
+    ONGOING,
+    RELATIVE_DAYS,
+    RELATIVE_WORKING_DAYS,
+    WEEKLY,
+    WITHIN_MONTH,
+    DeadlineRule,
+    Due,
+    default_working_days_only,
+    moved_note,
+)
 from webapp.rules.workdays import WorkCalendar
 
 EOD = time(23, 59, 59)

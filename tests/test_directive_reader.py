@@ -463,7 +463,12 @@ def test_hostile_text_is_read_in_bounded_time(text):
 
 # --- Uploads: .docx, .pdf, .txt, and what is refused ------------------------------------------------
 
-from webapp.rules.document_text import MAX_BYTES, SCANNED_PDF, DocumentError, text_from_upload  # noqa: E402
+from webapp.rules.document_text import (  # noqa: E402
+    MAX_BYTES,
+    SCANNED_PDF,
+    DocumentError,
+    text_from_upload,
+)
 
 
 def docx_bytes(build) -> bytes:

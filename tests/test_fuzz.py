@@ -30,10 +30,11 @@ from webapp.models import Unit
 ROLES = ("anonymous", *USERS)
 # Where a route's path argument takes its real value (objects: tests/test_route_matrix.py).
 PATH_VALUES = {
-    "assignment_id": ("own", "weekly"), "update_id": ("update",), "occurrence_id": ("occurrence",),
+    "assignment_id": ("own", "weekly", "request_owner"), "update_id": ("update",), "occurrence_id": ("occurrence",),
     "report_id": ("draft", "done"), "directive_id": ("directive",), "task_id": ("task",),
     "unit_id": ("commune",), "user_id": ("victim",), "district_id": ("gio_linh",), "province_id": ("province",),
-    "token": ("token",),
+    "token": ("token",), "day_id": ("work_day",), "notification_id": ("notification",), "letter_id": ("letter",),
+    "extension_id": ("request",), "cooperation_id": ("partner",), "input_id": ("input",),
 }
 # Requests that end the client's session: it logs in again afterwards.
 SESSION_ENDING = {"auth.logout", "auth.change_password"}

@@ -73,3 +73,116 @@ def test_an_upgraded_database_has_the_same_columns_as_a_fresh_one(tmp_path):
     make_app(tmp_path, DATABASE_URL=f"sqlite:///{fresh}")
     assert columns(old) == columns(fresh)
 
+
+
+# --- Version 7: cooperating assignments become cooperations ------------------------------------
+
+# What each migration after 6 added, so that a fresh schema can be taken back to an older version:
+# (tables, (table, column) pairs). A new migration adds its entry here.
+ADDED_BY = {
+    7: (("cooperation_input", "cooperation", "extension"),
+        (("directive", "needs_confirmation"), ("assignment", "delegated_from_id"), ("assignment", "assigned_by_id"),
+         ("assignment", "instructions"), ("assignment", "reported_at"), ("assignment", "original_due_at"),
+         ("update", "kind"), ("occurrence", "original_due_at"))),
+    9: (("urging_item", "urging_letter", "reminder_mail", "notification_check", "notification", "work_day"),
+        (("task", "deadline_n"), ("task", "counted_from"), ("assignment", "due_moved_from"),
+         ("assignment", "received_on"), ("directive", "shift_days_off"), ("task", "working_days_only"),
+         ("user", "email"), ("user", "email_reminders"))),
+}
+
+
+def rewind_schema(version):
+    """The database as a release at `version` left it, on SQLite or PostgreSQL: a fresh schema with
+    what later migrations added taken away (there are no rows yet, so nothing cascades)."""
+    from playhouse.migrate import PostgresqlMigrator, SqliteMigrator
+    from playhouse.migrate import migrate as run
+
+    from webapp.db import is_sqlite
+    migrator = SqliteMigrator(database.obj) if is_sqlite() else PostgresqlMigrator(database.obj)
+    # SQLite cannot drop a foreign key column in place: playhouse rebuilds the (empty) table instead.
+    options = {"legacy": True} if is_sqlite() else {}
+    for added in sorted((v for v in ADDED_BY if v > version), reverse=True):
+        tables, columns = ADDED_BY[added]
+        for table in tables:
+            database.execute_sql(f'DROP TABLE "{table}"')
+        run(*(migrator.drop_column(table, column, **options) for table, column in columns))
+    SchemaVersion.update(version=max(v for v, _ in migrations.MIGRATIONS if v <= version)).execute()
+
+
+def _before_v7(app):
+    """The database as it was before version 7 (the schema the previous release left)."""
+    rewind_schema(6)
+
+
+def _insert(table, **values):
+    columns = ", ".join(f'"{c}"' for c in values)
+    marks = ", ".join([database.param] * len(values))
+    database.execute_sql(f'INSERT INTO "{table}" ({columns}) VALUES ({marks})', list(values.values()))
+
+
+def test_a_database_before_version_7_upgrades_its_cooperating_assignments_keeping_every_row(app):
+    from datetime import datetime
+
+    from webapp.models import (
+        Assignment,
+        AuditEntry,
+        Cooperation,
+        CooperationInput,
+        Directive,
+        Occurrence,
+        Task,
+        Update,
+        User,
+    )
+    with database.connection_context():
+        _before_v7(app)
+        t = datetime(2024, 1, 1)
+        for uid, name in ((1, "Tỉnh"), (2, "Sở"), (3, "Huyện")):
+            _insert("unit", id=uid, name=name, kind="ubnd_tinh", path=f"/{uid}/", sort_name=name, active=True,
+                    created_at=t)
+        _insert("user", id=1, username="a", password_hash="x", full_name="Người A", role="staff", unit_id=3,
+                active=True, must_change_password=False, session_generation=0, created_at=t)
+        _insert("directive", id=1, number="1/UBND", issued_precision="day", issuer_id=1, place="", subject="V/v",
+                legal_bases="", recipients="", copies="", signing_authority="", signer_title="", signer_name="",
+                created_at=t)
+        _insert("task", id=1, directive_id=1, section="", position=1, number="1", text="T", addressed_to="",
+                deadline_text="", deadline_kind="fixed", created_at=t)
+        _insert("assignment", id=1, task_id=1, unit_id=2, role="lead", state="in_progress", percent=50,
+                due_at=datetime(2024, 1, 31, 23, 59, 59), version=2)
+        _insert("assignment", id=2, task_id=1, unit_id=3, role="cooperating", state="done", percent=100,
+                due_at=datetime(2024, 1, 31, 23, 59, 59), done_at=datetime(2024, 1, 20), version=3)
+        _insert("update", id=1, assignment_id=1, author_id=1, created_at=datetime(2024, 1, 10), state="in_progress",
+                percent=50, note="Chủ trì đang làm")
+        _insert("update", id=2, assignment_id=2, author_id=1, created_at=datetime(2024, 1, 12), state="in_progress",
+                percent=40, note="Đã góp ý dự thảo")
+        _insert("update", id=3, assignment_id=2, author_id=1, created_at=datetime(2024, 1, 20), state="done",
+                percent=100, note="", evidence_name="y-kien.pdf", evidence_path="abc123.pdf", evidence_size=2048)
+        _insert("audit_entry", id=1, at=datetime(2024, 1, 20), user_id=1, action="create", object_type="update",
+                object_id=3, unit_id=3, summary="Thêm cập nhật tiến độ #3 cho giao việc #2")
+        if not migrations.is_sqlite():  # the ids above were typed: move PostgreSQL's sequences past them
+            for table in ("unit", "user", "directive", "task", "assignment", "update", "audit_entry"):
+                database.execute_sql(f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), "
+                                     f"(SELECT MAX(id) FROM \"{table}\"))")
+
+        assert migrations.upgrade()[0] == 7
+
+        lead = Assignment.get_by_id(1)
+        assert (lead.task_id, lead.unit_id, lead.state, lead.percent, lead.version) == (1, 2, "in_progress", 50, 2)
+        assert (lead.delegated_from_id, lead.reported_at, lead.instructions) == (None, None, "")
+        assert Assignment.select().count() == 1 and Directive.get_by_id(1).needs_confirmation
+        assert [(u.id, u.kind, u.note) for u in Update.select()] == [(1, "progress", "Chủ trì đang làm")]
+        [c] = Cooperation.select()
+        assert (c.task_id, c.unit_id, c.requested_at, c.answered_at, c.sent) == (1, 3, t, datetime(2024, 1, 20), True)
+        inputs = list(CooperationInput.select().order_by(CooperationInput.created_at))
+        assert [(i.author_id, i.created_at, i.kind) for i in inputs] == [
+            (1, datetime(2024, 1, 12), "input"), (1, datetime(2024, 1, 20), "input")]
+        assert "Đã góp ý dự thảo" in inputs[0].note and "Đang thực hiện, 40%" in inputs[0].note
+        assert (inputs[1].evidence_name, inputs[1].evidence_path, inputs[1].evidence_size) == (
+            "y-kien.pdf", "abc123.pdf", 2048)
+        # The old audit entry is kept as it was; the conversion is logged beside it.
+        entries = list(AuditEntry.select().order_by(AuditEntry.id))
+        assert entries[0].summary == "Thêm cập nhật tiến độ #3 cho giao việc #2"
+        assert [(e.object_type, e.action, e.object_id) for e in entries[1:]] == [
+            ("cooperation", "create", c.id), ("assignment", "delete", 2)]
+        assert '"role": "cooperating"' in entries[2].before and '"state": "done"' in entries[2].before
+        assert User.select().count() == 1 and Task.select().count() == 1 and Occurrence.select().count() == 0

@@ -113,7 +113,9 @@ def test_assignment_page_lists_occurrences_and_submits_in_place(demo, client_for
     saved = Occurrence.get_by_id(occ.id)
     assert saved.submitted_at == datetime(2024, 3, 20, 15, 0) and saved.submitted_by.username == "quaicang"
     again = client.post(f"/giao-viec/{a.id}/ky-bao-cao/{occ.id}", data={"note": "lần hai"})
-    assert "đã được nộp trước đó" in again.get_data(as_text=True)
+    text = again.get_data(as_text=True)
+    assert again.status_code == 409
+    assert "Kỳ này đã được Lò Văn Thành nộp lúc 15:00 20/03/2024" in text and "lần hai" in text
     assert Occurrence.get_by_id(occ.id).note == "Đã mở 12 tài khoản."
 
 

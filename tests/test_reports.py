@@ -10,7 +10,14 @@ from pypdf import PdfReader
 from webapp.core import occurrences
 from webapp.core import reports as queries
 from webapp.core.users import create_user
-from webapp.models import Assignment, MonthlyReport, Occurrence, ProgressFigure, Target, Task
+from webapp.models import (
+    Assignment,
+    MonthlyReport,
+    Occurrence,
+    ProgressFigure,
+    Target,
+    Task,
+)
 
 
 @pytest.fixture

@@ -6,11 +6,26 @@ from datetime import datetime
 import pytest
 
 from tests.helpers import DEMO_PASSWORD
-from webapp.core import occurrences, reports, urging, workdays
+from webapp.core import cooperation, occurrences, reports, urging, workdays
 from webapp.core.assignments import post_update
 from webapp.core.uploads import store_evidence
-from webapp.models import (Assignment, Directive, MonthlyReport, Notification, Occurrence, Target, Task, Unit, Update,
-                           UrgingLetter, User, WorkDay)
+from webapp.models import (
+    Assignment,
+    Cooperation,
+    CooperationInput,
+    Directive,
+    Extension,
+    MonthlyReport,
+    Notification,
+    Occurrence,
+    Target,
+    Task,
+    Unit,
+    Update,
+    UrgingLetter,
+    User,
+    WorkDay,
+)
 
 ROLES = ("anonymous", "commune_staff", "district_staff", "district_leader", "province_leader", "admin")
 USERS = {"commune_staff": "quaicang", "district_staff": "giolinh", "district_leader": "tuangiao",
@@ -37,6 +52,8 @@ def objects(demo, app):
     quaicang = User.get(User.username == "quaicang")
     update = post_update(own, own.version, quaicang.id, "in_progress", 10, "ma trận",
                          store_evidence(Upload("a.pdf", PDF), app.config["UPLOAD_DIR"]), datetime(2024, 3, 14))
+    own = Assignment.get_by_id(own.id)
+    post_update(own, own.version, quaicang.id, "done", 100, "xong", None, datetime(2024, 3, 15))  # awaits confirmation
     occurrences.materialise(datetime(2024, 3, 31).date(), datetime(2024, 3, 20).date())
     occurrence = Occurrence.select().where(Occurrence.assignment == weekly.id).order_by(Occurrence.due_at).first()
     occurrences.submit(occurrence, quaicang.id, "ma trận",
@@ -53,8 +70,21 @@ def objects(demo, app):
     late = urging.overdue_assignments(tuangiao, now, 3, directive_id=tuan_giao.id)
     letter = urging.create(tuangiao, late, now=now, calendar=workdays.current_calendar())
     day = workdays.declare_day(datetime(2024, 3, 22).date(), False, "Nghỉ thử", now=now)
+    gio_linh = Unit.get(Unit.name == "UBND huyện Gio Linh")
+    request = Extension.get(Extension.state == "open", Extension.assignment.in_(
+        Assignment.select(Assignment.id).where(Assignment.assigned_by == gio_linh.id)))
+    partner = Cooperation.get((Cooperation.unit == gio_linh.id)
+                              & (Cooperation.task == Task.get((Task.number == "1.1") & (Task.directive == quang_tri.id))))
+    giolinh = User.get(User.username == "giolinh")
+    sent = cooperation.send_input(partner, giolinh.id, "ma trận", "", store_evidence(Upload("c.pdf", PDF),
+                                  app.config["UPLOAD_DIR"]), datetime(2024, 3, 16))
+    holder = Assignment.get((Assignment.unit == gio_linh.id)
+                            & (Assignment.task == Task.get((Task.number == "3.5") & (Task.directive == quang_tri.id))))
     return {
         "letter": letter.id, "work_day": day.id,
+        "request_owner": request.assignment_id, "request": request.id, "partner": partner.id, "input": sent.id,
+        "holder": holder.id, "updates": Update.select().count(), "inputs": CooperationInput.select().count(),
+        "children": Assignment.select().where(Assignment.delegated_from.is_null(False)).count(),
         "draft": draft.id, "done": done.id,
         "submitted": Occurrence.select().where(Occurrence.submitted_at.is_null(False)).count(),
         "own": own.id, "weekly": weekly.id, "update": update.id, "occurrence": occurrence.id,
@@ -86,10 +116,30 @@ MATRIX = {
                                                 (L, 200, 404, 403, 403, 200)),
     ("assignments.occurrence_evidence", "GET"): ("/giao-viec/{weekly}/ky-bao-cao/{occurrence}/tep", None,
                                                  (L, 200, 404, 200, 200, 200)),
+    # The follow-up loop: quaicang's 1.1 awaits confirmation by the Tuần Giáo steering committee (its
+    # district's leader acts for it); Gio Linh answers its communes' extension requests; only a
+    # holder passes its assignment down. Every post is refused input: nothing changes.
+    ("assignments.confirm", "POST"): ("/giao-viec/{own}/xac-nhan", {"note": "x" * 2001},
+                                      (L, 403, 404, 200, 200, 200)),
+    ("assignments.give_back", "POST"): ("/giao-viec/{own}/tra-lai", {"reason": ""}, (L, 403, 404, 200, 200, 200)),
+    ("assignments.request_extension", "POST"): ("/giao-viec/{own}/gia-han", {}, (L, 200, 404, 403, 403, 200)),
+    ("assignments.decide_extension", "POST"): ("/giao-viec/{request_owner}/gia-han/{request}", {},
+                                               (L, 404, 200, 404, 200, 200)),
+    ("assignments.delegate", "POST"): ("/giao-viec/{holder}/giao-tiep", {}, (L, 404, 200, 404, 403, 200)),
+    ("assignments.waiting", "GET"): ("/giao-viec/cho-xac-nhan", None, (L, 200, 200, 200, 200, 200)),
+    ("assignments.cooperation_detail", "GET"): ("/giao-viec/phoi-hop/{partner}", None, (L, 404, 200, 404, 200, 200)),
+    ("assignments.cooperation_detail", "POST"): ("/giao-viec/phoi-hop/{partner}", {},
+                                                 (L, 404, 200, 404, 403, 200)),
+    ("assignments.ask_partner", "POST"): ("/giao-viec/phoi-hop/{partner}/de-nghi", {"note": "x" * 2001},
+                                          (L, 404, 403, 404, 403, 302)),
+    ("assignments.input_evidence", "GET"): ("/giao-viec/phoi-hop/{partner}/tep/{input}", None,
+                                            (L, 404, 200, 404, 200, 200)),
     ("directives.index", "GET"): ("/van-ban/", None, (L, 200, 200, 200, 200, 200)),
     ("directives.detail", "GET"): ("/van-ban/{directive}", None, (L, 200, 404, 200, 200, 200)),
     ("dashboard.index", "GET"): ("/tong-hop/", None, (L, 403, 403, 200, 200, 200)),
     ("dashboard.overdue_list", "GET"): ("/tong-hop/qua-han", None, (L, 403, 403, 200, 200, 200)),
+    ("dashboard.scorecard", "GET"): ("/tong-hop/xep-hang", None, (L, 403, 403, 200, 200, 200)),
+    ("dashboard.scorecard_excel", "GET"): ("/tong-hop/xep-hang/excel", None, (L, 403, 403, 200, 200, 200)),
     ("calendar.ics", "GET"): ("/lich/" + "t" * 43 + ".ics", None, (200, 200, 200, 200, 200, 200)),
     ("calendar.renew", "POST"): ("/lich/tao-moi", {}, (L, 302, 302, 302, 302, 302)),
     ("targets.index", "GET"): ("/chi-tieu/", None, (L, 200, 200, 200, 200, 200)),
@@ -188,7 +238,11 @@ def test_every_route_answers_each_kind_of_user_as_declared(objects, app):
                 wrong.append(f"{method} {url} as {role}: {answer(response)}, expected {want}")
     assert not wrong, "\n".join(wrong)
     # The POSTs above sent bad or empty input: the demo's history is as the fixture left it.
-    assert Update.select().count() == 8
+    assert Update.select().count() == objects["updates"]
+    assert CooperationInput.select().count() == objects["inputs"]
+    assert Assignment.select().where(Assignment.delegated_from.is_null(False)).count() == objects["children"]
+    assert Assignment.get_by_id(objects["own"]).state == "awaiting"
+    assert Extension.get_by_id(objects["request"]).state == "open"
     assert Occurrence.select().where(Occurrence.submitted_at.is_null(False)).count() == objects["submitted"]
     assert Target.select().join(Unit).where(Unit.parent == objects["gio_linh"]).count() == 0
     assert MonthlyReport.get_by_id(objects["draft"]).number == "" and MonthlyReport.select().count() == 2

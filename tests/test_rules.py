@@ -4,7 +4,16 @@ from datetime import date, datetime, time
 import pytest
 
 from webapp.rules import status
-from webapp.rules.deadlines import DAILY, FIXED, IMMEDIATE, MONTHLY, ONGOING, WEEKLY, WITHIN_MONTH, DeadlineRule
+from webapp.rules.deadlines import (
+    DAILY,
+    FIXED,
+    IMMEDIATE,
+    MONTHLY,
+    ONGOING,
+    WEEKLY,
+    WITHIN_MONTH,
+    DeadlineRule,
+)
 from webapp.rules.vietnamese import fold, format_number, sort_key
 
 

@@ -1,13 +1,16 @@
 """The demo data holds both seed directives completely."""
-from webapp.models import Assignment, Directive, Target, Task, Unit, User
+from webapp.models import Assignment, Cooperation, Directive, Target, Task, Unit, User
 from webapp.seed import QT_DISTRICTS, TELECOMS, TUAN_GIAO_COMMUNES
 
 
-def assignments_of(number, role=None):
-    query = Assignment.select().join(Task).join(Directive).where(Directive.number == number)
-    if role:
-        query = query.where(Assignment.role == role)
-    return query.count()
+def assignments_of(number):
+    """The directive's own assignments (lead units), not those the units passed down."""
+    return (Assignment.select().join(Task).join(Directive)
+            .where((Directive.number == number) & Assignment.delegated_from.is_null()).count())
+
+
+def cooperations_of(number):
+    return Cooperation.select().join(Task).join(Directive).where(Directive.number == number).count()
 
 
 def test_quang_tri_directive_yields_the_assignments_its_text_gives(demo):
@@ -22,9 +25,9 @@ def test_quang_tri_directive_yields_the_assignments_its_text_gives(demo):
     # daily Phụ lục 2b.
     district_lead = 6 * districts
     assert len(QT_DISTRICTS) == districts
-    assert assignments_of("/UBND-KGVX", "lead") == so_lead + post_lead + district_lead == 62
-    assert assignments_of("/UBND-KGVX", "cooperating") == so_coop + post_coop == 21
-    assert assignments_of("/UBND-KGVX") == 83
+    assert assignments_of("/UBND-KGVX") == so_lead + post_lead + district_lead == 62
+    # Cooperating units own no assignment: each owes the lead unit its input (a cooperation).
+    assert cooperations_of("/UBND-KGVX") == so_coop + post_coop == 21
     assert Task.select().join(Directive).where(Directive.number == "/UBND-KGVX").count() == 14
 
 
@@ -33,8 +36,8 @@ def test_tuan_giao_directive_yields_one_assignment_per_commune_group(demo):
     assert communes == 19
     # 2 tasks per commune group, Công an huyện 3, Phòng LĐTBXH 4, Bưu điện huyện 2, 3 telecoms 1 each.
     lead = 2 * communes + 3 + 4 + 2 + len(TELECOMS)
-    assert assignments_of("/BCĐĐA06", "lead") == lead == 50
-    assert assignments_of("/BCĐĐA06", "cooperating") == 1  # Bưu điện huyện pays with Phòng LĐTBXH
+    assert assignments_of("/BCĐĐA06") == lead == 50
+    assert cooperations_of("/BCĐĐA06") == 1  # Bưu điện huyện pays with Phòng LĐTBXH
 
 
 def test_directive_headers_are_entered_as_the_text_gives_them(demo):
@@ -64,10 +67,13 @@ def test_deadlines_follow_the_text(demo):
 def test_units_and_demo_users(demo):
     assert Unit.select().where(Unit.kind == "ubnd_huyen").count() == 10  # 9 in Quảng Trị + Tuần Giáo
     assert Unit.select().where(Unit.kind == "to_cong_tac").count() == 19
-    for name, _ in QT_DISTRICTS:
+    province_post = Unit.get(Unit.name == "Bưu điện tỉnh Quảng Trị")
+    for name, place in QT_DISTRICTS:
         district = Unit.get(Unit.name == name)
         kinds = sorted(c.kind for c in district.children if c.kind != "ubnd_xa")
-        assert kinds == ["buu_dien", "phong_huyen"], name
+        assert kinds == ["phong_huyen"], name
+        # The district post office belongs to the province's post office, which passes tasks down to it.
+        assert Unit.get(Unit.name == f"Bưu điện {place}").parent_id == province_post.id
     communes = {name: Unit.select().where((Unit.parent == Unit.get(Unit.name == name).id)
                                           & (Unit.kind == "ubnd_xa")).count()
                 for name in ("UBND huyện Gio Linh", "UBND thành phố Đông Hà")}

@@ -11,7 +11,15 @@ import pytest
 from docx import Document
 from docx.oxml.ns import qn
 
-from webapp.models import AuditEntry, Assignment, Directive, Task, Unit, UrgingItem, UrgingLetter
+from webapp.models import (
+    Assignment,
+    AuditEntry,
+    Directive,
+    Task,
+    Unit,
+    UrgingItem,
+    UrgingLetter,
+)
 from webapp.rules import nd30, urging
 
 
@@ -96,7 +104,8 @@ def test_a_leader_picks_items_and_gets_a_recorded_draft(demo, client_for):
     assert letter.letter_date == date(2024, 3, 20)
     assert letter.new_due == date(2024, 3, 27)               # five working days after Wednesday 20/03
     items = {i.assignment_id: i for i in UrgingItem.select()}
-    assert set(items) == {gio_linh.id, cam_lo.id} and items[gio_linh.id].days_overdue == 48
+    # Gio Linh was granted an extension to 15/02/2024 (the demo): overdue since then.
+    assert set(items) == {gio_linh.id, cam_lo.id} and items[gio_linh.id].days_overdue == 33
     entry = AuditEntry.get((AuditEntry.object_type == "urging_letter") & (AuditEntry.object_id == letter.id))
     assert entry.action == "create" and str(gio_linh.id) in entry.after
     # The assignment page says it was urged; the overdue list too.
@@ -201,7 +210,7 @@ def test_the_docx_opens_in_libreoffice_with_the_right_units_and_figures(demo, cl
     # One paragraph per unit with its tasks, due dates and days overdue.
     gio_linh = next(line for line in text.splitlines() if line.strip().startswith("- UBND huyện Gio Linh:"))
     assert "chưa hoàn thành 2 nhiệm vụ" in gio_linh
-    assert "nhiệm vụ 3.2" in gio_linh and "(hạn 31/01/2024, quá hạn 48 ngày)" in gio_linh
+    assert "nhiệm vụ 3.2" in gio_linh and "(hạn 15/02/2024, quá hạn 33 ngày)" in gio_linh  # extended
     assert "nhiệm vụ 3.6" in gio_linh and "(hạn 09:00 02/01/2024, quá hạn 78 ngày)" in gio_linh
     cam_lo = next(line for line in text.splitlines() if line.strip().startswith("- UBND huyện Cam Lộ:"))
     assert "chưa hoàn thành 1 nhiệm vụ" in cam_lo and "quá hạn 48 ngày" in cam_lo and "3.6" not in cam_lo
@@ -224,4 +233,4 @@ def test_the_pdf_has_the_same_letter(demo, client_for):
     from pypdf import PdfReader
     text = re.sub(r"\s+", " ", " ".join(p.extract_text() for p in PdfReader(io.BytesIO(response.data)).pages))
     assert "Kính gửi: UBND huyện Gio Linh." in text
-    assert "quá hạn 48 ngày" in text and "Quảng Trị, ngày 20 tháng 3 năm 2024" in text
+    assert "quá hạn 33 ngày" in text and "Quảng Trị, ngày 20 tháng 3 năm 2024" in text

@@ -4,7 +4,15 @@ note on the pages and lists."""
 import re
 from datetime import date, datetime, time
 
-from webapp.models import AuditEntry, Assignment, Directive, Occurrence, Task, Unit, WorkDay
+from webapp.models import (
+    Assignment,
+    AuditEntry,
+    Directive,
+    Occurrence,
+    Task,
+    Unit,
+    WorkDay,
+)
 
 
 def html(response):

@@ -4,11 +4,34 @@ Each migration is a function taking a playhouse.migrate migrator. Append new one
 never edit one that has shipped; a table a migration creates is described inside it, frozen, so
 that later changes to the models do not change what an old migration does.
 """
-from peewee import BooleanField, CharField, DateField, DateTimeField, ForeignKeyField, IntegerField, Model, TextField
+import json
+
+from peewee import (
+    SQL,
+    BooleanField,
+    CharField,
+    DateField,
+    DateTimeField,
+    Field,
+    ForeignKeyField,
+    IntegerField,
+    Model,
+    TextField,
+)
 from playhouse.migrate import PostgresqlMigrator, SqliteMigrator, migrate
 
+from .clock import vietnam_now
 from .db import database, is_sqlite
-from .models import MODELS, Assignment, Directive, SchemaVersion, Unit, User
+from .models import (
+    MODELS,
+    Assignment,
+    Directive,
+    Occurrence,
+    SchemaVersion,
+    Task,
+    Unit,
+    User,
+)
 
 
 def _add_filled_column(migrator, table: str, name: str, field, sqlite_type: str) -> None:
@@ -181,6 +204,167 @@ def v6_hardening(migrator):
     )
 
 
+def v7_followup(migrator):
+    """The follow-up loop: confirmation, extensions, delegation, and cooperation as its own records.
+
+    Every assignment that was only "cooperating" becomes a Cooperation of its task and unit; its
+    updates (and any submitted report) become that cooperation's inputs, with their authors, times,
+    notes and files; the change is written to the audit log (the old entries stay as they were).
+    """
+    def frozen(name, indexes=(), **fields):
+        meta = type("Meta", (), {"database": database, "table_name": name, "indexes": indexes})
+        return type(f"{name.title().replace('_', '')}V7", (Model,), {**fields, "Meta": meta})
+
+    ExtensionV7 = frozen(
+        "extension",
+        assignment=ForeignKeyField(Assignment, on_delete="CASCADE", backref="+"),
+        occurrence=ForeignKeyField(Occurrence, null=True, on_delete="CASCADE", backref="+"),
+        requested_by=ForeignKeyField(User, on_delete="RESTRICT", backref="+"),
+        requested_at=DateTimeField(index=True), due_before=DateTimeField(), due_requested=DateTimeField(),
+        reason=TextField(), state=CharField(max_length=10, default="open"),
+        decided_by=ForeignKeyField(User, null=True, on_delete="RESTRICT", backref="+"),
+        decided_at=DateTimeField(null=True), decision_note=TextField(default=""))
+    ExtensionV7.add_index(ExtensionV7.index(ExtensionV7.assignment, unique=True, where=SQL("\"state\" = 'open'"),
+                                            name="extension_one_open_per_assignment"))
+    CooperationV7 = frozen(
+        "cooperation", indexes=((("task", "unit"), True),),
+        task=ForeignKeyField(Task, on_delete="CASCADE", backref="+"),
+        unit=ForeignKeyField(Unit, on_delete="RESTRICT", backref="+"),
+        due_at=DateTimeField(null=True), requested_at=DateTimeField(),
+        asked_again_at=DateTimeField(null=True), answered_at=DateTimeField(null=True))
+    InputV7 = frozen(
+        "cooperation_input",
+        cooperation=ForeignKeyField(CooperationV7, on_delete="CASCADE", backref="+"),
+        kind=CharField(max_length=10, default="input"),
+        author=ForeignKeyField(User, on_delete="RESTRICT", backref="+"),
+        created_at=DateTimeField(index=True), note=TextField(default=""), figures=TextField(default=""),
+        evidence_name=CharField(max_length=255, null=True), evidence_path=CharField(max_length=100, null=True),
+        evidence_size=IntegerField(null=True))
+
+    # Columns are added nullable, then filled: on SQLite, adding a NOT NULL column makes playhouse
+    # rebuild the table, and dropping the old one (foreign keys on) would cascade-delete its children.
+    migrate(
+        migrator.add_column("directive", "needs_confirmation", BooleanField(null=True)),
+        migrator.add_column("assignment", "delegated_from_id",
+                            ForeignKeyField(Assignment, null=True, on_delete="RESTRICT", field=Assignment.id)),
+        migrator.add_column("assignment", "assigned_by_id",
+                            ForeignKeyField(Unit, null=True, on_delete="RESTRICT", field=Unit.id)),
+        migrator.add_column("assignment", "instructions", TextField(null=True)),
+        migrator.add_column("assignment", "reported_at", DateTimeField(null=True)),
+        migrator.add_column("assignment", "original_due_at", DateTimeField(null=True)),
+        migrator.add_column("update", "kind", CharField(max_length=20, null=True)),
+        migrator.add_column("occurrence", "original_due_at", DateTimeField(null=True)),
+    )
+    for table, column, value in (("directive", "needs_confirmation", True), ("assignment", "instructions", ""),
+                                 ("update", "kind", "progress")):
+        frozen(table, **{column: Field(null=True)}).update({column: value}).execute()
+    database.create_tables([ExtensionV7, CooperationV7, InputV7])
+    _cooperating_assignments_to_cooperations(CooperationV7, InputV7)
+
+
+def _cooperating_assignments_to_cooperations(CooperationV7, InputV7):
+    """Part of v7: move each cooperating assignment, its history and files, to a cooperation."""
+    class AssignmentRow(Model):
+        task_id = IntegerField()
+        unit_id = IntegerField()
+        role = CharField()
+        state = CharField()
+        percent = IntegerField()
+        due_at = DateTimeField(null=True)
+        done_at = DateTimeField(null=True)
+
+        class Meta:
+            database = database
+            table_name = "assignment"
+
+    class UpdateRow(Model):
+        assignment_id = IntegerField()
+        author_id = IntegerField()
+        created_at = DateTimeField()
+        state = CharField()
+        percent = IntegerField()
+        note = TextField()
+        evidence_name = CharField(null=True)
+        evidence_path = CharField(null=True)
+        evidence_size = IntegerField(null=True)
+
+        class Meta:
+            database = database
+            table_name = "update"
+
+    class OccurrenceRow(Model):
+        assignment_id = IntegerField()
+        due_at = DateTimeField()
+        submitted_at = DateTimeField(null=True)
+        submitted_by_id = IntegerField(null=True)
+        note = TextField()
+        evidence_name = CharField(null=True)
+        evidence_path = CharField(null=True)
+        evidence_size = IntegerField(null=True)
+
+        class Meta:
+            database = database
+            table_name = "occurrence"
+
+    class TaskRow(Model):
+        created_at = DateTimeField()
+
+        class Meta:
+            database = database
+            table_name = "task"
+
+    class AuditRow(Model):
+        at = DateTimeField()
+        user_id = IntegerField(null=True)
+        action = CharField()
+        object_type = CharField()
+        object_id = IntegerField(null=True)
+        unit_id = IntegerField(null=True)
+        summary = CharField()
+        before = TextField(null=True)
+        after = TextField(null=True)
+
+        class Meta:
+            database = database
+            table_name = "audit_entry"
+
+    states = {"not_started": "Chưa thực hiện", "in_progress": "Đang thực hiện", "done": "Hoàn thành"}
+    now = vietnam_now()
+    for a in AssignmentRow.select().where(AssignmentRow.role == "cooperating").order_by(AssignmentRow.id):
+        updates = list(UpdateRow.select().where(UpdateRow.assignment_id == a.id)
+                       .order_by(UpdateRow.created_at, UpdateRow.id))
+        reports = list(OccurrenceRow.select().where((OccurrenceRow.assignment_id == a.id)
+                                                    & OccurrenceRow.submitted_at.is_null(False)))
+        inputs = [{"author": u.author_id, "created_at": u.created_at,
+                   "note": f"(Cập nhật tiến độ trước đây: {states.get(u.state, u.state)}, {u.percent}%)"
+                           + (f"\n{u.note}" if u.note else ""),
+                   "evidence_name": u.evidence_name, "evidence_path": u.evidence_path,
+                   "evidence_size": u.evidence_size} for u in updates]
+        inputs += [{"author": o.submitted_by_id, "created_at": o.submitted_at,
+                    "note": f"(Báo cáo kỳ hạn {o.due_at:%H:%M %d/%m/%Y})" + (f"\n{o.note}" if o.note else ""),
+                    "evidence_name": o.evidence_name, "evidence_path": o.evidence_path,
+                    "evidence_size": o.evidence_size} for o in reports]
+        inputs.sort(key=lambda row: row["created_at"])
+        task = TaskRow.get_by_id(a.task_id)
+        cooperation = CooperationV7.create(task=a.task_id, unit=a.unit_id, requested_at=task.created_at,
+                                           answered_at=inputs[-1]["created_at"] if inputs else None)
+        for row in inputs:
+            InputV7.create(cooperation=cooperation.id, kind="input", **row)
+        old = {"task": a.task_id, "unit": a.unit_id, "role": a.role, "state": a.state, "percent": a.percent,
+               "due_at": a.due_at.isoformat() if a.due_at else None,
+               "done_at": a.done_at.isoformat() if a.done_at else None}
+        AuditRow.create(at=now, action="create", object_type="cooperation", object_id=cooperation.id,
+                        unit_id=a.unit_id, after=json.dumps({"task": a.task_id, "unit": a.unit_id, "inputs": len(inputs)}),
+                        summary=f"Chuyển giao việc phối hợp #{a.id} thành bản ghi phối hợp #{cooperation.id} "
+                                f"({len(inputs)} ý kiến, kết quả)")
+        AuditRow.create(at=now, action="delete", object_type="assignment", object_id=a.id, unit_id=a.unit_id,
+                        before=json.dumps(old, ensure_ascii=False),
+                        summary=f"Giao việc phối hợp #{a.id} nay là bản ghi phối hợp #{cooperation.id}")
+        OccurrenceRow.delete().where(OccurrenceRow.assignment_id == a.id).execute()
+        UpdateRow.delete().where(UpdateRow.assignment_id == a.id).execute()
+        AssignmentRow.delete().where(AssignmentRow.id == a.id).execute()
+
+
 def v9_workdays_reminders(migrator):
     """Working days (the admin's days, relative deadlines, Điều 148, the date each unit received a
     directive), notifications and e-mail reminders, and urging letters."""
@@ -291,6 +475,7 @@ MIGRATIONS = [
     (4, v4_security),
     (5, v5_monthly_reports),
     (6, v6_hardening),
+    (7, v7_followup),
     (9, v9_workdays_reminders),
 ]
 

@@ -6,6 +6,7 @@ times from the `now` it was given (webapp/clock.py is the only reader of the wal
 import json
 
 from peewee import (
+    SQL,
     BooleanField,
     CharField,
     DateField,
@@ -19,7 +20,7 @@ from peewee import (
 
 from .db import database
 from .rules.deadlines import DeadlineRule
-from .rules.progress import STATES
+from .rules.progress import AWAITING, STATES
 from .rules.vietnamese import fold, sort_key
 
 UNIT_KINDS = {
@@ -128,6 +129,8 @@ class Directive(BaseModel):
     signer_name = CharField(max_length=200, default="")
     # Bộ luật Dân sự 2015, Điều 148: a deadline ending on a day off ends on the next working day.
     shift_days_off = BooleanField(default=True)
+    # Off for small units: a reported completion counts at once, with no confirmation by the issuer.
+    needs_confirmation = BooleanField(default=True)
     created_at = DateTimeField()
 
     @property
@@ -196,9 +199,11 @@ class Task(BaseModel):
 
 
 class Assignment(BaseModel):
+    """One task for one lead unit (chủ trì): from the directive itself (no parent), or passed down by
+    the unit holding the parent assignment to a unit of its subtree (giao tiếp cho cấp dưới)."""
     task = ForeignKeyField(Task, backref="assignments", on_delete="CASCADE")
     unit = ForeignKeyField(Unit, backref="assignments", on_delete="RESTRICT")
-    role = CharField(max_length=20, default="lead")
+    role = CharField(max_length=20, default="lead")  # always "lead": cooperation has its own records
     state = CharField(max_length=20, default="not_started")
     percent = IntegerField(default=0)
     due_at = DateTimeField(null=True, index=True)  # copied from the task's rule so SQL can filter
@@ -212,6 +217,15 @@ class Assignment(BaseModel):
     updated_at = DateTimeField(null=True)
     # Recurring duties: occurrences exist up to this date (materialised on demand, never by a job).
     occurrences_until = DateField(null=True)
+    # Delegation: the assignment this one was split from, and the unit that passed it down (its
+    # holder); both None for the directive's own assignments, whose assigning unit is the issuer.
+    delegated_from = ForeignKeyField("self", null=True, backref="delegated", on_delete="RESTRICT")
+    assigned_by = ForeignKeyField(Unit, null=True, backref="delegated_assignments", on_delete="RESTRICT")
+    instructions = TextField(default="")  # the delegating unit's own text, added to the task's
+    # Completion reported and waiting for the assigning unit (state "awaiting"): when it was reported.
+    reported_at = DateTimeField(null=True)
+    # The due time before the first approved extension (None: never extended).
+    original_due_at = DateTimeField(null=True)
 
     class Meta:
         indexes = ((("task", "unit"), True),)
@@ -224,11 +238,33 @@ class Assignment(BaseModel):
     def role_label(self):
         return ASSIGNMENT_ROLES.get(self.role, self.role)
 
+    @property
+    def awaiting(self) -> bool:
+        return self.state == AWAITING
+
+    @property
+    def extended(self) -> bool:
+        return self.original_due_at is not None
+
+
+UPDATE_KINDS = {
+    "progress": "Cập nhật tiến độ",
+    "confirmed": "Xác nhận hoàn thành",
+    "returned": "Trả lại",
+    "extension_requested": "Xin gia hạn",
+    "extension_approved": "Đồng ý gia hạn",
+    "extension_refused": "Không đồng ý gia hạn",
+    "delegated": "Giao tiếp cho cấp dưới",
+}
+
 
 class Update(BaseModel):
+    """One entry of an assignment's history: a progress report by its unit, or a step of the follow-up
+    loop (confirmed, returned, extension asked / decided, passed down), with the state after it."""
     assignment = ForeignKeyField(Assignment, backref="updates", on_delete="CASCADE")
     author = ForeignKeyField(User, backref="updates", on_delete="RESTRICT")
     created_at = DateTimeField(index=True)
+    kind = CharField(max_length=20, default="progress")
     state = CharField(max_length=20)
     percent = IntegerField(default=0)
     note = TextField(default="")
@@ -239,6 +275,10 @@ class Update(BaseModel):
     @property
     def state_label(self):
         return STATES.get(self.state, self.state)
+
+    @property
+    def kind_label(self):
+        return UPDATE_KINDS.get(self.kind, self.kind)
 
 
 class Occurrence(BaseModel):
@@ -251,9 +291,91 @@ class Occurrence(BaseModel):
     evidence_name = CharField(max_length=255, null=True)
     evidence_path = CharField(max_length=100, null=True)
     evidence_size = IntegerField(null=True)
+    original_due_at = DateTimeField(null=True)  # before an approved extension of this one report
 
     class Meta:
         indexes = ((("assignment", "due_at"), True),)
+
+
+EXTENSION_STATES = {"open": "Chờ quyết định", "approved": "Đã đồng ý", "refused": "Không đồng ý"}
+
+
+class Extension(BaseModel):
+    """Xin gia hạn: the assigned unit asks for a new due time with a reason; the assigning unit approves
+    or refuses it. One open request per assignment (a partial unique index). For a recurring duty it
+    concerns one occurrence."""
+    assignment = ForeignKeyField(Assignment, backref="extensions", on_delete="CASCADE")
+    occurrence = ForeignKeyField(Occurrence, null=True, backref="extensions", on_delete="CASCADE")
+    requested_by = ForeignKeyField(User, backref="+", on_delete="RESTRICT")
+    requested_at = DateTimeField(index=True)
+    due_before = DateTimeField()      # the due time when it was asked
+    due_requested = DateTimeField()
+    reason = TextField()
+    state = CharField(max_length=10, default="open")  # open | approved | refused
+    decided_by = ForeignKeyField(User, null=True, backref="+", on_delete="RESTRICT")
+    decided_at = DateTimeField(null=True)
+    decision_note = TextField(default="")
+
+    @property
+    def state_label(self):
+        return EXTENSION_STATES.get(self.state, self.state)
+
+    @property
+    def asked_late(self) -> bool:
+        """Asked after the due time had passed (allowed, and shown as such)."""
+        return self.requested_at > self.due_before
+
+
+# The database enforces one open request per assignment, so two requests at once cannot both stay open.
+ONE_OPEN_EXTENSION = "extension_one_open_per_assignment"
+Extension.add_index(Extension.index(Extension.assignment, unique=True, where=SQL("\"state\" = 'open'"),
+                                    name=ONE_OPEN_EXTENSION))
+
+
+class Cooperation(BaseModel):
+    """Phối hợp: a cooperating unit owes the task's lead unit its input (ý kiến, kết quả, figures or a
+    file), optionally by a date the lead sets; it owns no copy of the task. It counts as sent once
+    an input came after the last time the lead asked (again)."""
+    task = ForeignKeyField(Task, backref="cooperations", on_delete="CASCADE")
+    unit = ForeignKeyField(Unit, backref="cooperations", on_delete="RESTRICT")
+    due_at = DateTimeField(null=True)
+    requested_at = DateTimeField()
+    asked_again_at = DateTimeField(null=True)
+    answered_at = DateTimeField(null=True)  # the latest input
+
+    class Meta:
+        indexes = ((("task", "unit"), True),)
+
+    @property
+    def sent(self) -> bool:
+        return self.answered_at is not None and (self.asked_again_at is None
+                                                 or self.answered_at >= self.asked_again_at)
+
+    @property
+    def role(self) -> str:
+        """So that a task's list of units (leads and partners) can treat both alike."""
+        return "cooperating"
+
+
+COOPERATION_INPUT_KINDS = {"input": "Ý kiến, kết quả phối hợp", "asked": "Đơn vị chủ trì đề nghị gửi lại",
+                           "due_set": "Đơn vị chủ trì đặt hạn gửi"}
+
+
+class CooperationInput(BaseModel):
+    """The history of a cooperation: each input of the partner, and each request of the lead."""
+    cooperation = ForeignKeyField(Cooperation, backref="inputs", on_delete="CASCADE")
+    kind = CharField(max_length=10, default="input")
+    author = ForeignKeyField(User, backref="+", on_delete="RESTRICT")
+    created_at = DateTimeField(index=True)
+    note = TextField(default="")
+    figures = TextField(default="")
+    evidence_name = CharField(max_length=255, null=True)
+    evidence_path = CharField(max_length=100, null=True)
+    evidence_size = IntegerField(null=True)
+
+    @property
+    def kind_label(self):
+        return COOPERATION_INPUT_KINDS.get(self.kind, self.kind)
 
 
 GROUPS = {"nguoi_co_cong": "Người có công", "bao_tro_xa_hoi": "Đối tượng bảo trợ xã hội"}
@@ -454,4 +576,4 @@ class SchemaVersion(BaseModel):
 
 MODELS = [Unit, User, Directive, Task, Assignment, Update, Occurrence, Target, ProgressFigure,
           LoginAttempt, AuditEntry, MonthlyReport, WorkDay, Notification, NotificationCheck, ReminderMail,
-          UrgingLetter, UrgingItem]
+          UrgingLetter, UrgingItem, Extension, Cooperation, CooperationInput]

@@ -5,12 +5,22 @@ demo leader `lanhdao` sits on a top unit above both in order to follow both.
 """
 from datetime import date, datetime, time
 
+from .core import cooperation, followup
 from .core.assignments import post_update
 from .core.directives import save_task
 from .core.units import create_unit
 from .core.users import create_user
 from .db import database
-from .models import GROUPS, Assignment, Directive, ProgressFigure, Target, Task
+from .models import (
+    GROUPS,
+    Assignment,
+    Cooperation,
+    Directive,
+    ProgressFigure,
+    Target,
+    Task,
+    Unit,
+)
 from .rules import deadlines as dl
 
 QT_DISTRICTS = [  # (UBND name, place name)
@@ -95,7 +105,9 @@ def _units(now):
     for ubnd, place in QT_DISTRICTS:
         add(ubnd, "ubnd_huyen", "UBND tỉnh Quảng Trị")
         add(f"Phòng Lao động - Thương binh và Xã hội {place}", "phong_huyen", ubnd)
-        add(f"Bưu điện {place}", "buu_dien", ubnd)
+        # A district post office belongs to the province's post office (the postal hierarchy), not to
+        # the district: Bưu điện tỉnh directs it ("Chỉ đạo Bưu điện cấp huyện…") and passes tasks to it.
+        add(f"Bưu điện {place}", "buu_dien", "Bưu điện tỉnh Quảng Trị")
         for commune in COMMUNES.get(ubnd, []):
             add(f"UBND {commune}", "ubnd_xa", ubnd)
 
@@ -316,6 +328,126 @@ def _demo_history(u, users, qt_tasks, tg_tasks):
            "done", 100, "Hoàn thành sau đợt cao điểm.")
 
 
+def _lead(task, unit):
+    return (Assignment.select().where((Assignment.task == task.id) & (Assignment.unit == unit.id)).get())
+
+
+def _report(task, unit, author, when, state, percent, note):
+    a = _lead(task, unit)
+    post_update(a, a.version, author.id, state, percent, note, None, when)
+    return _lead(task, unit)
+
+
+def _demo_confirmations(u, users, qt_tasks, tg_tasks):
+    """The issuers' answers to the completions _demo_history reported: confirmed (on time and late),
+    one left waiting (Đông Hà, reported on time), and a few extension requests: approved (Gio Linh),
+    refused (Vĩnh Linh), and one asked after the due time still open (Cam Lộ)."""
+    admin, tuangiao = users["admin"], users["tuangiao"]
+    so = u["Sở Lao động - Thương binh và Xã hội"]
+    followup.confirm(_lead(qt_tasks["1.1"], so), admin.id, datetime(2024, 2, 1, 9, 0))
+    followup.confirm(_lead(qt_tasks["2.1"], u["Bưu điện tỉnh Quảng Trị"]), admin.id, datetime(2024, 1, 19, 8, 30),
+                     "Chi trả xong nhưng chậm 3 ngày so với hạn 15/01/2024.")
+    followup.confirm(_lead(tg_tasks["1.1"], u["Tổ công tác Đề án 06 xã Quài Nưa"]), tuangiao.id,
+                     datetime(2024, 3, 22, 15, 0))
+    followup.confirm(_lead(tg_tasks["1.1"], u["Tổ công tác Đề án 06 xã Chiềng Sinh"]), tuangiao.id,
+                     datetime(2024, 4, 4, 9, 0))
+
+    def extension(task, unit_name, author, asked, day, reason):
+        return followup.request_extension(_lead(task, u[unit_name]), author.id, day, reason, asked)
+
+    ext = extension(qt_tasks["3.2"], "UBND huyện Gio Linh", users["giolinh"], datetime(2024, 1, 29, 10, 0),
+                    date(2024, 2, 15), "Còn 5 xã chưa tổ chức xong hội nghị do mưa lũ; đề nghị gia hạn đến 15/02/2024.")
+    followup.decide_extension(ext, admin.id, True, "Đồng ý; đề nghị huyện hoàn thành đúng hạn mới.",
+                              datetime(2024, 1, 30, 14, 0))
+    ext = extension(qt_tasks["3.2"], "UBND huyện Vĩnh Linh", admin, datetime(2024, 1, 30, 9, 0), date(2024, 2, 29),
+                    "Chưa bố trí được kinh phí tổ chức hội nghị.")
+    followup.decide_extension(ext, admin.id, False, "Thời hạn do UBND tỉnh ấn định; đề nghị khẩn trương hoàn thành.",
+                              datetime(2024, 1, 31, 8, 0))
+    extension(qt_tasks["3.2"], "UBND huyện Cam Lộ", admin, datetime(2024, 2, 2, 15, 0), date(2024, 2, 20),
+              "Đang chờ tài liệu hướng dẫn của Sở để in phát cho các xã.")
+
+
+def _demo_delegations(u, users, qt_tasks):
+    """Delegation down the tree, as the seed directive asks: Gio Linh passes its dissemination task
+    (3.2) and its account-opening files task (3.4) to its communes, and confirms, returns or answers
+    them; Bưu điện tỉnh passes its campaign task (2.3) to the district post offices."""
+    giolinh, admin = users["giolinh"], users["admin"]
+    gio_linh = u["UBND huyện Gio Linh"]
+    communes = list(Unit.select().where((Unit.parent == gio_linh.id) & (Unit.kind == "ubnd_xa")).order_by(Unit.sort_name))
+    parent = _lead(qt_tasks["3.2"], gio_linh)
+    followup.delegate(parent, communes, date(2024, 1, 25),
+                      "Tổ chức hội nghị phổ biến Kế hoạch 159/KH-UBND và Quyết định 8674/QĐ-SLĐTBXH đến cán bộ "
+                      "xã, thôn; gửi biên bản hội nghị về UBND huyện.", giolinh.id, datetime(2024, 1, 15, 8, 0))
+    children = {a.unit_id: a for a in Assignment.select().where(Assignment.delegated_from == parent.id)}
+    by_name = {c.name: children[c.id] for c in communes}
+    day = 18
+    for index, name in enumerate(sorted(by_name)[:12]):
+        child = by_name[name]
+        reported = datetime(2024, 1, day + index // 3, 9 + index % 3 * 2, 0)
+        post_update(child, child.version, admin.id, "done", 100,
+                    f"Đã tổ chức hội nghị tại {name.removeprefix('UBND ')}; gửi kèm biên bản.", None, reported)
+        child = Assignment.get_by_id(child.id)
+        if index == 10:  # the minutes were missing: returned
+            followup.return_(child, giolinh.id, "Chưa gửi biên bản hội nghị; đề nghị xã bổ sung rồi báo cáo lại.",
+                             datetime(2024, 1, 24, 16, 0))
+        elif index < 10:
+            followup.confirm(child, giolinh.id, reported.replace(hour=17))
+        # index 11 stays waiting for Gio Linh's confirmation
+    rest = sorted(by_name)[12:]
+    ext = followup.request_extension(by_name[rest[0]], admin.id, date(2024, 1, 31),
+                                     "Xã đang tổ chức bầu bổ sung trưởng thôn; xin lùi hội nghị đến 31/01/2024.",
+                                     datetime(2024, 1, 23, 10, 0))
+    followup.decide_extension(ext, giolinh.id, True, "", datetime(2024, 1, 23, 15, 0))
+    followup.request_extension(by_name[rest[1]], admin.id, date(2024, 2, 5),
+                               "Cán bộ văn hóa xã nghỉ ốm; xin gia hạn đến 05/02/2024.", datetime(2024, 1, 27, 8, 0))
+
+    files = _lead(qt_tasks["3.4"], gio_linh)
+    followup.delegate(files, communes, None, "Xác nhận ủy quyền, thu thập hồ sơ mở tài khoản cho đối tượng trên "
+                      "địa bàn xã; cập nhật số hồ sơ hằng tuần.", giolinh.id, datetime(2024, 2, 5, 8, 0))
+    for name in sorted(by_name)[:3]:
+        child = Assignment.get((Assignment.delegated_from == files.id) & (Assignment.unit == by_name[name].unit_id))
+        post_update(child, child.version, admin.id, "in_progress", 40, "Đã thu thập 35 hồ sơ mở tài khoản.", None,
+                    datetime(2024, 3, 8, 10, 0))
+
+    post_offices = list(Unit.select().where((Unit.parent == u["Bưu điện tỉnh Quảng Trị"].id)
+                                            & (Unit.kind == "buu_dien")).order_by(Unit.sort_name))
+    campaign = _lead(qt_tasks["2.3"], u["Bưu điện tỉnh Quảng Trị"])
+    followup.delegate(campaign, post_offices, date(2024, 3, 31),
+                      "Phối hợp Phòng LĐTBXH và UBND các xã tuyên truyền, vận động đối tượng mở tài khoản; báo cáo "
+                      "kết quả quý I/2024 về Bưu điện tỉnh.", admin.id, datetime(2024, 1, 10, 8, 0))
+    first = Assignment.get((Assignment.delegated_from == campaign.id) & (Assignment.unit == post_offices[0].id))
+    post_update(first, first.version, admin.id, "done", 100, "Đã tuyên truyền tại 9/9 phường; 212 đối tượng mở tài khoản.",
+                None, datetime(2024, 3, 15, 16, 0))
+    followup.confirm(Assignment.get_by_id(first.id), admin.id, datetime(2024, 3, 18, 9, 0))
+
+
+def _demo_cooperation(u, users, qt_tasks):
+    """Partners' inputs: three districts answer the Sở on dissemination (1.1), the Sở asks Hải Lăng
+    (again) with a date, Bưu điện tỉnh answers on the 386 paid at once (1.2), the Sở on 2.2."""
+    admin, so_user, giolinh = users["admin"], users["sldtbxh"], users["giolinh"]
+
+    def partner(task, name):
+        return Cooperation.get((Cooperation.task == task.id) & (Cooperation.unit == u[name].id))
+
+    cooperation.send_input(partner(qt_tasks["1.1"], "UBND huyện Gio Linh"), giolinh.id,
+                           "Huyện đã phối hợp tổ chức hội nghị quán triệt cho 19/19 xã, thị trấn ngày 12/01/2024.",
+                           "Số người dự: 214", None, datetime(2024, 1, 16, 9, 0))
+    cooperation.send_input(partner(qt_tasks["1.1"], "UBND thành phố Đông Hà"), admin.id,
+                           "Đã phổ biến đến 9/9 phường.", "", None, datetime(2024, 1, 18, 14, 0))
+    cooperation.send_input(partner(qt_tasks["1.1"], "UBND huyện Cam Lộ"), admin.id,
+                           "Đã lồng ghép phổ biến trong hội nghị giao ban tháng 01.", "", None,
+                           datetime(2024, 1, 22, 10, 0))
+    cooperation.ask(partner(qt_tasks["1.1"], "UBND huyện Hải Lăng"), so_user.id, date(2024, 1, 29),
+                    "Đề nghị huyện gửi kết quả phối hợp phổ biến để Sở tổng hợp báo cáo UBND tỉnh.",
+                    datetime(2024, 1, 24, 8, 0))
+    cooperation.send_input(partner(qt_tasks["1.2"], "Bưu điện tỉnh Quảng Trị"), admin.id,
+                           "Đã đối soát danh sách 386 đối tượng với Sở.", "Đã chi trả: 386/386", None,
+                           datetime(2024, 1, 17, 16, 0))
+    cooperation.send_input(partner(qt_tasks["2.2"], "Sở Lao động - Thương binh và Xã hội"), so_user.id,
+                           "Sở đã gửi danh sách đối tượng vừa hưởng ASXH vừa hưởng lương hưu cho Bưu điện tỉnh.", "",
+                           None, datetime(2024, 2, 6, 9, 0))
+
+
 def _targets(u):
     """The seed's Phụ lục 01 for the districts, and Đông Hà's split among its wards."""
     rows = []
@@ -359,5 +491,8 @@ def load_demo(password: str, method: str, now: datetime) -> None:
         _, qt_tasks = _quang_tri_directive(units, now)
         _, tg_tasks = _tuan_giao_directive(units, now)
         _demo_history(units, users, qt_tasks, tg_tasks)
+        _demo_confirmations(units, users, qt_tasks, tg_tasks)
+        _demo_delegations(units, users, qt_tasks)
+        _demo_cooperation(units, users, qt_tasks)
         _targets(units)
         _figures(units, users)

@@ -89,6 +89,10 @@ class DirectiveForm(Form):
         "Hạn trùng ngày nghỉ dời sang ngày làm việc tiếp theo (Điều 148 Bộ luật Dân sự 2015)",
         description="Áp dụng cho hạn cố định, trong tháng và trong N ngày; bỏ chọn nếu văn bản yêu cầu "
                     "hoàn thành cả trong ngày nghỉ.")
+    needs_confirmation = BooleanField(
+        "Cần xác nhận hoàn thành", default=True,
+        description="Khi đơn vị báo cáo hoàn thành, cơ quan ban hành (hoặc đơn vị giao tiếp) xác nhận hoặc trả lại; "
+                    "bỏ chọn với đơn vị nhỏ: báo cáo hoàn thành được tính ngay.")
 
     def validate_issued(self, field):
         try:
@@ -107,6 +111,7 @@ class DirectiveForm(Form):
             "signing_authority": clean_lines(self.signing_authority.data),
             "signer_title": stripped(self.signer_title.data), "signer_name": stripped(self.signer_name.data),
             "shift_days_off": bool(self.shift_days_off.data),
+            "needs_confirmation": bool(self.needs_confirmation.data),
         }
 
 

@@ -6,10 +6,9 @@ from datetime import date
 
 from peewee import fn
 
-from ..rules.workdays import SATURDAY, SUNDAY
-
 from ..core.units import tree_order
-from ..models import Assignment, Directive, Task, Unit, User, WorkDay
+from ..models import Assignment, Cooperation, Directive, Task, Unit, User, WorkDay
+from ..rules.workdays import SATURDAY, SUNDAY
 
 INDENT = "\u00a0\u00a0\u00a0"  # non-breaking spaces survive inside <option>
 
@@ -63,19 +62,27 @@ def search_directives(text: str = ""):
 
 
 def tasks_with_assignments(directive: Directive) -> list[tuple[Task, list, list]]:
-    """(task, lead assignments, cooperating assignments) in the directive's order, two queries."""
+    """(task, lead assignments, cooperations) in the directive's order, three queries. Only the
+    directive's own assignments: what units passed down is theirs."""
     tasks = list(Task.select().where(Task.directive == directive.id).order_by(Task.position, Task.id))
     by_task = {t.id: ([], []) for t in tasks}
     rows = (Assignment.select(Assignment, Unit).join(Unit).join_from(Assignment, Task)
-            .where(Task.directive == directive.id).order_by(Unit.sort_name))
+            .where((Task.directive == directive.id) & Assignment.delegated_from.is_null()).order_by(Unit.sort_name))
     for a in rows:
-        by_task[a.task_id][0 if a.role == "lead" else 1].append(a)
+        by_task[a.task_id][0].append(a)
+    partners = (Cooperation.select(Cooperation, Unit).join(Unit).join_from(Cooperation, Task)
+                .where(Task.directive == directive.id).order_by(Unit.sort_name))
+    for c in partners:
+        by_task[c.task_id][1].append(c)
     return [(t, *by_task[t.id]) for t in tasks]
 
 
-def task_assignments(task: Task) -> list[Assignment]:
-    return list(Assignment.select(Assignment, Unit).join(Unit)
-                .where(Assignment.task == task.id).order_by(Unit.sort_name))
+def task_assignments(task: Task) -> list:
+    """The task's directive-level assignments and its cooperations (each with .role and .unit)."""
+    leads = (Assignment.select(Assignment, Unit).join(Unit)
+             .where((Assignment.task == task.id) & Assignment.delegated_from.is_null()))
+    partners = Cooperation.select(Cooperation, Unit).join(Unit).where(Cooperation.task == task.id)
+    return sorted([*leads, *partners], key=lambda a: a.unit.sort_name)
 
 
 def search_users(text: str = ""):

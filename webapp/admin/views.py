@@ -17,12 +17,27 @@ from ..core.directives import (
     task_footprint,
 )
 from ..core.units import lead_units, save_unit, units_by_ids
-from ..core.users import create_user, reset_password, save_user, self_edit_errors, username_taken
+from ..core.users import (
+    create_user,
+    reset_password,
+    save_user,
+    self_edit_errors,
+    username_taken,
+)
 from ..forms import Form, choices
 from ..models import UNIT_KINDS, Directive, Task, Unit, User, WorkDay
 from ..rules.deadlines import FROM_RECEIPT, RECURRING, default_working_days_only
 from ..rules.input import InputError, format_partial_date, parse_day, rule_form_data
-from ..web import Page, drops_blank_args, get_or_404, is_htmx, now, page_number, query_id, roles_required
+from ..web import (
+    Page,
+    drops_blank_args,
+    get_or_404,
+    is_htmx,
+    now,
+    page_number,
+    query_id,
+    roles_required,
+)
 from . import bp, queries
 from .forms import (
     DirectiveForm,
@@ -87,7 +102,8 @@ def _directive_initial(directive) -> dict:
     fields = ("number", "place", "subject", "legal_bases", "recipients", "copies", "signing_authority",
               "signer_title", "signer_name", "shift_days_off")
     return {**{f: getattr(directive, f) for f in fields}, "issuer": directive.issuer_id,
-            "issued": format_partial_date(directive.issued_on, directive.issued_precision)}
+            "issued": format_partial_date(directive.issued_on, directive.issued_precision),
+            "needs_confirmation": directive.needs_confirmation}
 
 
 def _directive_form(directive, is_new):

@@ -1,7 +1,14 @@
-"""Who may see and change what. Every view asks here; templates never decide access."""
+"""Who may see and change what. Every view asks here; templates never decide access.
+
+The follow-up loop: the assigning unit of an assignment is the unit that delegated it, or for the
+directive's own assignments its issuer. The people who act for a unit are its own staff and leaders,
+the leaders of any unit above it, and admins: they confirm or return a reported completion and decide
+extension requests. The assigned unit's own people (and admins) report progress, ask for extensions
+and pass the assignment down to units of their subtree.
+"""
 from peewee import fn
 
-from ..models import Assignment, Directive, Task, Unit
+from ..models import Assignment, Cooperation, Directive, Task, Unit
 from .units import subtree_unit_ids, tree_order
 
 
@@ -34,9 +41,41 @@ def assignment_scope(user):
     return Assignment.unit == user.unit_id
 
 
+def assigning_unit(assignment) -> Unit:
+    """The unit that assigned it: the delegating unit, else the directive's issuer."""
+    return assignment.assigned_by if assignment.assigned_by_id else assignment.task.directive.issuer
+
+
+def acts_for(user, unit) -> bool:
+    """May the user act for the unit: its own people, leaders above it, admins."""
+    return (user.is_admin or user.unit_id == unit.id
+            or (user.is_leader and unit.path.startswith(user.unit.path)))
+
+
+def acting_units(user):
+    """A subquery of the units the user acts for (None: all, for admins)."""
+    if user.is_admin:
+        return None
+    if user.is_leader:
+        return subtree_unit_ids(user.unit)
+    return Unit.select(Unit.id).where(Unit.id == user.unit_id)
+
+
+def decidable(user):
+    """A condition on Assignment (joined to Task and Directive) for the assignments whose assigning
+    unit the user acts for."""
+    units = acting_units(user)
+    if units is None:
+        return True
+    return ((Assignment.assigned_by.is_null() & Directive.issuer.in_(units))
+            | Assignment.assigned_by.in_(units))
+
+
 def can_view_assignment(user, assignment) -> bool:
     if user.is_admin or assignment.unit_id == user.unit_id:
         return True
+    if acts_for(user, assigning_unit(assignment)):
+        return True  # the assigning unit follows what it assigned
     if user.is_leader:
         prefix = user.unit.path
         return (assignment.unit.path.startswith(prefix)
@@ -47,6 +86,57 @@ def can_view_assignment(user, assignment) -> bool:
 def can_update_assignment(user, assignment) -> bool:
     """Only the assigned unit's own people (and admins) post progress."""
     return user.is_admin or assignment.unit_id == user.unit_id
+
+
+def can_decide(user, assignment) -> bool:
+    """Confirm or return a reported completion, decide an extension request: the assigning unit."""
+    return acts_for(user, assigning_unit(assignment))
+
+
+def can_delegate(user, assignment) -> bool:
+    """Pass an assignment down: its holder's people, for a one-off or ongoing task."""
+    return can_update_assignment(user, assignment) and not assignment.task.rule.is_recurring
+
+
+# --- Cooperation ------------------------------------------------------------------------------
+
+def lead_unit_ids(task_id) -> set[int]:
+    """The units leading a task for its directive (not those it was passed down to)."""
+    rows = (Assignment.select(Assignment.unit)
+            .where((Assignment.task == task_id) & Assignment.delegated_from.is_null()).tuples())
+    return {unit_id for (unit_id,) in rows}
+
+
+def can_manage_cooperation(user, cooperation, leads: set[int]) -> bool:
+    """Ask a partner (again) and set its date: the lead units' people, admins."""
+    return user.is_admin or user.unit_id in leads
+
+
+def can_send_input(user, cooperation) -> bool:
+    return user.is_admin or user.unit_id == cooperation.unit_id
+
+
+def can_view_cooperation(user, cooperation, leads: set[int]) -> bool:
+    """The partner, the lead units, leaders above either or above the issuer, admins."""
+    if user.is_admin or user.unit_id == cooperation.unit_id or user.unit_id in leads:
+        return True
+    if not user.is_leader:
+        return False
+    prefix = user.unit.path
+    if cooperation.unit.path.startswith(prefix) or cooperation.task.directive.issuer.path.startswith(prefix):
+        return True
+    return Unit.select().where(Unit.id.in_(list(leads)) & Unit.path.startswith(prefix)).exists() if leads else False
+
+
+def cooperation_scope(user, unit=None):
+    """A condition on Cooperation for the partners' side: the user's unit (leaders: subtree)."""
+    if unit is not None:
+        return Cooperation.unit.in_(subtree_unit_ids(unit))
+    if user.is_admin:
+        return True
+    if user.is_leader:
+        return Cooperation.unit.in_(subtree_unit_ids(user.unit))
+    return Cooperation.unit == user.unit_id
 
 
 def visible_directives(user):

@@ -1,7 +1,7 @@
 """Assignments: the lists a user may read, counts per status class in SQL, and posting progress."""
 from datetime import date, datetime, timedelta
 
-from peewee import SQL, Case, fn
+from peewee import JOIN, SQL, Case, fn
 
 from ..db import database
 from ..models import Assignment, Directive, Task, Unit, Update, UrgingItem, UrgingLetter
@@ -17,26 +17,51 @@ class UpdateConflict(Exception):
     """The assignment changed after the form was loaded."""
 
 
-def status_case(now, due_soon_days):
-    """The SQL twin of rules.status.classify, so lists can be filtered and counted in the database."""
+class UpdateRefused(InputError):
+    """An update the progress rule does not allow (rules.progress.ProgressRefused), or a recurring
+    duty reported through the generic form instead of its occurrences."""
+
+
+def status_case(now, due_soon_days, model=Assignment):
+    """The SQL twin of rules.status.classify, so lists can be filtered and counted in the database.
+    `model` may be an alias of Assignment."""
     soon_limit = now + timedelta(days=due_soon_days)
-    done = Assignment.done_at.is_null(False)
+    done = model.done_at.is_null(False) & (model.done_at <= now)
+    reported_in_time = (model.reported_at.is_null(False) & (model.reported_at <= now)
+                        & (model.reported_at <= model.due_at))
     return Case(None, [
-        (done & (Assignment.due_at.is_null() | (Assignment.done_at <= Assignment.due_at)),
-         status.DONE_ON_TIME),
+        (done & (model.due_at.is_null() | (model.done_at <= model.due_at)), status.DONE_ON_TIME),
         (done, status.DONE_LATE),
-        (Assignment.due_at.is_null(), status.NOT_DUE),
-        (Assignment.due_at < now, status.OVERDUE),
-        (Assignment.due_at <= soon_limit, status.DUE_SOON),
+        (model.due_at.is_null(), status.NOT_DUE),
+        (reported_in_time, status.NOT_DUE),
+        (model.due_at < now, status.OVERDUE),
+        (model.due_at <= soon_limit, status.DUE_SOON),
     ], status.NOT_DUE)
 
 
-def scoped(user, unit=None, directive_id=None):
-    """Assignments the user may read, joined to task, directive and unit, optionally narrowed."""
+def in_view(root, delegated=False):
+    """No double counting: the assignments of the units in view are those passed to them from
+    outside the subtree looked at (the directive's own assignments, or a delegation by a unit above
+    `root`); what a unit of the subtree passed down inside it is its own work split up, shown when a
+    unit is expanded (`delegated`: exactly those). root None: the whole tree."""
+    if root is None:
+        return Assignment.delegated_from.is_null(False) if delegated else Assignment.delegated_from.is_null()
+    inside = Assignment.assigned_by.in_(subtree_unit_ids(root))
+    return inside if delegated else (Assignment.assigned_by.is_null() | ~inside)
+
+
+def view_root(user, unit=None):
+    """The unit a list or count is looked at from: the chosen unit, else the user's (admins: none)."""
+    return unit if unit is not None else (None if user.is_admin else user.unit)
+
+
+def scoped(user, unit=None, directive_id=None, delegated=False):
+    """Assignments the user may read, joined to task, directive and unit, optionally narrowed, each
+    counted once (in_view)."""
     query = (Assignment.select(Assignment, Task, Directive, Unit)
              .join(Task).join(Directive)
              .switch(Assignment).join(Unit)
-             .where(assignment_scope(user)))
+             .where(assignment_scope(user) & in_view(view_root(user, unit), delegated)))
     if unit is not None:
         query = query.where(Assignment.unit.in_(subtree_unit_ids(unit)))
     if directive_id:
@@ -64,10 +89,14 @@ def filtered(query, status_class, now, due_soon_days):
 
 
 def get_assignment(assignment_id):
+    """An assignment with its task, directive, issuer, unit and assigning unit, in one query."""
     issuer = Unit.alias()
-    return (Assignment.select(Assignment, Task, Directive, Unit, issuer)
-            .join(Task).join(Directive).join(issuer, on=(Directive.issuer == issuer.id))
-            .switch(Assignment).join(Unit)
+    assigner = Unit.alias()
+    return (Assignment.select(Assignment, Task, Directive, Unit, issuer, assigner)
+            .join(Task).join(Directive).join(issuer, on=(Directive.issuer == issuer.id), attr="issuer")
+            .switch(Assignment).join(Unit, on=(Assignment.unit == Unit.id))
+            .switch(Assignment).join(assigner, JOIN.LEFT_OUTER, on=(Assignment.assigned_by == assigner.id),
+                                     attr="assigned_by")
             .where(Assignment.id == assignment_id).first())
 
 
@@ -81,31 +110,35 @@ def urgings(assignment) -> list:
 
 def post_update(assignment, seen_version, author, state, percent, note, evidence, now) -> Update:
     """Record an update and move the assignment to its new state (rules.progress), unless someone
-    changed it since the version the author saw. A blank percent (None) keeps the current one."""
+    changed it since the version the author saw. A blank percent (None) keeps the current one.
+    "Done" waits for the assigning unit's confirmation when the directive needs it (core/followup)."""
     if assignment.version != seen_version:
         raise UpdateConflict()
-    current = progress.Progress(assignment.state, assignment.percent, assignment.done_at)
-    after = progress.next_progress(current, state, percent, assignment.task.rule.is_recurring, now)
-    state, percent, done_at = after.state, after.percent, after.done_at
+    if assignment.task.rule.is_recurring:
+        raise UpdateRefused("Việc định kỳ được báo cáo theo từng kỳ trong bảng “Các kỳ báo cáo”.")
+    current = progress.Progress(assignment.state, assignment.percent, assignment.done_at, assignment.reported_at)
+    try:
+        after = progress.next_progress(current, state, percent, False, now,
+                                       needs_confirmation=assignment.task.directive.needs_confirmation)
+    except progress.ProgressRefused as exc:
+        raise UpdateRefused(str(exc), "state") from None
+    values = dict(state=after.state, percent=after.percent, done_at=after.done_at, reported_at=after.reported_at)
     with database.atomic():
-        changed = (Assignment.update(state=state, percent=percent, done_at=done_at, updated_at=now,
-                                     version=Assignment.version + 1)
+        changed = (Assignment.update(**values, updated_at=now, version=Assignment.version + 1)
                    .where((Assignment.id == assignment.id) & (Assignment.version == seen_version))
                    .execute())
         if changed != 1:
             raise UpdateConflict()
         update = Update.create(
-            assignment=assignment.id, author=author, created_at=now, state=state, percent=percent,
-            note=note, evidence_name=evidence.original_name if evidence else None,
+            assignment=assignment.id, author=author, created_at=now, kind="progress", state=after.state,
+            percent=after.percent, note=note, evidence_name=evidence.original_name if evidence else None,
             evidence_path=evidence.stored_name if evidence else None,
             evidence_size=evidence.size if evidence else None)
-        after = Assignment(state=state, percent=percent, done_at=done_at, updated_at=now,
-                           version=seen_version + 1)
-        _audit_update(assignment, after, update, author, now)
+        _audit_update(assignment, Assignment(**values, updated_at=now, version=seen_version + 1), update, author, now)
         return update
 
 
-AUDITED_PROGRESS = ("state", "percent", "done_at", "updated_at", "version")
+AUDITED_PROGRESS = ("state", "percent", "done_at", "reported_at", "updated_at", "version")
 
 
 def _audit_update(assignment, after, update, author, now) -> None:

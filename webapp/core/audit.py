@@ -11,7 +11,19 @@ from datetime import date, datetime, time, timedelta
 
 from peewee import JOIN, ForeignKeyField, Model
 
-from ..models import ASSIGNMENT_ROLES, GROUPS, ROLES, STATES, UNIT_KINDS, AuditEntry, Unit, User
+from ..models import (
+    ASSIGNMENT_ROLES,
+    COOPERATION_INPUT_KINDS,
+    EXTENSION_STATES,
+    GROUPS,
+    ROLES,
+    STATES,
+    UNIT_KINDS,
+    UPDATE_KINDS,
+    AuditEntry,
+    Unit,
+    User,
+)
 
 ACTIONS = {"create": "Tạo", "update": "Sửa", "delete": "Xóa"}
 OBJECT_TYPES = {
@@ -27,6 +39,9 @@ OBJECT_TYPES = {
     "monthly_report": "báo cáo tháng",
     "work_day": "ngày nghỉ, làm bù",
     "urging_letter": "công văn đôn đốc",
+    "extension": "đề nghị gia hạn",
+    "cooperation": "phối hợp",
+    "cooperation_input": "ý kiến phối hợp",
 }
 # Never written to the log: secrets, and columns derived from others.
 SECRET_FIELDS = frozenset({"password_hash", "calendar_token"})
@@ -63,12 +78,20 @@ FIELD_LABELS = {
     "due_moved_from": "Hạn trước khi dời", "email": "E-mail", "email_reminders": "Nhận thư nhắc việc",
     "working": "Làm bù", "label": "Ghi chú", "created_by": "Người tạo",
     "letter_date": "Ngày công văn", "new_due": "Hạn mới", "opening": "Mở đầu", "items": "Việc đôn đốc",
+    "needs_confirmation": "Cần xác nhận hoàn thành", "delegated_from": "Giao tiếp từ giao việc",
+    "assigned_by": "Đơn vị giao", "instructions": "Nội dung giao thêm", "reported_at": "Báo cáo hoàn thành lúc",
+    "original_due_at": "Hạn ban đầu", "requested_by": "Người đề nghị", "requested_at": "Đề nghị lúc",
+    "due_before": "Hạn khi đề nghị", "due_requested": "Hạn xin gia hạn đến", "reason": "Lý do",
+    "decided_by": "Người quyết định", "decided_at": "Quyết định lúc", "decision_note": "Ý kiến quyết định",
+    "asked_again_at": "Đề nghị gửi lại lúc", "answered_at": "Gửi ý kiến lúc", "figures": "Số liệu",
+    "cooperation": "Phối hợp", "occurrence": "Kỳ báo cáo", "inputs": "Số ý kiến",
 }
 # Stored codes shown by their Vietnamese names.
-VALUE_LABELS = {"state": STATES, "role": {**ROLES, **ASSIGNMENT_ROLES}, "kind": UNIT_KINDS, "group": GROUPS}
+VALUE_LABELS = {"state": {**EXTENSION_STATES, **STATES}, "role": {**ROLES, **ASSIGNMENT_ROLES},
+                "kind": {**UNIT_KINDS, **UPDATE_KINDS, **COOPERATION_INPUT_KINDS}, "group": GROUPS}
 # Foreign keys shown by the name of the unit or user they point at.
-UNIT_FIELDS = frozenset({"unit", "parent", "merged_into", "issuer"})
-USER_FIELDS = frozenset({"author", "submitted_by", "entered_by", "created_by"})
+UNIT_FIELDS = frozenset({"unit", "parent", "merged_into", "issuer", "assigned_by"})
+USER_FIELDS = frozenset({"author", "submitted_by", "entered_by", "requested_by", "decided_by", "created_by"})
 
 
 # --- Writing ----------------------------------------------------------------------------------

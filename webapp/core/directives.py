@@ -1,11 +1,19 @@
-"""Directives and their tasks with one assignment per unit: saving, deleting, and what a delete
-would touch (no Flask; used by the admin pages and the seed)."""
+"""Directives and their tasks with one assignment per lead unit and one cooperation per cooperating
+unit: saving, deleting, and what a delete would touch (no Flask; used by the admin pages and the seed)."""
 from datetime import datetime
 
 from peewee import fn
 
 from ..db import database
-from ..models import ASSIGNMENT_ROLES, Assignment, Directive, Occurrence, Task, Update
+from ..models import (
+    Assignment,
+    Cooperation,
+    CooperationInput,
+    Directive,
+    Occurrence,
+    Task,
+    Update,
+)
 from ..rules.deadlines import FROM_ISSUE
 from ..rules.input import InputError
 from . import audit, notifications
@@ -46,11 +54,13 @@ HISTORY_KEPT = ("{what} đã có {n} lần cập nhật tiến độ hoặc nộ
 
 
 def _history_count(task_condition) -> int:
-    """Updates and submitted reports: what a delete would erase from the record."""
+    """Updates, submitted reports and partners' inputs: what a delete would erase from the record."""
     updates = Update.select().join(Assignment).join(Task).where(task_condition).count()
     submitted = (Occurrence.select().join(Assignment).join(Task)
                  .where(task_condition & Occurrence.submitted_at.is_null(False)).count())
-    return updates + submitted
+    inputs = (CooperationInput.select().join(Cooperation).join(Task)
+              .where(task_condition & (CooperationInput.kind == "input")).count())
+    return updates + submitted + inputs
 
 
 def footprint(task_condition) -> dict:
@@ -58,6 +68,7 @@ def footprint(task_condition) -> dict:
     return {
         "tasks": Task.select().where(task_condition).count(),
         "assignments": Assignment.select().join(Task).where(task_condition).count(),
+        "cooperations": Cooperation.select().join(Task).where(task_condition).count(),
         "updates": _history_count(task_condition),
     }
 
@@ -94,15 +105,22 @@ def delete_task(task: Task, *, now: datetime, actor_id=None) -> None:
 
 
 def _delete_tasks(tasks: list, issuer_id: int, actor_id, now) -> None:
-    """Delete tasks and their assignments, recording each one's last values."""
+    """Delete tasks with their assignments and cooperations, recording each one's last values."""
     task_ids = [t.id for t in tasks]
     assignments = list(Assignment.select().where(Assignment.task.in_(task_ids))) if task_ids else []
+    cooperations = list(Cooperation.select().where(Cooperation.task.in_(task_ids))) if task_ids else []
     if task_ids:
+        # Children first: a sub-assignment points at its parent.
+        Assignment.delete().where(Assignment.task.in_(task_ids) & Assignment.delegated_from.is_null(False)).execute()
         Assignment.delete().where(Assignment.task.in_(task_ids)).execute()
+        Cooperation.delete().where(Cooperation.task.in_(task_ids)).execute()
         Task.delete().where(Task.id.in_(task_ids)).execute()
     for a in assignments:
         audit.record("delete", "assignment", a.id, user_id=actor_id, unit_id=a.unit_id, before=a, at=now,
                      summary=f"Xóa giao việc #{a.id} (cùng nhiệm vụ #{a.task_id})")
+    for c in cooperations:
+        audit.record("delete", "cooperation", c.id, user_id=actor_id, unit_id=c.unit_id, before=c, at=now,
+                     summary=f"Xóa phối hợp #{c.id} (cùng nhiệm vụ #{c.task_id})")
     for t in tasks:
         audit.record("delete", "task", t.id, user_id=actor_id, unit_id=issuer_id, before=t, at=now)
 
@@ -115,30 +133,44 @@ def next_position(directive: Directive) -> int:
 
 
 def reported_unit_ids(task: Task) -> set[int]:
-    """Units that have posted updates on the task: they cannot be taken off it."""
+    """Units that have reported on the task (progress, or a partner's input): they cannot be taken off it."""
     rows = (Assignment.select(Assignment.unit).join(Update).where(Assignment.task == task.id)
             .distinct().tuples())
-    return {unit_id for (unit_id,) in rows}
+    partners = (Cooperation.select(Cooperation.unit).join(CooperationInput)
+                .where((Cooperation.task == task.id) & (CooperationInput.kind == "input")).distinct().tuples())
+    return {unit_id for (unit_id,) in rows} | {unit_id for (unit_id,) in partners}
 
 
 def sync_assignments(task: Task, lead_units, cooperating_units, *, now: datetime, actor_id=None) -> None:
-    """Make the task's assignments match the given units: one per unit, lead before cooperating.
+    """Make the task's directive-level assignments match the lead units (one each), and its
+    cooperations the cooperating units (one each; a lead unit is not also a partner).
 
-    A unit that already reported on its assignment cannot be dropped: its history would be lost.
-    Each assignment created, dropped or given another role is audited as done by actor_id.
+    Sub-assignments passed down by a unit are that unit's business and are left alone. A unit that
+    reported (progress, or a partner's input) or passed its assignment down cannot be dropped or
+    switched between lead and cooperating: its history would be lost. Each assignment and cooperation
+    created or dropped is audited as done by actor_id.
     """
-    wanted = {u.id: "lead" for u in lead_units}
-    for u in cooperating_units:
-        wanted.setdefault(u.id, "cooperating")
-    existing = {a.unit_id: a for a in Assignment.select().where(Assignment.task == task.id)}
-    dropped = [a for uid, a in existing.items() if uid not in wanted]
-    with_history = [a for a in dropped if Update.select().where(Update.assignment == a.id).exists()]
-    if with_history:
-        names = ", ".join(a.unit.name for a in with_history)
-        raise TaskError(f"Không thể bỏ đơn vị đã cập nhật tiến độ: {names}.")
+    lead_ids = [u.id for u in lead_units]
+    coop_ids = [u.id for u in cooperating_units if u.id not in set(lead_ids)]
+    everyone = {a.unit_id: a for a in Assignment.select().where(Assignment.task == task.id)}
+    existing = {uid: a for uid, a in everyone.items() if a.delegated_from_id is None}
+    passed_down = [a for uid, a in everyone.items() if a.delegated_from_id is not None and uid in set(lead_ids + coop_ids)]
+    if passed_down:
+        names = ", ".join(a.unit.name for a in passed_down)
+        raise TaskError(f"Đơn vị đã được cấp trên giao tiếp nhiệm vụ này: {names}.")
+    partners = {c.unit_id: c for c in Cooperation.select().where(Cooperation.task == task.id)}
+    dropped = [a for uid, a in existing.items() if uid not in lead_ids]
+    dropped_partners = [c for uid, c in partners.items() if uid not in coop_ids]
+    reported = reported_unit_ids(task)
+    with_children = {a.delegated_from_id for a in everyone.values() if a.delegated_from_id is not None}
+    locked = ([a.unit.name for a in dropped if a.unit_id in reported or a.id in with_children]
+              + [c.unit.name for c in dropped_partners if c.unit_id in reported])
+    if locked:
+        raise TaskError(f"Không thể bỏ đơn vị đã cập nhật tiến độ, gửi ý kiến phối hợp hoặc đã giao tiếp cho "
+                        f"cấp dưới: {', '.join(locked)}.")
 
-    def log(a, before, after, summary):
-        audit.record_change("assignment", a.id, before, after, user_id=actor_id, unit_id=a.unit_id, at=now,
+    def log(kind, obj, before, after, summary):
+        audit.record_change(kind, obj.id, before, after, user_id=actor_id, unit_id=obj.unit_id, at=now,
                             summary=summary)
 
     created = []
@@ -146,31 +178,33 @@ def sync_assignments(task: Task, lead_units, cooperating_units, *, now: datetime
         if dropped:
             Assignment.delete().where(Assignment.id.in_([a.id for a in dropped])).execute()
         for a in dropped:
-            log(a, a, None, f"Bỏ giao nhiệm vụ #{task.id} cho đơn vị")
-        for unit_id, role in wanted.items():
-            if unit_id in existing:
-                a = existing[unit_id]
-                if a.role != role:
-                    Assignment.update(role=role).where(Assignment.id == a.id).execute()
-                    log(a, {"role": a.role}, {"role": role},
-                        f"Đổi vai trò giao việc #{a.id} thành {ASSIGNMENT_ROLES[role].lower()}")
-            else:
+            log("assignment", a, a, None, f"Bỏ giao nhiệm vụ #{task.id} cho đơn vị (chủ trì)")
+        if dropped_partners:
+            Cooperation.delete().where(Cooperation.id.in_([c.id for c in dropped_partners])).execute()
+        for c in dropped_partners:
+            log("cooperation", c, c, None, f"Bỏ đơn vị phối hợp nhiệm vụ #{task.id}")
+        for unit_id in lead_ids:
+            if unit_id not in existing:
                 # The unit receives the directive the day it is assigned, unless it says otherwise.
-                a = Assignment.create(task=task.id, unit=unit_id, role=role, received_on=now.date())
-                created.append(a)
-        # A one-off rule gives every assignment its due time, computed with the working-day
-        # calendar; a recurring one takes it from the occurrences (occurrences.refresh_status).
+                created.append(Assignment.create(task=task.id, unit=unit_id, role="lead", received_on=now.date()))
+        for unit_id in coop_ids:
+            if unit_id not in partners:
+                c = Cooperation.create(task=task.id, unit=unit_id, requested_at=now)
+                log("cooperation", c, None, c, f"Đề nghị đơn vị phối hợp thực hiện nhiệm vụ #{task.id}")
+        # A one-off rule gives the directive's assignments their due time, computed with the
+        # working-day calendar (an extended one keeps the later of its extension and the rule);
+        # a recurring one takes it from the occurrences (occurrences.refresh_status).
         set_due_times(task)
         if created:
             fresh = Assignment.select().where(Assignment.id.in_([a.id for a in created]))
             for a in fresh:
-                log(a, None, a, f"Giao nhiệm vụ #{task.id} cho đơn vị ({ASSIGNMENT_ROLES[a.role].lower()})")
+                log("assignment", a, None, a, f"Giao nhiệm vụ #{task.id} cho đơn vị (chủ trì)")
             notifications.new_assignments(list(fresh), task, now)
 
 
 def save_task(task: Task, lead_units, cooperating_units, *, now: datetime, actor_id=None) -> Task:
-    """Save a task and its assignments; an edited rule regenerates only future, unsubmitted occurrences.
-    A unit that leads is not also listed as cooperating. The task and assignment changes are
+    """Save a task, its assignments and cooperations; an edited rule regenerates only future,
+    unsubmitted occurrences. A unit that leads is not also listed as cooperating. The task and assignment changes are
     audited as done by actor_id (None: the system)."""
     if not lead_units:
         raise TaskError("Nhiệm vụ phải có ít nhất một đơn vị chủ trì.", "lead_units")

@@ -27,7 +27,15 @@ from datetime import datetime, timedelta
 from peewee import IntegrityError, chunked, fn
 
 from ..db import database
-from ..models import NOTIFICATION_KINDS, Assignment, Notification, NotificationCheck, Occurrence, Task, User
+from ..models import (
+    NOTIFICATION_KINDS,
+    Assignment,
+    Notification,
+    NotificationCheck,
+    Occurrence,
+    Task,
+    User,
+)
 from ..rules.deadlines import RECURRING, due_label
 from . import occurrences
 

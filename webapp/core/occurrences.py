@@ -8,9 +8,9 @@ from datetime import date, datetime, timedelta
 from peewee import Case, chunked, fn
 
 from ..db import database
-from ..models import Assignment, Occurrence, Task
+from ..models import Assignment, Occurrence, Task, User
 from ..rules.deadlines import RECURRING
-from ..rules.recurrence import due_times, recurring_due_and_done
+from ..rules.recurrence import due_times, recurring_due_and_done, recurring_progress
 from . import audit
 from .workdays import current_calendar
 
@@ -21,7 +21,16 @@ AHEAD_DAYS = 7
 
 
 class AlreadySubmitted(Exception):
-    """Someone submitted this occurrence first."""
+    """Someone submitted this occurrence first: who (their full name) and when."""
+
+    def __init__(self, by: str = "", at: datetime | None = None):
+        super().__init__(by)
+        self.by, self.at = by, at
+
+    @property
+    def message(self) -> str:
+        when = f" lúc {self.at:%H:%M %d/%m/%Y}" if self.at else ""
+        return f"Kỳ này đã được {self.by or 'người khác'} nộp{when}; nội dung bạn nhập chưa được lưu."
 
 
 def recurring_lead_assignments():
@@ -67,8 +76,11 @@ def materialise(until: date, today: date) -> int:
 
 def refresh_status(assignments, today: date) -> None:
     """Set each recurring assignment's due_at/done_at from its occurrences, so that SQL can count
-    its status class like any other assignment's. Only write the rows that change."""
+    its status class like any other assignment's, and its state and percent (the share of the
+    reports due so far that are in), so that its page says what the occurrences say. Only write the
+    rows that change."""
     by_id = {a.id: a for a in assignments}
+    end_of_today = datetime.combine(today, datetime.max.time())
     for ids in chunked(list(by_id), 500):
         late = Occurrence.submitted_at > Occurrence.due_at
         rows = (Occurrence.select(
@@ -76,7 +88,10 @@ def refresh_status(assignments, today: date) -> None:
                     fn.MIN(Case(None, [(Occurrence.submitted_at.is_null(), Occurrence.due_at)])).alias("open"),
                     fn.MIN(Case(None, [(late, Occurrence.due_at)])).alias("late"),
                     fn.MAX(Occurrence.due_at).alias("last_due"),
-                    fn.MAX(Occurrence.submitted_at).alias("last_sub"))
+                    fn.MAX(Occurrence.submitted_at).alias("last_sub"),
+                    fn.SUM(Case(None, [(Occurrence.due_at <= end_of_today, 1)], 0)).alias("n_due"),
+                    fn.SUM(Case(None, [((Occurrence.due_at <= end_of_today) & Occurrence.submitted_at.is_null(False),
+                                        1)], 0)).alias("n_in"))
                 .where(Occurrence.assignment.in_(ids))
                 .group_by(Occurrence.assignment).dicts())
         for row in rows:
@@ -85,9 +100,11 @@ def refresh_status(assignments, today: date) -> None:
             due_at, done_at = recurring_due_and_done(
                 _dt(row["open"]), _dt(row["late"]), _dt(row["last_due"]), _dt(row["last_sub"]),
                 window_over=window_end is not None and window_end < today)
-            if (a.due_at, a.done_at) != (due_at, done_at):
-                Assignment.update(due_at=due_at, done_at=done_at).where(Assignment.id == a.id).execute()
-                a.due_at, a.done_at = due_at, done_at
+            state, percent = recurring_progress(row["n_due"] or 0, row["n_in"] or 0, done_at is not None)
+            if (a.due_at, a.done_at, a.state, a.percent) != (due_at, done_at, state, percent):
+                (Assignment.update(due_at=due_at, done_at=done_at, state=state, percent=percent)
+                 .where(Assignment.id == a.id).execute())
+                a.due_at, a.done_at, a.state, a.percent = due_at, done_at, state, percent
 
 
 def _dt(value):
@@ -113,9 +130,10 @@ def rule_changed(task: Task, today: date) -> None:
     tomorrow = datetime.combine(today + timedelta(days=1), datetime.min.time())
     assignment_ids = Assignment.select(Assignment.id).where(Assignment.task == task.id)
     with database.atomic():
+        # An occurrence moved by an approved extension keeps its agreed date.
         (Occurrence.delete()
          .where(Occurrence.assignment.in_(assignment_ids) & (Occurrence.due_at >= tomorrow)
-                & Occurrence.submitted_at.is_null())
+                & Occurrence.submitted_at.is_null() & Occurrence.original_due_at.is_null())
          .execute())
         (Assignment.update(occurrences_until=today)
          .where((Assignment.task == task.id) & (Assignment.occurrences_until > today))
@@ -139,10 +157,16 @@ def submit(occurrence: Occurrence, user_id: int, note: str, evidence, now: datet
                    .where((Occurrence.id == occurrence.id) & Occurrence.submitted_at.is_null())
                    .execute())
         if changed != 1:
-            raise AlreadySubmitted()
+            raise _already_submitted(occurrence.id)
         _audit_submission(occurrence, Occurrence(assignment=occurrence.assignment_id,
                                                  due_at=occurrence.due_at, **values), user_id, now)
         refresh_status(recurring_lead_assignments().where(Assignment.id == occurrence.assignment_id), now.date())
+
+
+def _already_submitted(occurrence_id: int) -> AlreadySubmitted:
+    row = (Occurrence.select(Occurrence.submitted_at, User.full_name).join(User, on=(Occurrence.submitted_by == User.id))
+           .where(Occurrence.id == occurrence_id).dicts().first())
+    return AlreadySubmitted(row["full_name"], row["submitted_at"]) if row else AlreadySubmitted()
 
 
 def _audit_submission(before: Occurrence, after: Occurrence, user_id: int, now: datetime) -> None:

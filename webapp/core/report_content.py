@@ -8,7 +8,16 @@ from datetime import date, datetime, time
 
 from peewee import Case, fn
 
-from ..models import GROUPS, Assignment, Directive, Occurrence, Task, Unit
+from ..models import (
+    GROUPS,
+    Assignment,
+    Cooperation,
+    CooperationInput,
+    Directive,
+    Occurrence,
+    Task,
+    Unit,
+)
 from ..rules import status
 from ..rules.targets import rate
 from . import progress
@@ -30,7 +39,8 @@ def directives_followed(report) -> list:
     """The report's directive, or every directive with an assignment of the reporting unit."""
     if report.directive_id:
         return [report.directive]
-    ids = Task.select(Task.directive).join(Assignment).where(Assignment.unit == report.unit_id)
+    ids = (Task.select(Task.directive).join(Assignment)
+           .where((Assignment.unit == report.unit_id) & Assignment.delegated_from.is_null()))
     return list(Directive.select().where(Directive.id.in_(ids)).order_by(Directive.issued_on))
 
 
@@ -62,26 +72,55 @@ def _lines(text: str) -> list:
 
 
 def task_results(directive_ids, moment: datetime) -> dict:
-    """I. Per unit: assignments in each status class as of the moment, and the completion rate."""
-    rows = (Assignment.select(Assignment.due_at, Assignment.done_at, Unit.name, Unit.sort_name)
+    """I. Per unit: the directive's own assignments (lead units; what they passed down is theirs) in
+    each status class as of the moment, the completion rate, how many were extended, and per unit
+    its cooperations: asked and answered as of the moment."""
+    rows = (Assignment.select(Assignment.due_at, Assignment.done_at, Assignment.reported_at,
+                              Assignment.original_due_at, Unit.name, Unit.sort_name)
             .join(Task).switch(Assignment).join(Unit)
-            .where(Task.directive.in_(directive_ids)).dicts())
-    by_unit = {}
+            .where(Task.directive.in_(directive_ids) & Assignment.delegated_from.is_null()).dicts())
+    empty = {c: 0 for c in status.CLASSES}
+    by_unit, extended = {}, {}
     for row in rows:
-        done = row["done_at"] if row["done_at"] and row["done_at"] <= moment else None
-        cls = status.classify(row["due_at"], done, moment)
-        entry = by_unit.setdefault((row["sort_name"], row["name"]), {c: 0 for c in status.CLASSES})
-        entry[cls] += 1
-    table = [_result_row(name, counts) for (_, name), counts in sorted(by_unit.items())]
+        cls = status.classify(row["due_at"], row["done_at"], moment, reported_at=row["reported_at"])
+        key = (row["sort_name"], row["name"])
+        by_unit.setdefault(key, dict(empty))[cls] += 1
+        extended[key] = extended.get(key, 0) + (1 if row["original_due_at"] else 0)
+    partners = partners_as_of(directive_ids, moment)
+    for key in partners:
+        by_unit.setdefault(key, dict(empty))
+    table = [_result_row(name, counts, extended.get((sort, name), 0), partners.get((sort, name), (0, 0)))
+             for (sort, name), counts in sorted(by_unit.items())]
     totals = {c: sum(r["counts"][c] for r in table) for c in status.CLASSES}
     return {"classes": status.CLASSES, "labels": status.LABELS, "rows": table,
-            "total": _result_row("Tổng cộng", totals)}
+            "total": _result_row("Tổng cộng", totals, sum(r["extended"] for r in table),
+                                 (sum(r["partners_sent"] for r in table), sum(r["partners_asked"] for r in table)))}
 
 
-def _result_row(name, counts) -> dict:
+def partners_as_of(directive_ids, moment: datetime) -> dict:
+    """{(sort name, name): (sent, asked)} of the cooperations asked of each unit by the moment; one
+    counts as sent when an input came after the lead's last request before the moment."""
+    coops = (Cooperation.select(Cooperation.id, Unit.name, Unit.sort_name).join(Task).switch(Cooperation).join(Unit)
+             .where(Task.directive.in_(directive_ids) & (Cooperation.requested_at <= moment)).dicts())
+    by_id = {c["id"]: (c["sort_name"], c["name"]) for c in coops}
+    history = (CooperationInput.select(CooperationInput.cooperation, CooperationInput.kind, CooperationInput.created_at)
+               .where(CooperationInput.cooperation.in_(list(by_id) or [0]) & (CooperationInput.created_at <= moment))
+               .order_by(CooperationInput.created_at).tuples())
+    sent = {}
+    for cooperation_id, kind, _ in history:
+        sent[cooperation_id] = kind == "input"  # the last event by the moment decides
+    result = {}
+    for cooperation_id, key in by_id.items():
+        done, asked = result.get(key, (0, 0))
+        result[key] = (done + (1 if sent.get(cooperation_id) else 0), asked + 1)
+    return result
+
+
+def _result_row(name, counts, extended=0, partners=(0, 0)) -> dict:
     total = sum(counts.values())
     done = counts[status.DONE_ON_TIME] + counts[status.DONE_LATE]
-    return {"unit": name, "counts": counts, "total": total, "done": done, "rate": rate(done, total)}
+    return {"unit": name, "counts": counts, "total": total, "done": done, "rate": rate(done, total),
+            "extended": extended, "partners_sent": partners[0], "partners_asked": partners[1]}
 
 
 def target_progress(unit: Unit, moment: datetime) -> dict | None:
@@ -130,15 +169,30 @@ def _rate_row(name, expected, submitted, on_time) -> dict:
 
 
 def overdue_items(directive_ids, moment: datetime) -> list:
-    """IV. Assignments past due and not done as of the moment, the longest overdue first."""
-    rows = (Assignment.select(Assignment.due_at, Unit.name.alias("unit"), Task.number, Task.text,
-                              Directive.number.alias("directive"))
+    """IV. The directive's own assignments past due and not done as of the moment (a completion
+    reported in time and waiting for confirmation is not chased), the longest overdue first, with
+    their extension and "waiting for confirmation" marks."""
+    done = Assignment.done_at.is_null(False) & (Assignment.done_at <= moment)
+    reported_in_time = (Assignment.reported_at.is_null(False) & (Assignment.reported_at <= moment)
+                        & (Assignment.reported_at <= Assignment.due_at))
+    rows = (Assignment.select(Assignment.due_at, Assignment.original_due_at, Assignment.reported_at,
+                              Unit.name.alias("unit"), Task.number, Task.text, Directive.number.alias("directive"))
             .join(Task).join(Directive).switch(Assignment).join(Unit)
-            .where(Task.directive.in_(directive_ids) & (Assignment.due_at < moment)
-                   & (Assignment.done_at.is_null() | (Assignment.done_at > moment)))
+            .where(Task.directive.in_(directive_ids) & Assignment.delegated_from.is_null()
+                   & (Assignment.due_at < moment) & ~done & ~reported_in_time)
             .order_by(Assignment.due_at, Unit.sort_name).dicts())
-    return [{"unit": r["unit"], "task": f"{r['number']}. {r['text']}", "directive": r["directive"],
-             "days": (moment - r["due_at"]).days, "due": r["due_at"].strftime("%d/%m/%Y")} for r in rows]
+    items = []
+    for r in rows:
+        reported = r["reported_at"] if r["reported_at"] and r["reported_at"] <= moment else None
+        notes = []
+        if r["original_due_at"]:
+            notes.append(f"Đã gia hạn (hạn ban đầu {r['original_due_at']:%d/%m/%Y})")
+        if reported:
+            notes.append(f"Chờ xác nhận (báo cáo hoàn thành {reported:%d/%m/%Y})")
+        items.append({"unit": r["unit"], "task": f"{r['number']}. {r['text']}", "directive": r["directive"],
+                      "days": status.days_late(r["due_at"], reported, moment), "due": r["due_at"].strftime("%d/%m/%Y"),
+                      "note": "; ".join(notes)})
+    return items
 
 
 def assemble(report, now: datetime) -> dict:

@@ -100,19 +100,23 @@ def assignment_due(rule: dl.DeadlineRule, directive: Directive, received_on: dat
 
 
 def set_due_times(task: Task, calendar: WorkCalendar | None = None, assignment_ids=None) -> int:
-    """Write the due time of the task's assignments (one-off rules only; recurring ones take theirs
-    from their occurrences). Assignments counted from receipt each get their own; the others share
-    one. Returns how many rows changed."""
+    """Write the due time of the task's directive-level assignments (one-off rules only; recurring
+    ones take theirs from their occurrences; passed-down ones keep the date their unit gave them).
+    Assignments counted from receipt each get their own; the others share one. An assignment whose
+    extension was approved keeps the later of its extension and the rule, the rule's date becoming
+    its original. Returns how many rows changed."""
     rule = task.rule
     if rule.is_recurring:
         return 0
     calendar = calendar or current_calendar()
-    query = Assignment.select(Assignment.id, Assignment.received_on, Assignment.due_at, Assignment.due_moved_from
-                              ).where(Assignment.task == task.id)
+    query = (Assignment.select(Assignment.id, Assignment.received_on, Assignment.due_at, Assignment.due_moved_from,
+                               Assignment.original_due_at)
+             .where((Assignment.task == task.id) & Assignment.delegated_from.is_null()))
     if assignment_ids is not None:
         query = query.where(Assignment.id.in_(list(assignment_ids)))
     dues: dict = {}      # the base of the count (None: shared) -> (due_at, due_moved_from)
     stale: dict = {}     # (due_at, due_moved_from) -> ids of the assignments to set to it
+    changed = 0
     fallback = task.created_at.date() if task.created_at else None
     by_receipt = rule.is_relative and rule.counted_from == dl.FROM_RECEIPT
     for a in query:
@@ -121,9 +125,14 @@ def set_due_times(task: Task, calendar: WorkCalendar | None = None, assignment_i
         if key not in dues:
             due = assignment_due(rule, task.directive, received, calendar)
             dues[key] = (due.at, due.original if due.moved else None) if due else (None, None)
-        if (a.due_at, a.due_moved_from) != dues[key]:
+        due_at, moved_from = dues[key]
+        if a.original_due_at is not None:
+            later = max(a.due_at, due_at) if due_at and a.due_at else (due_at or a.due_at)
+            if (a.due_at, a.original_due_at) != (later, due_at):
+                changed += (Assignment.update(due_at=later, original_due_at=due_at)
+                            .where(Assignment.id == a.id).execute())
+        elif (a.due_at, a.due_moved_from) != dues[key]:
             stale.setdefault(dues[key], []).append(a.id)
-    changed = 0
     for (due_at, moved_from), ids in stale.items():
         for batch in chunked(ids, 500):
             changed += (Assignment.update(due_at=due_at, due_moved_from=moved_from)

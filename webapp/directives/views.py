@@ -4,7 +4,15 @@ from flask_login import current_user
 
 from ..core.access import visible_directives
 from ..models import Directive, Unit
-from ..web import Page, drops_blank_args, due_soon_days, ensure_occurrences, get_or_404, is_htmx, page_number
+from ..web import (
+    Page,
+    drops_blank_args,
+    due_soon_days,
+    ensure_occurrences,
+    get_or_404,
+    is_htmx,
+    page_number,
+)
 from . import bp, queries
 
 

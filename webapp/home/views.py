@@ -1,4 +1,5 @@
-"""The unit home: the assignments of the user's unit (leaders: their subtree), filtered in place."""
+"""The unit home: the assignments of the user's unit (leaders: their subtree), filtered in place; what
+waits for the user's decision, the unit's cooperations, and the decisions on its work lately."""
 from flask import current_app, render_template, request
 from flask_login import current_user
 
@@ -16,7 +17,9 @@ from ..web import (
     page_number,
     query_id,
 )
-from . import bp
+from . import bp, queries
+
+LATE = "late"  # a pseudo class for the scorecard's links: done late or overdue
 
 
 @bp.route("/")
@@ -28,18 +31,29 @@ def index():
     if unit_id := query_id("unit"):
         unit = get_or_404(visible_units(current_user), Unit.id == unit_id)
     directive_id = query_id("directive")
-    status_class = request.args.get("status") if request.args.get("status") in status.CLASSES else ""
+    wanted = request.args.get("status", "")
+    status_class = wanted if wanted in status.CLASSES else ""
+    delegated = request.args.get("delegated") == "1"
 
-    base = assignments.scoped(current_user, unit, directive_id)
+    base = queries.narrow(assignments.scoped(current_user, unit, directive_id, delegated), request.args, now, soon)
     counts = assignments.counts_by_status(base, now, soon)
-    page = Page(assignments.filtered(base, status_class, now, soon), page_number(),
+    listed = base
+    if wanted == LATE:
+        listed = base.where(assignments.status_case(now, soon).in_([status.OVERDUE, status.DONE_LATE]))
+    page = Page(assignments.filtered(listed, status_class, now, soon), page_number(),
                 current_app.config["PAGE_SIZE"])
+    narrowed = {k: request.args.get(k) for k in ("due_from", "due_to", "flag", "since", "until") if request.args.get(k)}
     context = dict(
-        rows=[(a, status.classify(a.due_at, a.done_at, now, soon)) for a in page.items], page=page,
+        rows=[(a, queries.classify(a, now, soon)) for a in page.items], page=page,
         counts=counts, total=sum(counts.values()), status_class=status_class, directive_id=directive_id,
-        unit=unit, classes=status.CLASSES,
+        unit=unit, classes=status.CLASSES, late=wanted == LATE, delegated=delegated, narrowed=narrowed,
+        flag_label=queries.FLAGS.get(request.args.get("flag")),
         directives=directive_choices(current_user),
         units=unit_choices(current_user) if current_user.role != "staff" else [],
     )
-    template = "home/_assignments.html" if is_htmx() else "home/index.html"
-    return render_template(template, **context)
+    if is_htmx():
+        return render_template("home/_assignments.html", **context)
+    coops, owed, coop_total = queries.cooperations(current_user, unit)
+    return render_template("home/index.html", **context, waiting=queries.waiting_count(current_user),
+                           cooperations=coops, owed=owed, coop_total=coop_total,
+                           decisions=queries.recent_decisions(current_user, now, unit))

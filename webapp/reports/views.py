@@ -5,7 +5,12 @@ from flask_login import current_user
 
 from ..config import ROOT
 from ..core import reports
-from ..core.access import can_edit_report, can_view_report, directive_choices, visible_units
+from ..core.access import (
+    can_edit_report,
+    can_view_report,
+    directive_choices,
+    visible_units,
+)
 from ..forms import choices
 from ..models import Directive, MonthlyReport, Unit
 from ..rules import report_workbook
@@ -92,7 +97,10 @@ def submit(report_id):
 
 @bp.route("/<id:report_id>/pdf")
 def pdf(report_id):
-    from weasyprint import CSS, HTML  # imported here: loading Pango is only needed for a PDF
+    from weasyprint import (  # imported here: loading Pango is only needed for a PDF
+        CSS,
+        HTML,
+    )
     report = _report_or_404(report_id)
     data = reports.report_data(report, now())
     html = render_template("reports/print.html", report=report, data=data)

@@ -80,3 +80,12 @@ def recurring_due_and_done(oldest_open, first_late, last_due, last_submitted, wi
     if window_over and last_due is not None:
         return (first_late, last_submitted) if first_late is not None else (last_due, last_submitted)
     return None, None
+
+
+def recurring_progress(reports_due: int, reports_in: int, done: bool) -> tuple[str, int]:
+    """The state and percent a recurring duty shows: the share of the reports due so far that are in."""
+    if done:
+        return "done", 100
+    if not reports_in:
+        return "not_started", 0
+    return "in_progress", min(99, round(100 * reports_in / reports_due)) if reports_due else 0

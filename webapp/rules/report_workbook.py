@@ -50,9 +50,13 @@ def build_workbook(data: dict) -> bytes:
     row = _title(ws, [f"{head['title']} {head['subtitle']}", head["issuer"], f"Số liệu đến {data['as_of']}",
                       "I. KẾT QUẢ THỰC HIỆN NHIỆM VỤ"])
     tasks = data["tasks"]
-    _table(ws, row, ["Đơn vị", *[tasks["labels"][c] for c in tasks["classes"]], "Tổng số", "Tỷ lệ hoàn thành"],
-           [[r["unit"], *[r["counts"][c] for c in tasks["classes"]], r["total"], _fraction(r["rate"])]
-            for r in tasks["rows"] + [tasks["total"]]], [40] + [14] * 7)
+    followup = "extended" in tasks["total"]  # reports frozen before the follow-up loop lack these columns
+    extra_heads = ["Đã gia hạn", "Phối hợp: được đề nghị", "Phối hợp: đã gửi"] if followup else []
+    _table(ws, row, ["Đơn vị", *[tasks["labels"][c] for c in tasks["classes"]], "Tổng số", "Tỷ lệ hoàn thành",
+                     *extra_heads],
+           [[r["unit"], *[r["counts"][c] for c in tasks["classes"]], r["total"], _fraction(r["rate"]),
+             *([r["extended"], r["partners_asked"], r["partners_sent"]] if followup else [])]
+            for r in tasks["rows"] + [tasks["total"]]], [40] + [14] * 10)
     if data["targets"]:
         ws = wb.create_sheet("II. Chỉ tiêu")
         row = _title(ws, [f"II. TIẾN ĐỘ SO VỚI CHỈ TIÊU – {data['targets']['area']}"])
@@ -74,8 +78,9 @@ def build_workbook(data: dict) -> bytes:
             for r in discipline["rows"] + [discipline["total"]]], [40] + [14] * 5)
     ws = wb.create_sheet("IV. Quá hạn")
     row = _title(ws, ["IV. NHIỆM VỤ QUÁ HẠN"])
-    _table(ws, row, ["Đơn vị", "Nhiệm vụ", "Văn bản", "Hạn", "Số ngày quá hạn"],
-           [[r["unit"], r["task"], r["directive"], r["due"], r["days"]] for r in data["overdue"]], [34, 60, 18, 12, 14])
+    _table(ws, row, ["Đơn vị", "Nhiệm vụ", "Văn bản", "Hạn", "Số ngày quá hạn", "Ghi chú"],
+           [[r["unit"], r["task"], r["directive"], r["due"], r["days"], r.get("note", "")] for r in data["overdue"]],
+           [34, 60, 18, 12, 14, 40])
     ws = wb.create_sheet("V. Đánh giá")
     _title(ws, ["V. ĐÁNH GIÁ, KIẾN NGHỊ", *(data["assessment"] or "").splitlines()])
     out = BytesIO()

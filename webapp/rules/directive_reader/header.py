@@ -8,9 +8,18 @@ import re
 from dataclasses import dataclass, field
 
 from .text import UP, canon, fold, starts_with_marker
-from .vocabulary import (ATTACHMENT_NOTE, ATTACHMENT_TITLES, BROKEN_HEADER_PHRASES, DOCUMENT_TYPES, LEGAL_BASIS_TYPES,
-                         MOTTO, NATIONAL_TITLE, PREAMBLE_OPENERS,
-                         SIGNATURE_PREFIXES, URGENCY_MARKS)
+from .vocabulary import (
+    ATTACHMENT_NOTE,
+    ATTACHMENT_TITLES,
+    BROKEN_HEADER_PHRASES,
+    DOCUMENT_TYPES,
+    LEGAL_BASIS_TYPES,
+    MOTTO,
+    NATIONAL_TITLE,
+    PREAMBLE_OPENERS,
+    SIGNATURE_PREFIXES,
+    URGENCY_MARKS,
+)
 
 HEADER_LINES = 80  # the header never runs longer than this many lines
 

@@ -14,8 +14,14 @@ from functools import cached_property
 from .text import canon, ends_sentence, fold, sentences_of
 from .timing import period_statement
 from .units import subject_of, units_heading
-from .vocabulary import (BOILERPLATE, BOILERPLATE_ENDINGS, BOILERPLATE_OPENINGS, NON_TASK_SECTIONS, STATEMENT_OPENERS,
-                         TASK_SECTIONS)
+from .vocabulary import (
+    BOILERPLATE,
+    BOILERPLATE_ENDINGS,
+    BOILERPLATE_OPENINGS,
+    NON_TASK_SECTIONS,
+    STATEMENT_OPENERS,
+    TASK_SECTIONS,
+)
 
 ROMAN_VALUES = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9,
                 "X": 10, "XI": 11, "XII": 12, "XIII": 13, "XIV": 14, "XV": 15}

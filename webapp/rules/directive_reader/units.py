@@ -13,10 +13,24 @@ import re
 from dataclasses import dataclass
 
 from .text import canon, canon_word, fold, tidy_name
-from .vocabulary import (COOPERATING_SUBJECT_VERBS, COOPERATION_CUES, DELEGATE_PEOPLE, DELEGATION_CUES,
-                         GROUP_KINDS, GROUP_TAILS, HANDING_VERBS, ISSUER_VOICE, LEAD_PREFIXES, LEVEL_WORDS,
-                         NOT_DELEGATION_BEFORE, NOT_UNITS, NUMBERED_NAME_WORDS, PERSON_TITLES, UNIT_HEADS,
-                         UNIT_NAME_PHRASES)
+from .vocabulary import (
+    COOPERATING_SUBJECT_VERBS,
+    COOPERATION_CUES,
+    DELEGATE_PEOPLE,
+    DELEGATION_CUES,
+    GROUP_KINDS,
+    GROUP_TAILS,
+    HANDING_VERBS,
+    ISSUER_VOICE,
+    LEAD_PREFIXES,
+    LEVEL_WORDS,
+    NOT_DELEGATION_BEFORE,
+    NOT_UNITS,
+    NUMBERED_NAME_WORDS,
+    PERSON_TITLES,
+    UNIT_HEADS,
+    UNIT_NAME_PHRASES,
+)
 
 _TOKEN = re.compile(r"[\w&]+|[^\w\s]")
 MAX_NAME_TOKENS = 30
