@@ -184,6 +184,13 @@
         tidy(input);
         entering = true;
         setTimeout(function () { entering = false; }, 0);
+        // A form with two text fields and no submit button is not submitted by Enter (implicit
+        // submission): submit it here, as Enter does in a form with one field.
+        var form = input.form;
+        if (form && !form.querySelector("button:not([type=button]), input[type=submit]")) {
+          e.preventDefault();
+          if (form.requestSubmit) { form.requestSubmit(); } else { form.submit(); }
+        }
       }
       if (e.key === "ArrowDown" && e.altKey) { e.preventDefault(); open(input); }
       if (e.key === "Escape") { close(false); }

@@ -18,8 +18,9 @@ def html(response):
     return response.get_data(as_text=True)
 
 
-def date_inputs(page_html):
-    return re.findall(r"<input[^>]*class=\"date-input\"[^>]*>", page_html)
+def date_inputs(page_html, name=None):
+    fields = re.findall(r"<input[^>]*class=\"date-input\"[^>]*>", page_html)
+    return [f for f in fields if name is None or f'name="{name}"' in f]
 
 
 def test_no_page_uses_the_browsers_own_date_or_month_input():
@@ -32,13 +33,13 @@ def test_no_page_uses_the_browsers_own_date_or_month_input():
 
 def test_the_dashboard_day_is_a_typed_dd_mm_yyyy_field_showing_the_day_asked_for(demo, client_for):
     client = client_for("lanhdao")
-    (field,) = date_inputs(html(client.get("/tong-hop/")))
+    (field,) = date_inputs(html(client.get("/tong-hop/")), "date")
     assert 'name="date"' in field and 'value="20/03/2024"' in field and 'placeholder="dd/mm/yyyy"' in field
     assert 'inputmode="numeric"' in field
-    (field,) = date_inputs(html(client.get("/tong-hop/?date=15/02/2024")))
+    (field,) = date_inputs(html(client.get("/tong-hop/?date=15/02/2024")), "date")
     assert 'value="15/02/2024"' in field
     page = html(client.get("/tong-hop/?date=31/02/2024"))
-    assert "Không có ngày 31/02/2024 trong lịch." in page and 'value="31/02/2024"' in date_inputs(page)[0]
+    assert "Không có ngày 31/02/2024 trong lịch." in page and 'value="31/02/2024"' in date_inputs(page, "date")[0]
 
 
 def test_the_audit_log_filters_by_days_typed_dd_mm_yyyy(demo, client_for):

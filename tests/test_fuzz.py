@@ -41,7 +41,8 @@ SESSION_ENDING = {"auth.logout", "auth.change_password"}
 # POST routes whose form has no field but the CSRF token (a button, a confirmation).
 NO_FIELDS = {"auth.logout", "calendar.renew", "reports.submit", "admin.directive_delete", "admin.task_delete"}
 # Pages only reached with a query string.
-EXTRA_PAGES = ["/so-lieu/?unit={commune}", "/so-lieu/?unit={gio_linh}"]
+EXTRA_PAGES = ["/so-lieu/?unit={commune}", "/so-lieu/?unit={gio_linh}", "/giao-viec/{holder}",
+               "/giao-viec/{coop_lead}", "/giao-viec/{receipt}"]
 
 HOSTILE = [
     str(2**63), str(2**64 + 7), "9" * 40, "-1", "-" + str(2**63), "0", "", " ", "1e308", "-0", "NaN",

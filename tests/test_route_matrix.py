@@ -8,6 +8,7 @@ import pytest
 from tests.helpers import DEMO_PASSWORD
 from webapp.core import cooperation, occurrences, reports, urging, workdays
 from webapp.core.assignments import post_update
+from webapp.core.directives import save_task
 from webapp.core.uploads import store_evidence
 from webapp.models import (
     Assignment,
@@ -78,12 +79,19 @@ def objects(demo, app):
     giolinh = User.get(User.username == "giolinh")
     sent = cooperation.send_input(partner, giolinh.id, "ma trận", "", store_evidence(Upload("c.pdf", PDF),
                                   app.config["UPLOAD_DIR"]), datetime(2024, 3, 16))
+    # A duty counted from the day the directive was received: its page asks for that day.
+    receipt_task = save_task(Task(directive=tuan_giao, number="9.9", text="Báo cáo trong 05 ngày làm việc",
+                                  deadline_kind="relative_working_days", deadline_n=5, counted_from="receipt"),
+                             [Unit.get(Unit.name == "Tổ công tác Đề án 06 xã Quài Cang")], [], now=now)
     holder = Assignment.get((Assignment.unit == gio_linh.id)
                             & (Assignment.task == Task.get((Task.number == "3.5") & (Task.directive == quang_tri.id))))
     return {
         "letter": letter.id, "work_day": day.id,
         "request_owner": request.assignment_id, "request": request.id, "partner": partner.id, "input": sent.id,
-        "holder": holder.id, "updates": Update.select().count(), "inputs": CooperationInput.select().count(),
+        "holder": holder.id, "updates": Update.select().count(),
+        "receipt": Assignment.get(Assignment.task == receipt_task.id).id,
+        "coop_lead": Assignment.get((Assignment.unit == so.id)
+                                    & (Assignment.task == Task.get((Task.number == "1.1") & (Task.directive == quang_tri.id)))).id, "inputs": CooperationInput.select().count(),
         "children": Assignment.select().where(Assignment.delegated_from.is_null(False)).count(),
         "draft": draft.id, "done": done.id,
         "submitted": Occurrence.select().where(Occurrence.submitted_at.is_null(False)).count(),

@@ -14,18 +14,23 @@ import pytest
 
 from bench.loadtest import Browser, start_gunicorn
 from tests.helpers import DEMO_PASSWORD, FAST_HASH, TEST_NOW, load_demo, make_app
+from webapp.core.directives import save_task
 from webapp.core.users import create_user
 from webapp.db import database
 from webapp.models import (
     GROUPS,
     Assignment,
+    Cooperation,
     Directive,
+    Extension,
     MonthlyReport,
     Occurrence,
     ProgressFigure,
     Task,
     Unit,
+    Update,
     User,
+    WorkDay,
 )
 
 THREADS = 16
@@ -54,7 +59,18 @@ def server(tmp_path_factory):
         "communes": [u.id for u in Unit.select().where(Unit.parent == Unit.get(Unit.name == "UBND huyện Gio Linh").id)
                      .order_by(Unit.id)],
         "issuer": Unit.get(Unit.name == "UBND tỉnh Quảng Trị").id,
+        # The follow-up loop: one completion waiting, one open extension request, an overdue
+        # assignment to ask for one, an assignment to pass down, a partner to hear from.
+        "awaiting": Assignment.get(Assignment.state == "awaiting").id,
+        "request": Extension.get(Extension.state == "open"),
+        "extendable": _lead("UBND huyện Hải Lăng", "3.2").id,
+        "holder": _lead("UBND huyện Gio Linh", "3.5").id,
+        "partner": Cooperation.get((Cooperation.unit == Unit.get(Unit.name == "UBND huyện Hải Lăng").id)
+                                   & (Cooperation.task == _lead("UBND huyện Hải Lăng", "3.2").task.directive.tasks
+                                      .where(Task.number == "1.1").get().id)).id,
+        "receipt": _receipt_duty().id,
     }
+    ids["request"] = (ids["request"].assignment_id, ids["request"].id)
     database.close()
     env = {"DATABASE_URL": url, "SECRET_KEY": "writes-secret", "DB_DIR": str(tmp),
            "UPLOAD_DIR": str(tmp / "uploads"), "PASSWORD_METHOD": FAST_HASH}
@@ -88,6 +104,23 @@ def multipart(browser, path, fields, files):
         browser.cookies[name.strip()] = rest.split(";", 1)[0]
     return type("R", (), {"status": response.status, "headers": dict(response.getheaders()),
                           "body": data.decode("utf-8", "replace")})()
+
+
+def _lead(unit_name, number):
+    """The directive-level assignment of a Quảng Trị task to a unit."""
+    quang_tri = Directive.get(Directive.number == "/UBND-KGVX")
+    return (Assignment.select().join(Task).switch(Assignment).join(Unit)
+            .where((Unit.name == unit_name) & (Task.number == number) & (Task.directive == quang_tri.id)
+                   & Assignment.delegated_from.is_null()).get())
+
+
+def _receipt_duty():
+    """A duty counted from the day the directive was received: its page takes that day."""
+    tuan_giao = Directive.get(Directive.number == "/BCĐĐA06")
+    task = save_task(Task(directive=tuan_giao, number="9.9", text="Báo cáo trong 05 ngày làm việc",
+                          deadline_kind="relative_working_days", deadline_n=5, counted_from="receipt"),
+                     [Unit.get(Unit.name == "Tổ công tác Đề án 06 xã Quài Cang")], [], now=TEST_NOW)
+    return Assignment.get(Assignment.task == task.id)
 
 
 class Hammer:
@@ -152,6 +185,8 @@ class Hammer:
         if occurrence:
             self.post("assignments.submit_occurrence", occurrence[t % len(occurrence)], {"note": f"kỳ {t}"})
         self.post("calendar.renew", "/lich/tao-moi", {})
+        self.follow_up()
+        self.reminders_and_letters()
         self.admin_writes()
         self.post("auth.change_password", "/doi-mat-khau",
                   {"current": self.password, "new": NEW_PASSWORD, "confirm": NEW_PASSWORD})
@@ -159,6 +194,46 @@ class Hammer:
         self.page("/")
         self.post("auth.logout", "/dang-xuat", {})
         self.log_in()
+
+    def follow_up(self):
+        """Everyone decides the same waiting completion and the same extension request at once,
+        asks for the same extension, passes the same task to the same commune: one of each wins."""
+        ids, t = self.ids, self.t
+        if t % 2:
+            self.post("assignments.give_back", f"/giao-viec/{ids['awaiting']}/tra-lai", {"reason": f"Thiếu hồ sơ {t}"})
+        else:
+            self.post("assignments.confirm", f"/giao-viec/{ids['awaiting']}/xac-nhan", {"note": f"Đồng ý {t}"})
+        owner, request = ids["request"]
+        self.post("assignments.decide_extension", f"/giao-viec/{owner}/gia-han/{request}",
+                  {"decision": "approve" if t % 2 else "refuse", "note": f"Ý kiến {t}"})
+        self.post("assignments.request_extension", f"/giao-viec/{ids['extendable']}/gia-han",
+                  {"day": "30/04/2024", "reason": f"Lý do {t}", "occurrence": ""})
+        self.post("assignments.delegate", f"/giao-viec/{ids['holder']}/giao-tiep",
+                  {"units": ids["gio_an"], "day": "25/03/2024", "instructions": f"Giao {t}"})
+        self.post("assignments.cooperation_detail", f"/giao-viec/phoi-hop/{ids['partner']}",
+                  {"note": f"Ý kiến phối hợp {t}", "figures": ""})
+        self.post("assignments.ask_partner", f"/giao-viec/phoi-hop/{ids['partner']}/de-nghi",
+                  {"day": "", "note": f"Đề nghị {t}"})
+        self.post("assignments.received", f"/giao-viec/{ids['receipt']}/ngay-nhan", {"received_on": "18/03/2024"})
+
+    def reminders_and_letters(self):
+        ids, t = self.ids, self.t
+        self.post("notifications.account", "/tai-khoan", {"email": f"bua{t}@example.invalid", "email_reminders": "y"})
+        mine = re.findall(r'action="(/thong-bao/\d+/da-doc)"', self.page("/thong-bao/").body)
+        self.post("notifications.mark_read", mine[0] if mine else "/thong-bao/1/da-doc", {})
+        self.post("notifications.mark_all_read", "/thong-bao/da-doc-tat-ca", {})
+        made = self.post("dashboard.letter_new", "/tong-hop/don-doc/moi", {"item": ids["extendable"]})
+        letter = made.headers.get("Location", "")
+        if re.fullmatch(r"/tong-hop/don-doc/\d+", letter):
+            self.post("dashboard.letter", letter, {"number": f"{t}/UBND-KGVX", "place": "Quảng Trị",
+                                                   "letter_date": "20/03/2024", "new_due": "29/03/2024",
+                                                   "copies": "Như trên\nLưu: VT", "signing_authority": "KT. CHỦ TỊCH",
+                                                   "signer_title": "PHÓ CHỦ TỊCH", "signer_name": "Hoàng Nam"})
+        # Everyone declares the same day off at once, then everyone removes it.
+        self.post("admin.work_days", "/quan-tri/lich-lam-viec?nam=2024",
+                  {"day": "30/12/2024", "working": "off", "label": f"Nghỉ thử {t}"})
+        declared = re.findall(r'href="(/quan-tri/lich-lam-viec/\d+/xoa)"', self.page("/quan-tri/lich-lam-viec?nam=2024").body)
+        self.post("admin.work_day_delete", declared[0] if declared else "/quan-tri/lich-lam-viec/1/xoa", {})
 
     def admin_writes(self):
         ids, t = self.ids, self.t
@@ -229,4 +304,15 @@ def test_every_write_route_at_once_gives_no_server_error_and_no_locked_database(
     assert Directive.select().where(Directive.number.endswith("/BUA")).count() == 0  # each made, then deleted
     assert User.select().where(User.username.startswith("moi_")).count() == THREADS
     assert Occurrence.select().where(Occurrence.note.startswith("kỳ ")).count() >= 1
+    # The follow-up loop's races settled in the database: one decision each, one open request.
+    decisions = Update.select().where((Update.assignment == server.ids["awaiting"])
+                                      & Update.kind.in_(["confirmed", "returned"]))
+    assert decisions.count() == 1
+    owner, request = server.ids["request"]
+    assert Extension.get_by_id(request).state in ("approved", "refused")
+    assert Extension.select().where((Extension.assignment == server.ids["extendable"])
+                                    & (Extension.state == "open")).count() == 1
+    assert Assignment.select().where((Assignment.delegated_from == server.ids["holder"])
+                                     & (Assignment.unit == server.ids["gio_an"])).count() == 1
+    assert WorkDay.select().count() == 0
     database.close()

@@ -2,6 +2,10 @@
 from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
 
+from .web import MAX_ID
+
+NONE = ""  # the value of a select's blank option
+
 VIETNAMESE = {
     "This field is required.": "Trường này bắt buộc.",
     "Not a valid choice.": "Lựa chọn không hợp lệ.",
@@ -42,3 +46,14 @@ def choices(mapping) -> list[SelectChoice]:
     """SelectField choices from a {value: label} mapping or (value, label) pairs."""
     items = mapping.items() if hasattr(mapping, "items") else mapping
     return [SelectChoice(value, label) for value, label in items]
+
+
+def optional_int(value):
+    """Coerce for selects whose first option is blank: '' -> None. A number no row id can be is
+    refused like any unreadable choice (ValueError), before it reaches the database."""
+    if value in (None, NONE, "None"):
+        return None
+    number = int(value)
+    if not 0 <= number <= MAX_ID:
+        raise ValueError(value)
+    return number

@@ -19,7 +19,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from ..forms import Form, choices
+from ..forms import NONE, Form, choices, optional_int
 from ..models import ROLES, UNIT_KINDS
 from ..rules.deadlines import COUNTED_FROM_LABELS, KIND_LABELS, MAX_DAYS, WEEKDAY_LABELS
 from ..rules.input import (
@@ -33,20 +33,6 @@ from ..rules.input import (
     parse_partial_date,
     read_rule,
 )
-from ..web import MAX_ID
-
-NONE = ""  # the value of a select's blank option
-
-
-def optional_int(value):
-    """Coerce for selects whose first option is blank: '' -> None. A number no row id can be is
-    refused like any unreadable choice (ValueError), before it reaches the database."""
-    if value in (None, NONE, "None"):
-        return None
-    number = int(value)
-    if not 0 <= number <= MAX_ID:
-        raise ValueError(value)
-    return number
 
 
 def blank_first(label, options) -> list:

@@ -15,7 +15,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from ..forms import Form, choices
+from ..forms import Form, choices, optional_int
 from ..rules.input import DAY_HELP, InputError, parse_day
 from ..rules.progress import REPORTABLE, percent_error
 
@@ -98,7 +98,7 @@ class ExtensionForm(Form):
     day = DayField("Xin gia hạn đến ngày", id="extension-day")
     reason = TextAreaField("Lý do", id="extension-reason", filters=_text(),
                            validators=[Length(max=2000, message="Tối đa 2.000 ký tự.")])
-    occurrence = SelectField("Kỳ báo cáo", id="extension-occurrence", coerce=lambda v: int(v) if v not in (None, "", "None") else None,
+    occurrence = SelectField("Kỳ báo cáo", id="extension-occurrence", coerce=optional_int,
                              validate_choice=False)
 
 

@@ -94,8 +94,11 @@ def submit(report: MonthlyReport, actor_id: int, now: datetime) -> None:
         audit.record("update", "monthly_report", report.id, user_id=actor_id, unit_id=report.unit_id, at=now,
                      summary=f"Nộp báo cáo tháng {report.month:02d}/{report.year}")
         if occurrence is not None and occurrence.submitted_at is None:
-            occurrences.submit(occurrence, actor_id, f"Đã nộp báo cáo tháng {report.month:02d}/{report.year}.",
-                               None, now)
+            try:
+                occurrences.submit(occurrence, actor_id, f"Đã nộp báo cáo tháng {report.month:02d}/{report.year}.",
+                                   None, now)
+            except occurrences.AlreadySubmitted:
+                pass  # the unit's other report of the month (the other scope) counted for it just now
 
 
 def report_data(report: MonthlyReport, now: datetime) -> dict:
