@@ -9,6 +9,7 @@ from datetime import datetime
 import pytest
 from openpyxl import Workbook, load_workbook
 
+from webapp.rules import appendix as appendix_module
 from webapp.rules.appendix import (
     MAX_DATA_ROWS,
     AppendixError,
@@ -312,6 +313,38 @@ def test_merged_cells_in_a_data_row():
     assert problems[0].cell == "D11"
     assert "Ô gộp D11:E11" in problems[0].reason and "bỏ gộp" in problems[0].reason
     assert "E11" not in [p.cell for p in problems]  # the hidden cell is not reported as empty as well
+
+
+def test_hidden_rows_and_columns_in_the_table_are_refused():
+    wb = seed_workbook()
+    wb.active.row_dimensions[12].hidden = True
+    wb.active.column_dimensions["E"].hidden = True
+    problems = problems_of(to_bytes(wb))
+    assert [(p.cell, "bị ẩn" in p.reason) for p in problems if "ẩn" in p.reason] == [("E10", True), ("B12", True)]
+    assert "Dòng 12 đang bị ẩn" in problems[1].reason and "Cột E đang bị ẩn" in problems[0].reason
+
+
+def test_hidden_rows_outside_the_table_are_fine():
+    wb = seed_workbook()
+    wb.active.row_dimensions[2].hidden = True  # a title line
+    wb.active.column_dimensions["T"].hidden = True  # a note beside the table
+    assert len(read_appendix(to_bytes(wb))) == 9
+
+
+def test_too_many_shared_strings_are_refused_before_openpyxl_reads_them(monkeypatch):
+    source, out = zipfile.ZipFile(io.BytesIO(to_bytes(seed_workbook()))), io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for member in source.infolist():
+            target.writestr(member, source.read(member))
+        strings = "".join(f"<si><t>chuỗi số {i}</t></si>" for i in range(300_000))
+        target.writestr("xl/sharedStrings.xml", f'<sst count="300000" uniqueCount="300000">{strings}</sst>')
+    data = out.getvalue()
+
+    def never(*args, **kwargs):
+        raise AssertionError("the workbook was opened")
+    monkeypatch.setattr(appendix_module, "load_workbook", never)
+    problems = problems_of(data)  # refused from the zip's directory, without parsing a cell
+    assert "quá nhiều chữ" in problems[0].reason and len(problems) == 1
 
 
 def test_a_merged_total_label_is_fine():

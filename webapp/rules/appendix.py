@@ -27,6 +27,10 @@ GROUP_LABELS = {"nguoi_co_cong": "Người có công", "bao_tro_xa_hoi": "Đối
 
 # Limits that keep one upload cheap whatever it contains.
 MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024  # sum of the zip members' declared sizes
+# A Phụ lục 01 holds a few hundred strings (a few KB); a million of them costs seconds and hundreds of
+# MB before the first row is read, and zipfile never hands out more than a member's declared size.
+MAX_SHARED_STRINGS_BYTES = 2 * 1024 * 1024
+MAX_SHEET_XML_BYTES = 16 * 1024 * 1024
 MAX_DATA_ROWS = 2000
 MAX_SCANNED_ROWS = 10_000  # data rows plus blank rows read before giving up on "Tổng cộng"
 HEADER_SEARCH_ROWS = 30
@@ -226,6 +230,8 @@ class _Table:
     rows: list[tuple[int, tuple[_Cell, ...]]]  # (Excel row, cells from column 1)
     total: tuple[int, tuple[_Cell, ...]] | None
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # min_col, min_row, max_col, max_row
+    hidden_rows: set[int] = field(default_factory=set)
+    hidden_cols: set[int] = field(default_factory=set)
 
 
 def _invalid_file(detail: str = "") -> AppendixError:
@@ -251,6 +257,17 @@ def _check_container(data: bytes) -> None:
                                              "không cần lớn như vậy, tệp có thể bị hỏng hoặc độc hại.")])
     if not any(m.filename == "[Content_Types].xml" for m in members):
         raise _invalid_file("Tệp nén không chứa sổ làm việc Excel.")
+    for member in members:
+        name = member.filename.lower()
+        if name == "xl/sharedstrings.xml" and member.file_size > MAX_SHARED_STRINGS_BYTES:
+            raise AppendixError([Problem("", "", (
+                f"Tệp chứa quá nhiều chữ (bảng chuỗi hơn {_number(MAX_SHARED_STRINGS_BYTES // (1024 * 1024))} MB); "
+                "Phụ lục 01 chỉ cần vài trăm ô chữ. Hãy chép riêng bảng Phụ lục 01 sang một tệp mới rồi tải lên."))])
+        if name.startswith("xl/worksheets/") and member.file_size > MAX_SHEET_XML_BYTES:
+            raise AppendixError([Problem("", "", (
+                "Một trang tính của tệp quá lớn (hơn "
+                f"{_number(MAX_SHEET_XML_BYTES // (1024 * 1024))} MB); Phụ lục 01 chỉ có vài chục dòng. "
+                "Hãy chép riêng bảng Phụ lục 01 sang một tệp mới rồi tải lên."))])
 
 
 def _load_table(data: bytes) -> _Table:
@@ -275,8 +292,8 @@ def _scan_workbook(workbook, data: bytes) -> _Table:
         layout = _find_layout(head)
         if layout is not None:
             rows, total = _table_rows(sheet, layout)
-            merged = _merged_ranges(data, sheet)
-            return _Table(sheet.title, layout, rows, total, merged)
+            xml = _sheet_xml(data, sheet)
+            return _Table(sheet.title, layout, rows, total, _merged_ranges(xml), *_hidden(xml))
     raise AppendixError([Problem("", "", (
         "Không tìm thấy bảng Phụ lục 01: không trang tính nào có dòng tiêu đề «Tên địa phương» hoặc dòng "
         f"số thứ tự cột A, B, 1, 2, …, 14 trong {HEADER_SEARCH_ROWS} dòng đầu."))])
@@ -318,13 +335,41 @@ def _table_rows(sheet, layout: _Layout):
     return rows, None
 
 
-def _merged_ranges(data: bytes, sheet) -> list[tuple[int, int, int, int]]:
-    """Merged ranges of a sheet, read from its XML: openpyxl's read-only sheets do not keep them."""
+def _sheet_xml(data: bytes, sheet) -> bytes:
+    """A sheet's own XML: openpyxl's read-only sheets keep neither merges nor hidden rows and columns."""
     path = getattr(sheet, "_worksheet_path", None)  # openpyxl 3.1 read-only worksheet (pinned)
     if not path:  # a newer openpyxl without it: test_merged_cells_in_a_data_row will say so
-        return []
+        return b""
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        xml = archive.read(path.lstrip("/"))  # bounded: _check_container capped the unpacked size
+        return archive.read(path.lstrip("/"))  # bounded: _check_container capped the unpacked size
+
+
+def _tags(xml: bytes, name: bytes) -> list[bytes]:
+    return re.findall(rb"<(?:[A-Za-z_][\w.-]*:)?" + name + rb"\b[^>]*>", xml)
+
+
+def _number_attribute(tag: bytes, name: bytes) -> int | None:
+    found = re.search(rb"\b" + name + rb'="(\d{1,7})"', tag)
+    return int(found[1]) if found else None
+
+
+def _is_hidden(tag: bytes) -> bool:
+    return re.search(rb'\bhidden="(?:1|true)"', tag) is not None
+
+
+def _hidden(xml: bytes) -> tuple[set[int], set[int]]:
+    """Rows and columns the sheet hides: a hidden number would be imported unseen, so it is refused."""
+    rows = {_number_attribute(tag, b"r") for tag in _tags(xml, b"row") if _is_hidden(tag)}
+    cols = set()
+    for tag in _tags(xml, b"col"):
+        low, high = _number_attribute(tag, b"min"), _number_attribute(tag, b"max")
+        if low and high and _is_hidden(tag):
+            cols.update(range(low, min(high, 16384) + 1))
+    return rows - {None}, cols
+
+
+def _merged_ranges(xml: bytes) -> list[tuple[int, int, int, int]]:
+    """Merged ranges of a sheet, read from its XML."""
     refs = re.findall(rb'<(?:[A-Za-z_][\w.-]*:)?mergeCell\b[^>]*?\bref="([A-Za-z]+\d+(?::[A-Za-z]+\d+)?)"', xml)
     return [range_boundaries(ref.decode("ascii")) for ref in refs]
 
@@ -511,6 +556,18 @@ class _Checker:
         problems.sort(key=lambda item: item[0])
         return covered, problems
 
+    def hidden(self) -> None:
+        """One problem per hidden column of the table and per hidden row among its rows."""
+        left = self.layout.tt_col or self.layout.name_col
+        for col in sorted(c for c in self.table.hidden_cols if left <= c <= self.layout.name_col + 14):
+            self.add(col, self.layout.first_row, f"Cột {get_column_letter(col)} đang bị ẩn; hãy bỏ ẩn cột "
+                                                 "(Unhide) để thấy và kiểm tra số liệu rồi tải lên lại.")
+        rows = [r for r, _ in self.table.rows] + ([self.table.total[0]] if self.table.total else [])
+        for row in rows:
+            if row in self.table.hidden_rows:
+                self.add(self.layout.name_col, row, f"Dòng {row} đang bị ẩn; hãy bỏ ẩn dòng (Unhide) để thấy "
+                                                    "và kiểm tra số liệu rồi tải lên lại.")
+
     def flush_merges(self, up_to_row: int) -> None:
         """Emit merge problems in row order, next to the rows they affect."""
         while self.merge_problems and self.merge_problems[0][0] <= up_to_row:
@@ -578,6 +635,7 @@ def _check_table(table: _Table) -> tuple[list[LocalityRow], list[Problem]]:
     checker = _Checker(table)
     layout, sheet = table.layout, table.sheet
     name_letter = get_column_letter(layout.name_col)
+    checker.hidden()
     result, seen = [], {}
     sums = {n: 0 for n in range(1, 15) if n not in (7, 14)}
     for excel_row, cells in table.rows:
