@@ -38,6 +38,8 @@ def test_district_splits_its_targets_and_sees_a_warning_when_short(demo, client_
     assert saved.count() == 17 * 2 and all(t.total == 10 for t in saved)
     after = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Đã lưu chỉ tiêu cho 17 xã" in after and "thấp hơn chỉ tiêu của huyện" in after
+    # one warning per group, once, in the warning style (not repeated as a red error under the success)
+    assert after.count("thấp hơn chỉ tiêu của huyện") == after.count('<p class="warning" role="status">⚠') == 2
 
 
 def test_split_with_bad_numbers_saves_nothing(demo, client_for):
@@ -129,3 +131,20 @@ def test_the_targets_page_shows_the_appendix_with_its_totals_to_the_province(dem
     assert "47.479" in total_rows[1] and "13.519" in total_rows[1] and "28%" in total_rows[1]
     assert "UBND huyện Gio Linh" in client_for("giolinh").get("/chi-tieu/").get_data(as_text=True)
     assert "UBND huyện Gio Linh" not in client_for("quaicang").get("/chi-tieu/").get_data(as_text=True)
+
+
+def test_the_figure_pages_take_a_day_typed_dd_mm_yyyy_and_explain_one_they_cannot_read(demo, client_for, clock):
+    clock.now = datetime(2024, 4, 2, 8, 0)
+    gio_linh = unit("UBND huyện Gio Linh")
+    client = client_for("sldtbxh")
+    typed = client.get(f"/so-lieu/2b/{gio_linh.id}?day=22/03/2024").get_data(as_text=True)
+    assert 'value="22/03/2024"' in typed and 'type="date"' not in typed
+    wrong = client.get(f"/so-lieu/2b/{gio_linh.id}?day=31/02/2024")
+    assert wrong.status_code == 200
+    page = wrong.get_data(as_text=True)
+    assert 'role="alert"' in page and 'value="31/02/2024"' in page
+    giolinh = client_for("giolinh").get("/so-lieu/?day=15/03/2024").get_data(as_text=True)
+    assert "Số liệu tiến độ ngày 15/03/2024" in giolinh and 'value="15/03/2024"' in giolinh
+    before = ProgressFigure.select().count()
+    assert client_for("giolinh").post("/so-lieu/?day=31/02/2024", data=entry_form()).status_code == 400
+    assert ProgressFigure.select().count() == before

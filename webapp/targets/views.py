@@ -1,7 +1,5 @@
 """Targets (chỉ tiêu) and progress figures (số liệu tiến độ): Phụ lục 01, the split to communes,
 daily figures and the Phụ lục 2a / 2b roll-ups."""
-from datetime import date
-
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -12,7 +10,7 @@ from ..models import GROUPS, Unit
 from ..rules import appendix, progress_sheet
 from ..rules.input import MAX_COUNT
 from ..rules.vietnamese import format_number
-from ..web import get_or_404, is_htmx, now, query_id, roles_required
+from ..web import get_or_404, is_htmx, now, query_date, query_id, roles_required
 from . import bp
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
@@ -142,9 +140,7 @@ def split(district_id):
     if request.method == "POST" and not errors:
         result = targets.upsert_targets(values, year, now(), actor_id=current_user.id)
         flash(f"Đã lưu chỉ tiêu cho {len(communes)} xã ({result['created'] + result['updated']} dòng thay đổi).",
-              "success")
-        for warning in warnings:
-            flash(warning, "error")
+              "success")  # a shortfall stays on the page below, in the warning style, not as an error
         return redirect(url_for("targets.split", district_id=district.id, year=year))
     return render_template("targets/split.html", **context)
 
@@ -152,10 +148,9 @@ def split(district_id):
 # --- Progress figures -------------------------------------------------------------------------
 
 def _day():
-    try:
-        return date.fromisoformat(request.args.get("day", "")) if request.args.get("day") else now().date()
-    except ValueError:
-        abort(404)
+    """The day asked for (dd/mm/yyyy as the date field sends it, or yyyy-mm-dd from links), today when
+    none; a day that cannot be read shows today with the message beside the field."""
+    return query_date("day", now().date())
 
 
 def _whole_number(raw):
@@ -185,12 +180,14 @@ def figures():
     if request.args.get("unit") and current_user.is_admin:
         unit = get_or_404(Unit, Unit.id == query_id("unit"))
     if unit.kind not in ("ubnd_xa", "ubnd_huyen"):
-        return render_template("targets/figures.html", unit=unit, day=_day(), not_reporting=True)
+        return render_template("targets/figures.html", unit=unit, day=_day()[0], not_reporting=True)
     if not can_enter_figures(current_user, unit):
         abort(403)
-    day = _day()
+    day, day_error = _day()
     errors = {}
     if request.method == "POST":
+        if day_error:  # the form's own address always carries a readable day
+            abort(400)
         entries = _parse_figures(request.form)
         try:
             progress.save_figures(unit, day, entries, current_user.id, now())
@@ -208,7 +205,8 @@ def figures():
     district = district_of(unit)
     return render_template("targets/figures.html", unit=unit, day=day, values=values, errors=errors,
                            previous=previous, groups=GROUPS, counts=progress.COUNTS, labels=progress.LABELS,
-                           district=district, not_reporting=False)
+                           district=district, not_reporting=False, day_error=day_error,
+                           day_text=request.args.get("day", "")[:20])
 
 
 def _rollup_context(parent, child_kind, day):
@@ -232,7 +230,7 @@ def _report(unit_id, kind, child_kind, form):
     parent = get_or_404(Unit, Unit.id == unit_id, Unit.kind == kind)
     if not can_view_rollup(current_user, parent):
         abort(404)
-    day = _day()
+    day, day_error = _day()
     tables = _rollup_context(parent, child_kind, day)
     if request.endpoint.endswith("_excel"):
         body = progress_sheet.build_progress_report(form, parent.name, day, tables, GROUPS)
@@ -241,5 +239,5 @@ def _report(unit_id, kind, child_kind, form):
     template = "targets/_report.html" if is_htmx() else "targets/report.html"
     excel_url = url_for(f"targets.report_{form}_excel", **request.view_args, day=day.isoformat())
     return render_template(template, parent=parent, day=day, tables=tables, groups=GROUPS, form=form,
-                           excel_url=excel_url,
+                           excel_url=excel_url, day_error=day_error, day_text=request.args.get("day", "")[:20],
                            child_label="Xã, phường, thị trấn" if form == "2b" else "Huyện, thị xã, thành phố")
