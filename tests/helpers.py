@@ -49,9 +49,9 @@ def make_app(tmp_path, **overrides):
     return app
 
 
-def load_demo(now=TEST_NOW):
+def load_demo(now=TEST_NOW, original_dates=True):
     from webapp.seed import load_demo as load
-    load(DEMO_PASSWORD, FAST_HASH, now)
+    load(DEMO_PASSWORD, FAST_HASH, now, original_dates=original_dates)
 
 
 def log_in(client, username, password=PASSWORD):

@@ -1,5 +1,24 @@
-"""The demo data holds both seed directives completely."""
-from webapp.models import Assignment, Cooperation, Directive, Target, Task, Unit, User
+"""The demo data holds both seed directives completely, placed around today or at their own dates."""
+import re
+from datetime import date, datetime
+
+import pytest
+from peewee import fn
+
+from tests.helpers import load_demo, make_app
+from webapp.models import (
+    Assignment,
+    Cooperation,
+    Directive,
+    Extension,
+    Occurrence,
+    ProgressFigure,
+    Target,
+    Task,
+    Unit,
+    Update,
+    User,
+)
 from webapp.seed import QT_DISTRICTS, TELECOMS, TUAN_GIAO_COMMUNES
 
 
@@ -96,3 +115,71 @@ def test_demo_targets_are_the_seed_appendix_and_dong_ha_is_split(demo):
     wards = (Target.select(fn.SUM(Target.total), fn.SUM(Target.q1)).join(Unit)
              .where((Unit.parent == dong_ha.id) & (Target.group == "nguoi_co_cong")).tuples().get())
     assert wards == (1912, 96)
+
+
+# --- The demo placed around today -------------------------------------------------------------
+
+def counts_on_home(client):
+    """The home page's count per status class, read from its counts bar: {"Sắp đến hạn": 6, …}."""
+    page = client.get("/").get_data(as_text=True)
+    bar = page[page.index('<ul class="counts"'):]
+    bar = bar[:bar.index("</ul>")]
+    return {text.split(" ", 1)[1].strip() if not text.strip()[0].isalpha() else text.strip(): int(number.replace(".", ""))
+            for number, text in re.findall(r"<strong>([\d.]+)</strong>\s*([^<]+)</a>", bar)}
+
+
+@pytest.mark.parametrize("now", [
+    datetime(2026, 12, 4, 10, 0),   # a Friday
+    datetime(2027, 3, 14, 20, 0),   # a Sunday evening
+    datetime(2027, 6, 2, 7, 30),    # a Wednesday morning, before the reports of the day
+])
+def test_the_demo_lives_around_today(app, client_for, now):
+    app.config["CLOCK"].now = now
+    load_demo(now, original_dates=False)
+    qt, tg = Directive.get(Directive.number == "/UBND-KGVX"), Directive.get(Directive.number == "/BCĐĐA06")
+    # Quảng Trị's directive was issued about three weeks ago, Tuần Giáo's campaign is in its second week.
+    assert qt.issued_precision == "day" and 18 <= (now.date() - qt.issued_on).days <= 25
+    campaign = Task.select().join(Directive).where((Directive.id == tg.id) & (Task.number == "1.2")).get()
+    assert 7 <= (now.date() - campaign.window_start).days <= 13 and campaign.window_end > now.date()
+    assert campaign.deadline_text == "Định kỳ trước 14 giờ thứ tư hàng tuần"  # the directive's own wording
+    # Nothing has happened after now.
+    assert not Update.select().where(Update.created_at > now).exists()
+    assert not Occurrence.select().where(Occurrence.submitted_at > now).exists()
+    assert not ProgressFigure.select().where(ProgressFigure.entered_at > now).exists()
+    assert not Extension.select().where(Extension.requested_at > now).exists()
+    # Every status class shows on the leader's home, something waits for confirmation.
+    counts = counts_on_home(client_for("lanhdao"))
+    for label in ("Đang thực hiện quá hạn", "Sắp đến hạn", "Đang thực hiện trong hạn", "Hoàn thành đúng hạn",
+                  "Hoàn thành quá hạn"):
+        assert counts[label] > 0, (label, counts)
+    assert Assignment.select().where(Assignment.state == "awaiting").exists()
+    # The daily Phụ lục 2b reports due so far: mostly in, a few missing, a few late.
+    daily = (Occurrence.select().join(Assignment).join(Task)
+             .where((Task.directive == qt.id) & (Task.number == "3.6") & (Occurrence.due_at <= now)))
+    submitted = daily.where(Occurrence.submitted_at.is_null(False))
+    assert 0.6 < submitted.count() / daily.count() < 1
+    assert submitted.where(Occurrence.submitted_at > Occurrence.due_at).exists()
+    # Đông Hà's wards entered figures as users do, and their beneficiaries add up to the city's Phụ lục 01.
+    dong_ha = Unit.get(Unit.name == "UBND thành phố Đông Hà")
+    last_day = ProgressFigure.select(fn.MAX(ProgressFigure.day)).scalar()
+    assert 0 < (now.date() - last_day).days <= 4
+    beneficiaries = (ProgressFigure.select(ProgressFigure.group, fn.SUM(ProgressFigure.beneficiaries))
+                     .join(Unit).where((Unit.parent == dong_ha.id) & (ProgressFigure.day == last_day))
+                     .group_by(ProgressFigure.group).tuples())
+    assert dict(beneficiaries) == {"nguoi_co_cong": 1912, "bao_tro_xa_hoi": 3260}
+    assert Target.select().where(Target.year == qt.issued_on.year).count() == Target.select().count() > 0
+
+
+def test_seed_demo_places_the_demo_around_the_app_clock_or_keeps_the_original_dates(app, tmp_path):
+    app.config["CLOCK"].now = datetime(2026, 12, 4, 10, 0)
+    result = app.test_cli_runner().invoke(args=["seed-demo"])
+    assert result.exit_code == 0 and "quanh ngày hôm nay" in result.output
+    assert Directive.get(Directive.number == "/UBND-KGVX").issued_on.year == 2026
+    (tmp_path / "original").mkdir()
+    other = make_app(tmp_path / "original")
+    result = other.test_cli_runner().invoke(args=["seed-demo", "--original-dates"])
+    assert result.exit_code == 0 and "ngày tháng gốc năm 2024" in result.output
+    qt = Directive.get(Directive.number == "/UBND-KGVX")
+    assert (qt.issued_on, qt.issued_precision) == (date(2024, 1, 1), "year")
+    task = Task.get((Task.directive == qt.id) & (Task.number == "2.1"))
+    assert task.deadline_date == date(2024, 1, 15) and task.deadline_text == "Hoàn thành trước ngày 15/01/2024"

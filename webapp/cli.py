@@ -38,8 +38,10 @@ def register_commands(app):
 
     @app.cli.command("seed-demo")
     @click.option("--if-empty", is_flag=True, help="Chỉ nạp khi chưa có đơn vị nào.")
-    def seed_demo(if_empty):
-        """Load both seed directives, their units and the demo users."""
+    @click.option("--original-dates", is_flag=True,
+                  help="Giữ nguyên ngày tháng năm 2024 của hai văn bản (mặc định: đặt quanh ngày hôm nay).")
+    def seed_demo(if_empty, original_dates):
+        """Load both seed directives, their units and the demo users, placed around today's date."""
         with database.connection_context():
             if Unit.select().exists():
                 if not if_empty:
@@ -47,8 +49,10 @@ def register_commands(app):
                         "Cơ sở dữ liệu đã có dữ liệu; dữ liệu mẫu chỉ nạp vào cơ sở dữ liệu trống.")
                 click.echo("Dữ liệu đã có sẵn, không nạp lại dữ liệu mẫu.")
             else:
-                load_demo(os.environ.get("DEMO_PASSWORD", "doimatkhau"), current_app.config["PASSWORD_METHOD"], _now())
-                click.echo("Đã nạp dữ liệu mẫu.")
+                load_demo(os.environ.get("DEMO_PASSWORD", "doimatkhau"), current_app.config["PASSWORD_METHOD"], _now(),
+                          original_dates=original_dates)
+                click.echo("Đã nạp dữ liệu mẫu" + (" với ngày tháng gốc năm 2024." if original_dates else
+                                                    ", đặt quanh ngày hôm nay."))
         password = "giá trị DEMO_PASSWORD" if os.environ.get("DEMO_PASSWORD") else "doimatkhau"
         click.echo(f"Tài khoản mẫu (mật khẩu: {password}):")
         for username, _, role, unit_name in DEMO_USERS:
