@@ -16,6 +16,7 @@ from webapp.models import (
     Directive,
     Task,
     Unit,
+    User,
 )
 
 PDF = b"%PDF-1.4\n%phoi hop\n"
@@ -64,6 +65,8 @@ def test_the_partner_sends_its_input_and_the_lead_sees_it(small, client_for, app
     assert c.sent
     [row] = CooperationInput.select().where(CooperationInput.cooperation == c.id)
     assert (row.note, row.figures, row.evidence_name) == ("Đã vận động 40 hộ.", "Mở tài khoản: 40", "bien-ban.pdf")
+    entry = AuditEntry.get((AuditEntry.object_type == "cooperation_input") & (AuditEntry.object_id == row.id))
+    assert (entry.action, entry.user_id, entry.unit_id) == ("create", User.get(User.username == "phoihop").id, helper.id)
     lead_assignment = Assignment.get(Assignment.task == task.id)
     page = client_for("chutri").get(f"/giao-viec/{lead_assignment.id}").get_data(as_text=True)
     assert "phối hợp: 1/1 đã gửi" in page and "Đã vận động 40 hộ." in page and "Mở tài khoản: 40" in page
@@ -91,6 +94,9 @@ def test_asking_again_makes_the_partner_owe_again_until_it_answers(small, client
     assert response.status_code == 302
     c = Cooperation.get_by_id(c.id)
     assert (c.sent, c.due_at) == (False, datetime(2024, 3, 22, 23, 59, 59))
+    asked = (AuditEntry.select().where((AuditEntry.object_type == "cooperation") & (AuditEntry.object_id == c.id))
+             .order_by(AuditEntry.id.desc()).first())
+    assert (asked.action, asked.user_id) == ("update", users["lead"].id) and "2024-03-22" in asked.after
     home = client_for("phoihop").get("/").get_data(as_text=True)
     assert "còn nợ 1/1" in home and "22/03/2024" in home
     cooperation.send_input(c, users["helper"].id, "Lần 2", "", None, datetime(2024, 3, 16))

@@ -14,11 +14,11 @@ import pytest
 from peewee import IntegrityError
 
 from tests.helpers import database_fingerprint
-from webapp.core import followup, occurrences
+from webapp.core import followup, notifications, occurrences
 from webapp.core.assignments import UpdateRefused, post_update
 from webapp.core.followup import AlreadyDecided, FollowupError
 from webapp.db import database
-from webapp.models import Assignment, AuditEntry, Extension, Occurrence, Update
+from webapp.models import Assignment, AuditEntry, Extension, Notification, Occurrence, Update
 from webapp.rules import status
 from webapp.rules.input import InputError
 
@@ -96,9 +96,14 @@ def test_reporting_done_after_the_due_time_is_still_chased_while_it_waits(tree):
 
 def test_the_unit_may_withdraw_its_report_while_it_waits(tree):
     a = report_done(tree)
+    mark = last_audit()
     post_update(a, a.version, tree.huyena.id, "in_progress", 80, "Còn thiếu biên bản.", None, datetime(2024, 3, 26))
     a = tree.get(tree.a)
     assert (a.state, a.percent, a.reported_at) == ("in_progress", 80, None)
+    [created, changed] = audit_after(mark)
+    assert (created.object_type, created.action, changed.object_type, changed.action) == (
+        "update", "create", "assignment", "update")
+    assert changed.user_id == tree.huyena.id and '"awaiting"' in changed.before and '"in_progress"' in changed.after
 
 
 def test_reporting_done_again_while_waiting_keeps_the_first_reported_time(tree):
@@ -320,10 +325,15 @@ def test_refusing_needs_a_reason_and_keeps_the_due_time(tree):
     ext = ask(tree)
     with pytest.raises(InputError, match="lý do không đồng ý"):
         followup.decide_extension(ext, tree.tinh.id, False, "", datetime(2024, 3, 29))
+    mark = last_audit()
     followup.decide_extension(ext, tree.tinh.id, False, "Hạn do tỉnh ấn định.", datetime(2024, 3, 29))
     a = tree.get(tree.a)
     assert (a.due_at, a.original_due_at) == (DUE, None)
     assert Update.select().order_by(Update.id.desc()).first().kind == "extension_refused"
+    entries = audit_after(mark)
+    assert [(e.object_type, e.action) for e in entries] == [("extension", "update"), ("update", "create"),
+                                                             ("assignment", "update")]
+    assert '"refused"' in entries[0].after and entries[0].user_id == tree.tinh.id
 
 
 def test_a_request_decided_twice_tells_the_second(tree):
@@ -441,8 +451,12 @@ def test_the_delegating_unit_confirms_its_children_and_answers_their_requests(tr
     assert client_for("tinh").post(f"/giao-viec/{child.id}/xac-nhan", data={}).status_code == 404  # not its work
     assert client_for("xaa1").post(f"/giao-viec/{child.id}/xac-nhan", data={}).status_code == 403
     assert client_for("lanhdao_tinh").get(f"/giao-viec/{child.id}").status_code == 200  # a leader above follows it
+    mark = last_audit()
     assert client_for("huyena").post(f"/giao-viec/{child.id}/xac-nhan", data={}).status_code == 302
     assert Assignment.get_by_id(child.id).state == "done"
+    entries = audit_after(mark)
+    assert [(e.object_type, e.action, e.user_id, e.unit_id) for e in entries] == [
+        ("update", "create", tree.huyena.id, tree.a1.id), ("assignment", "update", tree.huyena.id, tree.a1.id)]
     # A child's extension cannot go beyond its parent's due time.
     [other] = followup.delegate(tree.get(tree.a), [tree.a2], date(2024, 3, 25), "", tree.huyena.id,
                                 datetime(2024, 3, 10))
@@ -481,3 +495,58 @@ def test_the_admin_turns_confirmation_off_for_a_directive_and_done_counts_at_onc
     assert client_for("quantri").post(f"/quan-tri/van-ban/{d.id}/sua",
                                       data={**form, "needs_confirmation": "y"}).status_code == 302
     assert Directive.get_by_id(d.id).needs_confirmation is True
+
+
+# --- What each step tells the unit it concerns ------------------------------------------------
+
+def notices(user):
+    """What the user was told since the task was assigned (the new-assignment notice left out)."""
+    return [(n.kind, n.text, n.link) for n in Notification.select()
+            .where((Notification.user == user.id) & (Notification.kind != "new_assignment")).order_by(Notification.id)]
+
+
+def test_a_return_and_a_confirmation_reach_the_assigned_units_users(tree):
+    a = report_done(tree)
+    followup.return_(a, tree.tinh.id, "Thiếu biên bản hội nghị.", datetime(2024, 3, 26, 9, 0))
+    followup.confirm(report_done(tree, when=datetime(2024, 3, 27, 9, 0)), tree.tinh.id, datetime(2024, 3, 27, 15, 0))
+    told = notices(tree.huyena)
+    assert [kind for kind, _, _ in told] == ["returned", "confirmed"]
+    assert "Thiếu biên bản hội nghị." in told[0][1] and "nhiệm vụ 1" in told[0][1]
+    assert {link for _, _, link in told} == {f"/giao-viec/{a.id}"}
+    assert notices(tree.lanhdao_a) == told  # every active user of the unit
+    assert notices(tree.huyenb) == [] and notices(tree.tinh) == []
+
+
+def test_an_extension_request_reaches_the_assigning_unit_and_its_decision_the_unit(tree):
+    ext = ask(tree)
+    assert [(kind, "Huyện A xin gia hạn đến 15/04/2024" in text) for kind, text, _ in notices(tree.tinh)] == [
+        ("extension", True)]
+    followup.decide_extension(ext, tree.tinh.id, False, "Hạn do tỉnh ấn định.", datetime(2024, 3, 29, 9, 0))
+    [(kind, text, link)] = notices(tree.huyena)
+    assert kind == "extension" and "Không được gia hạn đến 15/04/2024 (lý do: Hạn do tỉnh ấn định.)" in text
+    second = ask(tree, day=date(2024, 4, 10), when=datetime(2024, 3, 30, 9, 0))
+    followup.decide_extension(second, tree.tinh.id, True, "", datetime(2024, 3, 30, 15, 0))
+    assert "Được gia hạn đến 10/04/2024" in notices(tree.huyena)[-1][1]
+
+
+def test_a_delegation_tells_each_unit_below(tree):
+    children = followup.delegate(tree.get(tree.a), [tree.a1, tree.a2], date(2024, 3, 25), "", tree.huyena.id,
+                                 datetime(2024, 3, 10))
+    [(kind, text, link)] = notices(tree.xaa1)
+    assert kind == "delegated" and text.startswith("Huyện A giao cho đơn vị (hạn 25/03/2024)")
+    assert link == f"/giao-viec/{children[0].id}"
+    assert notices(tree.huyena) == []
+
+
+def test_a_completion_reported_in_time_gets_no_overdue_or_due_soon_notice_while_it_waits(tree):
+    report_done(tree)  # reported 25/03, due 31/03
+    notifications.generate(datetime(2024, 3, 29, 8, 0), 3)
+    notifications.generate(datetime(2024, 4, 10, 8, 0), 3)
+    assert [kind for kind, _, _ in notices(tree.huyena)] == []
+    assert "overdue" in [kind for kind, _, _ in notices(tree.huyenb)]  # B never reported: chased
+
+
+def test_a_completion_reported_late_is_still_chased_while_it_waits(tree):
+    report_done(tree, when=datetime(2024, 4, 2, 9, 0))
+    notifications.generate(datetime(2024, 4, 10, 8, 0), 3)
+    assert "overdue" in [kind for kind, _, _ in notices(tree.huyena)]

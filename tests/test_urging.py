@@ -113,6 +113,9 @@ def test_a_leader_picks_items_and_gets_a_recorded_draft(demo, client_for):
     assert "Đã đôn đốc ngày 20/03/2024" in detail and "xem công văn" not in detail  # staff: no link
     assert "xem công văn" in client.get(f"/giao-viec/{gio_linh.id}").get_data(as_text=True)
     assert "đã đôn đốc 20/03/2024" in client.get("/tong-hop/qua-han").get_data(as_text=True)
+    # Each late unit is told, once, on its notification list.
+    told = client_for("giolinh").get("/thong-bao/").get_data(as_text=True)
+    assert told.count("UBND tỉnh Quảng Trị đôn đốc ngày 20/03/2024") == 1
 
 
 def test_all_overdue_of_a_directive_in_one_letter(demo, client_for):

@@ -26,7 +26,8 @@ from ..rules import followup as rules
 from ..rules.deadlines import END_OF_DAY
 from ..rules.input import InputError
 from ..rules.progress import AWAITING, DONE, IN_PROGRESS
-from . import audit
+from . import audit, notifications
+from .access import assigning_unit
 from .occurrences import recurring_lead_assignments, refresh_status
 
 
@@ -92,6 +93,8 @@ def confirm(assignment: Assignment, actor_id: int, now: datetime, note: str = ""
                                note=note or f"Xác nhận hoàn thành (báo cáo lúc {fresh.reported_at:%H:%M %d/%m/%Y}).")
         _log_update(assignment, update, before, _snapshot(fresh), actor_id, now,
                     f"Xác nhận hoàn thành giao việc #{assignment.id}")
+        notifications.about_assignment("confirmed", fresh, "Đã được xác nhận hoàn thành", key=f"confirmed:{update.id}",
+                                       now=now)
     return update
 
 
@@ -120,6 +123,8 @@ def return_(assignment: Assignment, actor_id: int, reason: str, now: datetime) -
                                state=IN_PROGRESS, percent=percent, note=reason)
         _log_update(assignment, update, before, _snapshot(Assignment.get_by_id(assignment.id)), actor_id, now,
                     f"Trả lại giao việc #{assignment.id}")
+        notifications.about_assignment("returned", assignment, f"Bị trả lại (lý do: {reason})",
+                                       key=f"returned:{update.id}", now=now)
     return update
 
 
@@ -171,6 +176,9 @@ def request_extension(assignment: Assignment, actor_id: int, day: date | None, r
                          summary=f"Xin gia hạn giao việc #{assignment.id} đến {new_due:%d/%m/%Y}{late}")
             audit.record("create", "update", update.id, after=update, **who,
                          summary=f"Xin gia hạn giao việc #{assignment.id}")
+            notifications.about_assignment(
+                "extension", assignment, f"{assignment.unit.name} xin gia hạn{what} đến {new_due:%d/%m/%Y}{late}",
+                key=f"extension_requested:{extension.id}", now=now, to_unit=assigning_unit(assignment).id)
     except IntegrityError:
         # Two requests at once: the partial unique index let only one stay open.
         raise FollowupError("Đã có một đề nghị gia hạn đang chờ quyết định: hãy chờ đơn vị giao việc trả lời.") \
@@ -216,6 +224,10 @@ def decide_extension(extension: Extension, actor_id: int, approve: bool, note: s
                      summary=f"{'Đồng ý' if approve else 'Không đồng ý'} gia hạn giao việc #{assignment.id}")
         _log_update(assignment, update, before, _snapshot(fresh), actor_id, now,
                     f"Quyết định gia hạn giao việc #{assignment.id}")
+        decided = (f"Được gia hạn đến {new}" if approve
+                   else f"Không được gia hạn đến {new}" + (f" (lý do: {note})" if note else ""))
+        notifications.about_assignment("extension", assignment, decided, key=f"extension_decided:{extension.id}",
+                                       now=now)
     return Extension.get_by_id(extension.id)
 
 
@@ -280,6 +292,9 @@ def delegate(parent: Assignment, units: list[Unit], day: date | None, instructio
                                         + "; ".join(u.name for u in sorted(units, key=lambda u: u.sort_name)))
             audit.record("create", "update", update.id, user_id=actor_id, unit_id=parent.unit_id, after=update, at=now,
                          summary=f"Giao tiếp giao việc #{parent.id} cho {len(units)} đơn vị")
+            for child in children:
+                notifications.about_assignment("delegated", child, f"{holder.name} giao cho đơn vị ({due_text})",
+                                               key=f"delegated:{child.id}", now=now)
     except IntegrityError:  # another delegation of the same task to one of them, just now
         raise FollowupError("Một đơn vị vừa được giao nhiệm vụ này; hãy tải lại trang.", "units") from None
     return children

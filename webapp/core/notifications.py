@@ -57,7 +57,7 @@ def _short(text: str, n: int = 90) -> str:
     return text if len(text) <= n else text[: n - 1].rstrip() + "…"
 
 
-def _task_label(task: Task) -> str:
+def task_label(task: Task) -> str:
     """"nhiệm vụ 3.2 “Phối hợp với …”"."""
     number = f"{task.number} " if task.number else ""
     return f"nhiệm vụ {number}“{_short(task.text)}”"
@@ -118,6 +118,14 @@ def notify(kind: str, text: str, *, key: str, now: datetime, link: str = "", to_
                     "unit": about_unit}], now)
 
 
+def about_assignment(kind: str, assignment: Assignment, text: str, *, key: str, now: datetime, to_unit=None) -> int:
+    """Tell a unit (the assignment's own unless `to_unit`) something about one assignment: "text:
+    nhiệm vụ 3.2 “…”", linking to the assignment's page."""
+    return notify(kind, f"{text}: {task_label(assignment.task)}", key=key, now=now,
+                  link=assignment_path(assignment.id), to_units=[to_unit or assignment.unit_id],
+                  about_unit=assignment.unit_id)
+
+
 def new_assignments(assignments, task: Task, now: datetime) -> int:
     """A task was just assigned to these units: tell their users."""
     users = _users_of(a.unit_id for a in assignments)
@@ -126,7 +134,7 @@ def new_assignments(assignments, task: Task, now: datetime) -> int:
         role = "phối hợp" if a.role == "cooperating" else "chủ trì"
         due = due_label(a.due_at) if a.due_at else task.rule.describe().lower()
         items.append({"users": users.get(a.unit_id, []), "kind": "new_assignment",
-                      "text": f"Giao việc mới ({role}): {_task_label(task)} Thời hạn: {due}.",
+                      "text": f"Giao việc mới ({role}): {task_label(task)} Thời hạn: {due}.",
                       "link": assignment_path(a.id), "key": f"new:{a.id}", "unit": a.unit_id})
     return _store(items, now)
 
@@ -134,9 +142,12 @@ def new_assignments(assignments, task: Task, now: datetime) -> int:
 # --- Time-based: generated, idempotently -------------------------------------------------------
 
 def _lead_open(unit_ids):
+    """Lead assignments with a due time still to meet: not done, and not reported done in time (waiting for
+    confirmation with the clock stopped, as the status rule has it)."""
     query = (Assignment.select(Assignment.id, Assignment.unit, Assignment.due_at, Task.id, Task.number, Task.text)
              .join(Task)
-             .where((Assignment.role == "lead") & Assignment.done_at.is_null() & Assignment.due_at.is_null(False)))
+             .where((Assignment.role == "lead") & Assignment.done_at.is_null() & Assignment.due_at.is_null(False)
+                    & (Assignment.reported_at.is_null() | (Assignment.reported_at > Assignment.due_at))))
     if unit_ids is not None:
         query = query.where(Assignment.unit.in_(list(unit_ids)))
     return query
@@ -149,7 +160,7 @@ def _due_soon(now, due_soon_days, unit_ids):
     for a in rows:
         yield {"unit": a.unit_id, "kind": "due_soon", "link": assignment_path(a.id),
                "key": f"due_soon:{a.id}:{a.due_at:%Y%m%d%H%M}",
-               "text": f"Sắp đến hạn ({due_label(a.due_at)}): {_task_label(a.task)}"}
+               "text": f"Sắp đến hạn ({due_label(a.due_at)}): {task_label(a.task)}"}
 
 
 def _overdue(now, unit_ids):
@@ -167,7 +178,7 @@ def _overdue(now, unit_ids):
         days = (now - a.due_at).days
         late = f"quá hạn {days} ngày" if days else "đã quá hạn"
         yield {"unit": a.unit_id, "kind": "overdue", "link": assignment_path(a.id), "key": f"{base}:{week}",
-               "text": f"{late.capitalize()} (hạn {due_label(a.due_at)}): {_task_label(a.task)}"}
+               "text": f"{late.capitalize()} (hạn {due_label(a.due_at)}): {task_label(a.task)}"}
 
 
 def _dt(value):
@@ -188,7 +199,7 @@ def _reports_due_today(now, unit_ids):
         a = o.assignment
         yield {"unit": a.unit_id, "kind": "report_due_today", "link": assignment_path(a.id),
                "key": f"report_today:{o.id}",
-               "text": f"Hôm nay hạn nộp báo cáo trước {o.due_at:%H:%M}: {_task_label(a.task)}"}
+               "text": f"Hôm nay hạn nộp báo cáo trước {o.due_at:%H:%M}: {task_label(a.task)}"}
 
 
 def generate(now: datetime, due_soon_days: int, unit_ids=None) -> int:

@@ -9,7 +9,7 @@ from ..models import Assignment, Directive, Task, Unit, UrgingItem, UrgingLetter
 from ..rules import status, urging
 from ..rules.input import InputError
 from ..rules.workdays import WorkCalendar
-from . import audit
+from . import audit, notifications
 from .assignments import scoped, status_case
 
 # Working days given by default to do what the letter asks.
@@ -90,6 +90,13 @@ def create(user, assignments: list, *, now: datetime, calendar: WorkCalendar) ->
                      after={**audit.snapshot(letter), "items": [a.id for a in assignments]},
                      summary=f"Lập công văn đôn đốc {len(assignments)} việc quá hạn của "
                              f"{len({a.unit_id for a in assignments})} đơn vị")
+        by_unit: dict = {}
+        for a in assignments:
+            by_unit.setdefault(a.unit_id, []).append(a)
+        for late in by_unit.values():
+            text = f"{issuer.name} đôn đốc ngày {today:%d/%m/%Y}" + (
+                f" ({len(late)} việc quá hạn của đơn vị, đây là việc đầu tiên)" if len(late) > 1 else "")
+            notifications.about_assignment("urged", late[0], text, key=f"urged:{letter.id}", now=now)
     return letter
 
 
