@@ -87,6 +87,20 @@ def test_importing_the_core_loads_no_view_module():
     assert result.stdout.strip() == "[]"
 
 
+def test_the_app_imports_its_own_modules_at_the_top_never_inside_a_function():
+    """A function-local import of our own code hides a cycle; only heavy libraries load lazily."""
+    offenders = []
+    for path in PACKAGE.rglob("*.py"):
+        tree = ast.parse(path.read_text())
+        top = {id(node) for node in tree.body}
+        for node in ast.walk(tree):
+            own = (isinstance(node, ast.ImportFrom) and (node.level or (node.module or "").startswith("webapp"))) or (
+                isinstance(node, ast.Import) and any(a.name.startswith("webapp") for a in node.names))
+            if own and id(node) not in top:
+                offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert not offenders, offenders
+
+
 def test_only_the_clock_module_reads_the_wall_clock():
     wall = ("datetime.now", "date.today", "datetime.utcnow", "time.time(", "default=datetime")
     offenders = [f"{path.relative_to(ROOT)}: {needle}" for path in PACKAGE.rglob("*.py") if path.name != "clock.py"

@@ -6,7 +6,7 @@ from datetime import datetime
 import pytest
 
 from tests.helpers import DEMO_PASSWORD
-from webapp.core import cooperation, occurrences, reports, urging, workdays
+from webapp.core import cooperation, occurrences, reports, urging, work_calendar, workdays
 from webapp.core.assignments import post_update
 from webapp.core.directives import save_task
 from webapp.core.uploads import store_evidence
@@ -69,7 +69,7 @@ def objects(demo, app):
     tuangiao = User.get(User.username == "tuangiao")
     now = datetime(2024, 3, 20, 10)
     late = urging.overdue_assignments(tuangiao, now, 3, directive_id=tuan_giao.id)
-    letter = urging.create(tuangiao, late, now=now, calendar=workdays.current_calendar())
+    letter = urging.create(tuangiao, late, now=now, calendar=work_calendar.current_calendar())
     day = workdays.declare_day(datetime(2024, 3, 22).date(), False, "Nghỉ thử", now=now)
     gio_linh = Unit.get(Unit.name == "UBND huyện Gio Linh")
     request = Extension.get(Extension.state == "open", Extension.assignment.in_(

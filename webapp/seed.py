@@ -30,7 +30,7 @@ from .models import (
 )
 from .rules import deadlines as dl
 from .rules.progress import AWAITING
-from .core.workdays import current_calendar
+from .core.work_calendar import current_calendar
 
 QT_DISTRICTS = [  # (UBND name, place name)
     ("UBND thành phố Đông Hà", "thành phố Đông Hà"),

@@ -9,6 +9,7 @@ from peewee import Model
 from werkzeug.routing import IntegerConverter
 
 from .core import notifications, occurrences, workdays
+from .core.work_calendar import current_calendar
 from .rules.input import InputError, parse_day
 
 # The largest id a database integer column holds (SQLite INTEGER, PostgreSQL BIGINT): a larger
@@ -55,7 +56,7 @@ def refresh_notifications() -> None:
 def work_calendar():
     """The working-day calendar (weekends, holidays, the admin's days), once per request."""
     if "work_calendar" not in g:
-        g.work_calendar = workdays.current_calendar()
+        g.work_calendar = current_calendar()
     return g.work_calendar
 
 

@@ -5,7 +5,7 @@ from datetime import date
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ..core import audit, workdays
+from ..core import audit, work_calendar, workdays
 from ..core.directives import (
     delete_directive,
     delete_task,
@@ -395,11 +395,11 @@ def work_days():
             what = "ngày làm bù" if row.working else "ngày nghỉ"
             flash(f"Đã khai báo {what} {row.day:%d/%m/%Y}; các hạn liên quan đã được tính lại.", "success")
             return redirect(url_for("admin.work_days", nam=row.day.year))
-    calendar = workdays.current_calendar()
+    calendar = work_calendar.current_calendar()
     return render_template("admin/work_calendar.html", form=form, year=year,
                            months=queries.calendar_months(calendar, year),
                            days_off=queries.days_off_listed(calendar, year),
-                           declared=workdays.declared_days(year))
+                           declared=work_calendar.declared_days(year))
 
 
 @bp.route("/lich-lam-viec/<id:day_id>/xoa", methods=["GET", "POST"])

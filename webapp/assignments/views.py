@@ -30,7 +30,7 @@ from ..core.access import (
 )
 from ..core.units import units_by_ids
 from ..core.uploads import UploadError, discard, store_evidence
-from ..models import CooperationInput, Extension, Occurrence, Update
+from ..models import Cooperation, CooperationInput, Extension, Occurrence, Update
 from ..rules import progress, status
 from ..rules.deadlines import FROM_RECEIPT
 from ..rules.input import InputError
@@ -379,9 +379,7 @@ def waiting():
 # --- Cooperation: the partners' side ----------------------------------------------------------
 
 def _cooperation_or_404(cooperation_id):
-    row = cooperation.get_cooperation(cooperation_id)
-    if row is None:
-        abort(404)
+    row = get_or_404(cooperation.with_task_and_unit(), Cooperation.id == cooperation_id)
     leads = lead_unit_ids(row.task_id)
     if not can_view_cooperation(current_user, row, leads):
         abort(404)

@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from ..models import User
 from ..rules import ical
-from ..web import ensure_occurrences, now, public, work_calendar
+from ..web import ensure_occurrences, get_or_404, now, public, work_calendar
 from . import bp, queries
 
 
@@ -15,9 +15,9 @@ from . import bp, queries
 @public
 def ics(token):
     """The feed itself: calendar clients fetch it without a session, so the token is the key."""
-    user = User.get_or_none((User.calendar_token == token) & (User.active == True))  # noqa: E712
-    if user is None or len(token) < 20:
+    if len(token) < 20:
         abort(404)
+    user = get_or_404(User, User.calendar_token == token, User.active == True)  # noqa: E712
     current = ensure_occurrences(now().date() + timedelta(days=queries.AHEAD_DAYS))
     calendar = work_calendar()
     entries = [_entry(kind, record, due_at, calendar) for kind, record, due_at in queries.due_items(user, current)]

@@ -80,9 +80,9 @@ def ask(cooperation: Cooperation, actor_id: int, day: date | None, note: str, no
     return row
 
 
-def get_cooperation(cooperation_id: int):
-    return (Cooperation.select(Cooperation, Task, Directive, Unit).join(Task).join(Directive)
-            .switch(Cooperation).join(Unit).where(Cooperation.id == cooperation_id).first())
+def with_task_and_unit():
+    """Cooperations with their task, directive and unit joined."""
+    return Cooperation.select(Cooperation, Task, Directive, Unit).join(Task).join(Directive).switch(Cooperation).join(Unit)
 
 
 def for_task(task_id: int):

@@ -12,7 +12,7 @@ from ..models import Assignment, Occurrence, Task, User
 from ..rules.deadlines import RECURRING
 from ..rules.recurrence import due_times, recurring_due_and_done, recurring_progress
 from . import audit
-from .workdays import current_calendar
+from .work_calendar import current_calendar
 
 # Nobody needs occurrences materialised further ahead than this.
 MAX_AHEAD = timedelta(days=400)

@@ -6,7 +6,9 @@ from peewee import Case, fn
 
 from ..db import database
 from ..models import GROUPS, Assignment, Occurrence, ProgressFigure, Target, Task, Unit
+from ..rules.input import MAX_COUNT
 from ..rules.targets import rate, target_to_date
+from ..rules.vietnamese import format_number
 from . import audit, occurrences
 from .units import district_of
 
@@ -51,6 +53,9 @@ def check(entries: dict, previous: dict) -> dict:
                 bad = True
             elif values[name] < 0:
                 errors[(group, name)] = "Số liệu không được âm."
+                bad = True
+            elif values[name] > MAX_COUNT:
+                errors[(group, name)] = f"Số quá lớn: tối đa {format_number(MAX_COUNT)}."
                 bad = True
         if bad:
             continue

@@ -1,12 +1,6 @@
-"""Working days in the data: the days the admin declares, the calendar built from them, and the due
-times of one-off deadlines computed with it (no Flask).
-
-The calendar is rebuilt only when the declared days change. Every process keeps the last one it built
-keyed by the declared rows themselves (a few dozen per year), so a change made by another worker or
-server is seen on the next call: one small query, no shared cache to invalidate.
-"""
+"""Working days in the data: the days the admin declares and the due times of one-off deadlines
+computed with the calendar built from them (core/work_calendar) (no Flask)."""
 from datetime import date, datetime
-from threading import Lock
 
 from peewee import IntegrityError, chunked
 
@@ -16,38 +10,14 @@ from ..rules import deadlines as dl
 from ..rules.input import InputError
 from ..rules.workdays import WorkCalendar
 from . import audit
+from .occurrences import rule_changed
+from .work_calendar import current_calendar
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
-
-_cache: dict = {"key": None, "calendar": None}
-_lock = Lock()
 
 
 class WorkDayError(InputError):
     """A declared day we refuse, with a Vietnamese message and the form field it concerns."""
-
-
-def _rows() -> tuple:
-    return tuple(WorkDay.select(WorkDay.day, WorkDay.working, WorkDay.label)
-                 .order_by(WorkDay.day).tuples())
-
-
-def current_calendar() -> WorkCalendar:
-    """The working-day calendar with the admin's days; the same object while they do not change."""
-    rows = _rows()
-    with _lock:
-        if _cache["key"] == rows:
-            return _cache["calendar"]
-    calendar = WorkCalendar(extra_days_off={d: label for d, working, label in rows if not working},
-                            extra_working_days=[d for d, working, _ in rows if working])
-    with _lock:
-        _cache["key"], _cache["calendar"] = rows, calendar
-    return calendar
-
-
-def declared_days(year: int) -> list[WorkDay]:
-    return list(WorkDay.select().where((WorkDay.day >= date(year, 1, 1)) & (WorkDay.day <= date(year, 12, 31)))
-                .order_by(WorkDay.day))
 
 
 def declare_day(day: date, working: bool, label: str, *, now: datetime, actor_id=None) -> WorkDay:
@@ -143,7 +113,6 @@ def set_due_times(task: Task, calendar: WorkCalendar | None = None, assignment_i
 def recompute_due_times(today: date, directive_id=None) -> None:
     """After the calendar or a directive's switch changed: every one-off due time again, and the
     occurrences of working-days-only duties from tomorrow on (submitted ones are kept)."""
-    from .occurrences import rule_changed  # occurrences imports this module
     calendar = current_calendar()
     tasks = Task.select(Task, Directive).join(Directive)
     if directive_id is not None:
