@@ -300,6 +300,15 @@ def test_a_duplicate_locality():
                                    "(ô B12, «Huyện Gio Linh»).")
 
 
+@pytest.mark.parametrize("cell, value", [("D10", 1e308), ("D10", 2 ** 63), ("D10", "9" * 5000), ("C10", 1e300),
+                                         ("I10", 1e308)])
+def test_a_number_too_large_is_named_in_a_short_message(cell, value):
+    problems = problems_of(edited(**{cell: value}))
+    mine = [p for p in problems if p.cell == cell]
+    assert len(mine) == 1 and "quá lớn" in mine[0].reason
+    assert all(len(p.reason) < 200 for p in problems), [p.reason for p in problems]
+
+
 def test_a_formula_in_a_number_cell():
     problem = only_problem(edited(H10="=D10+E10+F10+G10"))
     assert problem.cell == "H10"

@@ -9,7 +9,7 @@ import pytest
 
 from tests.helpers import DEMO_PASSWORD
 from tests.test_browser import ARGS, CHROMIUM, live_server  # noqa: F401 - the live server fixture
-from webapp.models import MonthlyReport, User
+from webapp.models import MonthlyReport, Unit, User
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -24,10 +24,9 @@ def date_inputs(page_html, name=None):
 
 
 def test_no_page_uses_the_browsers_own_date_or_month_input():
-    """Their format follows the browser's language (month first on an English browser). The targets
-    pages are being rewritten elsewhere and are left to that work."""
+    """Their format follows the browser's language (month first on an English browser)."""
     offenders = [str(p.relative_to(TEMPLATES)) for p in TEMPLATES.rglob("*.html")
-                 if p.parent.name != "targets" and re.search(r'type=["\'](date|month)["\']', p.read_text())]
+                 if re.search(r'type=["\'](date|month)["\']', p.read_text())]
     assert offenders == []
 
 
@@ -123,6 +122,34 @@ def test_typing_a_day_on_the_dashboard_reloads_once_when_finished_not_on_every_k
     assert page.evaluate("document.activeElement.id") == "d-date"
     assert page.url.endswith("/tong-hop/?period=month&date=15/02/2024")  # no blank parameters
     assert len(requests) == 1, requests  # Enter both changes the field and submits: one request
+
+
+def test_typing_a_day_on_phu_luc_2a_reloads_the_tables_once_and_keeps_the_field(live_server, english_browser):
+    page = logged_in_page(english_browser, live_server, "sldtbxh")
+    province_id = Unit.get(Unit.name == "UBND tỉnh Quảng Trị").id
+    page.goto(f"{live_server}/so-lieu/2a/{province_id}?day=2024-03-18")
+    requests = []
+    page.on("request", lambda r: requests.append(r.url) if "/so-lieu/2a/" in r.url else None)
+    field = page.locator("#r-day")
+    assert field.input_value() == "18/03/2024"
+    field.fill("")
+    field.press_sequentially("22/3/2024", delay=60)
+    page.wait_for_timeout(400)
+    assert requests == []  # nothing reloads while the day is being typed
+    with page.expect_response(lambda r: "/so-lieu/2a/" in r.url):
+        field.press("Enter")
+    page.wait_for_selector("#report-body :text('số liệu đến ngày 22/03/2024')")
+    assert field.input_value() == "22/03/2024" and page.evaluate("document.activeElement.id") == "r-day"
+    assert len(requests) == 1, requests
+
+
+def test_phu_luc_2a_cards_on_a_phone_name_each_figure(live_server, english_browser):
+    page = logged_in_page(english_browser, live_server, "sldtbxh", width=360)
+    page.goto(f"{live_server}/so-lieu/2a/{Unit.get(Unit.name == 'UBND tỉnh Quảng Trị').id}?day=2024-03-20")
+    cell = page.locator("table.progress-table tbody tr").first.locator("td").first
+    label = cell.evaluate("e => getComputedStyle(e, '::before').content")
+    assert label == '"Tổng số đối tượng"', label
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
 
 
 def test_the_calendar_is_a_help_that_fills_the_field_in_dd_mm_yyyy(live_server, english_browser):

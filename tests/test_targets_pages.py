@@ -148,3 +148,20 @@ def test_the_figure_pages_take_a_day_typed_dd_mm_yyyy_and_explain_one_they_canno
     before = ProgressFigure.select().count()
     assert client_for("giolinh").post("/so-lieu/?day=31/02/2024", data=entry_form()).status_code == 400
     assert ProgressFigure.select().count() == before
+
+
+def test_numbers_beyond_what_the_database_holds_are_refused_with_the_limit_and_nothing_is_saved(demo, client_for,
+                                                                                                 factory, clock):
+    clock.now = datetime(2024, 3, 20, 8, 30)
+    gio_linh = unit("UBND huyện Gio Linh")
+    huge = str(2 ** 63)
+    data = split_data(gio_linh, lambda i, g, f: huge if i == 0 and f == "total" else 5)
+    page = client_for("giolinh").post(f"/chi-tieu/chia/{gio_linh.id}?year=2024", data=data).get_data(as_text=True)
+    assert "Số quá lớn: tối đa 2.000.000.000." in page
+    assert Target.select().join(Unit).where(Unit.parent == gio_linh.id).count() == 0
+    factory.user("gioan", unit=unit("UBND xã Gio An"))
+    before = ProgressFigure.select().count()
+    for value in (huge, "9" * 5000):
+        page = client_for("gioan").post("/so-lieu/?day=2024-03-20", data=entry_form(b=value)).get_data(as_text=True)
+        assert page.count("Số quá lớn: tối đa 2.000.000.000.") == 2  # one per group
+    assert ProgressFigure.select().count() == before

@@ -22,6 +22,8 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter, range_boundaries
 
+from .input import MAX_COUNT
+
 GROUPS = ("nguoi_co_cong", "bao_tro_xa_hoi")
 GROUP_LABELS = {"nguoi_co_cong": "Người có công", "bao_tro_xa_hoi": "Đối tượng bảo trợ xã hội"}
 
@@ -37,6 +39,7 @@ HEADER_SEARCH_ROWS = 30
 HEADER_SEARCH_COLUMNS = 40
 MAX_PROBLEMS = 200  # beyond this the list is cut, with one line saying how many were left out
 RATE_TOLERANCE = 1.0  # percentage points: the appendix prints rates rounded to whole percents
+MAX_RATE = 100_000  # percent: far beyond any real rate, short enough to print
 
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls (and other old Office files)
 
@@ -460,10 +463,12 @@ def _parse_count(cell: _Cell) -> tuple[int | None, str | None]:
     refused = _not_value(cell)
     if refused:
         return None, refused
+    too_big = f"Số quá lớn; số đối tượng tối đa {_number(MAX_COUNT)}."
     if isinstance(value, str):
         text = value.strip().replace("\u00a0", "")
         if _TEXT_COUNT.fullmatch(text):
-            return int(text.replace(".", "")), None
+            digits = text.replace(".", "")
+            return (None, too_big) if len(digits) > len(str(MAX_COUNT)) or int(digits) > MAX_COUNT else (int(digits), None)
         if text.startswith("-") and _TEXT_COUNT.fullmatch(text[1:].strip()):
             return None, f"Số âm {_quote(value)}; số đối tượng không thể âm."
         return None, f"Ô chứa chữ {_quote(value)}, không phải số; cần nhập một số nguyên không âm."
@@ -471,6 +476,8 @@ def _parse_count(cell: _Cell) -> tuple[int | None, str | None]:
         return None, f"Giá trị {_quote(value)} không phải số hợp lệ."
     if value < 0:
         return None, f"Số âm ({_number(value)}); số đối tượng không thể âm."
+    if value > MAX_COUNT:  # before printing it: 1e308 has 309 digits
+        return None, too_big
     if isinstance(value, float) and not value.is_integer():
         return None, f"Số có phần lẻ ({_number(value)}); số đối tượng phải là số nguyên."
     return int(value), None
@@ -489,11 +496,15 @@ def _parse_rate(cell: _Cell) -> tuple[list[float] | None, str | None]:
         if not match:
             return None, f"Tỷ lệ {_quote(value)} không phải số hay phần trăm."
         number = float(match.group(1).replace(",", "."))
+        if number > MAX_RATE:
+            return None, f"Tỷ lệ quá lớn (hơn {_number(MAX_RATE)}%) không hợp lệ."
         return ([number] if match.group(2) else _rate_meanings(number)), None
     if isinstance(value, float) and not math.isfinite(value):
         return None, f"Giá trị {_quote(value)} không phải số hợp lệ."
     if value < 0:
         return None, f"Tỷ lệ âm ({_number(value)}) không hợp lệ."
+    if value > MAX_RATE:  # before printing it
+        return None, f"Tỷ lệ quá lớn (hơn {_number(MAX_RATE)}%) không hợp lệ."
     return _rate_meanings(float(value)), None
 
 

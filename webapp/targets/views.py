@@ -8,10 +8,8 @@ from ..core.access import can_enter_figures, can_split_targets, can_view_rollup
 from ..core.units import district_of
 from ..models import GROUPS, Unit
 from ..rules import appendix, progress_sheet
-from ..rules.input import MAX_COUNT
-from ..rules.vietnamese import format_number
 from ..web import get_or_404, is_htmx, now, query_date, query_id, roles_required
-from . import bp
+from . import bp, forms
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -92,27 +90,6 @@ def export():
 
 # --- Split among communes ---------------------------------------------------------------------
 
-def _parse_split(form, communes):
-    """{(unit id, group): numbers} and {input name: error} from the split form; blank is 0."""
-    values, errors = {}, {}
-    for commune in communes:
-        for group in GROUPS:
-            numbers = []
-            for field in targets.FIELDS:
-                name = f"v-{commune.id}-{group}-{field}"
-                raw = (form.get(name) or "").strip().replace(".", "")
-                if raw == "":
-                    numbers.append(0)
-                elif raw.isascii() and raw.isdigit() and int(raw) <= MAX_COUNT:
-                    numbers.append(int(raw))
-                else:
-                    numbers.append(None)
-                    errors[name] = ("Phải là số nguyên không âm." if not (raw.isascii() and raw.isdigit())
-                                    else f"Số quá lớn: tối đa {format_number(MAX_COUNT)}.")
-            values[(commune.id, group)] = tuple(numbers)
-    return values, errors
-
-
 @bp.route("/chi-tieu/chia/<id:district_id>", methods=["GET", "POST"])
 def split(district_id):
     district = get_or_404(Unit, Unit.id == district_id, Unit.kind == "ubnd_huyen")
@@ -124,7 +101,7 @@ def split(district_id):
     communes = targets.communes_of(district)
     district_targets = targets.district_targets([district], year).get(district.id, {})
     if request.method == "POST":
-        values, errors = _parse_split(request.form, communes)
+        values, errors = forms.parse_split(request.form, communes)
     else:
         existing = targets.district_targets(communes, year)
         values = {(c.id, g): tuple(getattr(t, f) for f in targets.FIELDS)
@@ -153,26 +130,6 @@ def _day():
     return query_date("day", now().date())
 
 
-def _whole_number(raw):
-    """'1.912' or '1912' -> 1912; '-3' -> -3 (refused later as negative); anything else -> None."""
-    text = (raw or "").strip().replace(".", "")
-    try:
-        value = int(text)
-    except ValueError:
-        return None
-    return value if abs(value) <= MAX_COUNT else None  # beyond what the database column holds
-
-
-def _parse_figures(form):
-    entries = {}
-    for group in GROUPS:
-        values = {"note": (form.get(f"{group}-note") or "")[:2000]}
-        for name in progress.COUNTS:
-            values[name] = _whole_number(form.get(f"{group}-{name}"))
-        entries[group] = values
-    return entries
-
-
 @bp.route("/so-lieu/", methods=["GET", "POST"])
 def figures():
     """A unit enters its day's figures (a district for itself where its communes do not report)."""
@@ -188,7 +145,7 @@ def figures():
     if request.method == "POST":
         if day_error:  # the form's own address always carries a readable day
             abort(400)
-        entries = _parse_figures(request.form)
+        entries = forms.parse_figures(request.form)
         try:
             progress.save_figures(unit, day, entries, current_user.id, now())
         except progress.FiguresError as exc:
