@@ -2,12 +2,16 @@
 (aiosmtpd): what it receives, once; a failing server leaves the reminders for the next run."""
 import logging
 import socket
+import ssl
+import subprocess
 import threading
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from email import message_from_bytes, policy
 
 import pytest
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
 
 from webapp.core import notifications, reminders
 from webapp.db import database
@@ -223,6 +227,54 @@ def test_the_digest_reaches_the_user_grouped_by_unit_and_is_sent_once(demo, smtp
     before = len(inbox.messages)
     again = reminders.send_reminders(DEMO_NOW + timedelta(hours=1), settings, 3)
     assert again.sent == 0 and len(inbox.messages) == before
+
+
+@pytest.fixture
+def tls_smtp(tmp_path):
+    """A mail server that asks for STARTTLS and a login before it takes a message, with a certificate of
+    its own (as a province's mail server with the province's CA)."""
+    key, cert = tmp_path / "smtp.key", tmp_path / "smtp.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1",
+                    "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key), "-out", str(cert)],
+                   check=True, capture_output=True, timeout=60)
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(str(cert), str(key))
+    logins = []
+
+    def authenticator(server, session, envelope, mechanism, auth_data):
+        ok = isinstance(auth_data, LoginPassword) and (auth_data.login, auth_data.password) == (
+            b"theodoi@tinh.example.invalid", b"mat-khau-thu-2024")
+        logins.append((mechanism, ok, session.ssl is not None))
+        return AuthResult(success=ok)
+
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port(), tls_context=context,
+                            require_starttls=True, auth_required=True, authenticator=authenticator)
+    controller.start()
+    settings = reminders.SmtpSettings(host="127.0.0.1", port=controller.port, starttls=True,
+                                      user="theodoi@tinh.example.invalid", password="mat-khau-thu-2024",
+                                      mail_from="Theo dõi nhiệm vụ <nhacviec@example.invalid>", ca_file=str(cert))
+    yield inbox, settings, logins
+    controller.stop()
+
+
+def test_the_digest_goes_through_starttls_and_a_login(demo, tls_smtp):
+    inbox, settings, logins = tls_smtp
+    result = reminders.send_reminders(DEMO_NOW, settings, 3)
+    assert result.sent == len(inbox.messages) > 0 and result.errors == []
+    assert logins and all(ok and over_tls for _, ok, over_tls in logins)
+
+
+def test_a_wrong_password_or_an_untrusted_certificate_sends_nothing_and_keeps_the_reminders(demo, tls_smtp, caplog):
+    inbox, settings, _ = tls_smtp
+    for wrong in (replace(settings, password="sai"), replace(settings, ca_file=""),  # "": the system's CAs
+                  replace(settings, password="mật-khẩu")):  # smtplib logs in in ASCII only: said clearly
+        with caplog.at_level(logging.ERROR):
+            result = reminders.send_reminders(DEMO_NOW, wrong, 3)
+        assert result.sent == 0 and result.errors and inbox.messages == []
+    assert "chỉ được có chữ không dấu" in result.errors[0]
+    assert not ReminderMail.select().where(ReminderMail.status == "sent").exists()
+    assert reminders.send_reminders(DEMO_NOW + timedelta(hours=1), settings, 3).sent > 0  # retried and sent
 
 
 def test_the_digest_groups_items_of_several_units(app, factory, smtp):

@@ -48,6 +48,7 @@ def from_env() -> dict:
         "SMTP_STARTTLS": os.environ.get("SMTP_STARTTLS", "").lower() in ("1", "true", "yes"),
         "SMTP_USER": os.environ.get("SMTP_USER", ""),
         "SMTP_PASSWORD": os.environ.get("SMTP_PASSWORD", ""),
+        "SMTP_CA_FILE": os.environ.get("SMTP_CA_FILE", ""),
         "MAIL_FROM": os.environ.get("MAIL_FROM", "Theo dõi nhiệm vụ <no-reply@localhost>"),
         # The app's public address, for the links in e-mails ("https://theodoi.example.gov.vn").
         "APP_URL": os.environ.get("APP_URL", ""),

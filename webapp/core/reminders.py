@@ -33,6 +33,9 @@ class SmtpSettings:
     password: str = ""
     mail_from: str = "Theo dõi nhiệm vụ <no-reply@localhost>"
     timeout: float = 30.0
+    # The certificate authorities to trust for STARTTLS, when the server's certificate comes from the
+    # province's own CA rather than one the system knows ("" = the system's).
+    ca_file: str = ""
 
     @classmethod
     def from_config(cls, config) -> "SmtpSettings | None":
@@ -42,7 +45,7 @@ class SmtpSettings:
         return cls(host=config["SMTP_HOST"], port=int(config.get("SMTP_PORT") or 25),
                    starttls=bool(config.get("SMTP_STARTTLS")), user=config.get("SMTP_USER") or "",
                    password=config.get("SMTP_PASSWORD") or "",
-                   mail_from=config.get("MAIL_FROM") or cls.mail_from)
+                   mail_from=config.get("MAIL_FROM") or cls.mail_from, ca_file=config.get("SMTP_CA_FILE") or "")
 
 
 @dataclass
@@ -97,9 +100,12 @@ def _connect(settings: SmtpSettings) -> smtplib.SMTP:
     smtp = smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout)
     try:
         if settings.starttls:
-            smtp.starttls(context=ssl.create_default_context())
+            smtp.starttls(context=ssl.create_default_context(cafile=settings.ca_file or None))
         if settings.user:
-            smtp.login(settings.user, settings.password)
+            try:
+                smtp.login(settings.user, settings.password)
+            except UnicodeEncodeError:  # smtplib sends the login as ASCII only
+                raise smtplib.SMTPException("SMTP_USER và SMTP_PASSWORD chỉ được có chữ không dấu (ASCII)") from None
     except Exception:
         smtp.close()
         raise
