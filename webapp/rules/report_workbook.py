@@ -5,6 +5,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from .progress_sheet import BOX, FONT, text
+from .vietnamese import percent_fraction
 
 
 def _table(ws, start_row, headers, rows, widths=None):
@@ -39,7 +40,7 @@ def _title(ws, lines):
 
 
 def _fraction(percent):
-    return None if percent is None else percent / 100
+    return None if percent is None else percent_fraction(percent)
 
 
 def build_workbook(data: dict) -> bytes:
