@@ -122,14 +122,19 @@ def _centered(container, text: str, size: float, bold=False, italic=False, space
     return p
 
 
-def _no_cell_margins(table) -> None:
+def _cell_margins(table, cm: float) -> None:
+    """The space left and right inside every cell of a table."""
     margins = OxmlElement("w:tblCellMar")
     for edge in ("left", "right"):
         element = OxmlElement(f"w:{edge}")
-        element.set(qn("w:w"), "0")
+        element.set(qn("w:w"), str(round(cm * 567)))  # twentieths of a point
         element.set(qn("w:type"), "dxa")
         margins.append(element)
     table._tbl.tblPr.append(margins)
+
+
+def _no_cell_margins(table) -> None:
+    _cell_margins(table, 0)
 
 
 def borderless_table(doc, widths_cm: list[float]):
@@ -144,9 +149,6 @@ def borderless_table(doc, widths_cm: list[float]):
         element.set(qn("w:val"), "nil")
         borders.append(element)
     tbl_pr.append(borders)
-    layout = OxmlElement("w:tblLayout")
-    layout.set(qn("w:type"), "fixed")
-    tbl_pr.append(layout)
     for cell, width in zip(table.rows[0].cells, widths_cm):
         cell.width = Cm(width)
     for column, width in zip(table.columns, widths_cm):
@@ -254,6 +256,7 @@ def table(doc, headers: list[str], rows: list[list], widths_cm: list[float], *, 
     grid.style = doc.styles["Table Grid"]
     grid.alignment = WD_TABLE_ALIGNMENT.CENTER
     grid.autofit = False
+    _cell_margins(grid, 0.08)
     for cell, label in zip(grid.rows[0].cells, headers):
         _cell_text(cell, label, size, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
     repeat = OxmlElement("w:tblHeader")
@@ -262,11 +265,14 @@ def table(doc, headers: list[str], rows: list[list], widths_cm: list[float], *, 
         cells = grid.add_row().cells
         bold = bold_last and index == len(rows) - 1
         for col, (cell, value) in enumerate(zip(cells, values)):
-            if isinstance(value, tuple):  # (text, columns it spans)
+            align = WD_ALIGN_PARAGRAPH.RIGHT if col >= numeric_from else WD_ALIGN_PARAGRAPH.LEFT
+            if isinstance(value, tuple):  # (text, columns it spans), centred: "Chưa báo cáo"
                 value, span = value
                 cell = cell.merge(cells[col + span - 1])
-            align = WD_ALIGN_PARAGRAPH.RIGHT if col >= numeric_from else WD_ALIGN_PARAGRAPH.LEFT
+                align = WD_ALIGN_PARAGRAPH.CENTER
             _cell_text(cell, "" if value is None else str(value), size, bold=bold, align=align)
+    for column, width in zip(grid.columns, widths_cm):
+        column.width = Cm(width)
     for row in grid.rows:
         row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
         for cell, width in zip(row.cells, widths_cm):
