@@ -35,7 +35,7 @@ test-pg: install chromium pdf-libs office
 chromium:
 	@bash scripts/ensure-system-packages.sh chromium
 
-# LibreOffice Writer without its GUI: the tests open the urging letter (.docx) with it, headless.
+# LibreOffice Writer without its GUI: the tests open the monthly report's and the urging letter's .docx with it, headless.
 office:
 	@bash scripts/ensure-system-packages.sh libreoffice-writer-nogui
 

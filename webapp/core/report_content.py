@@ -27,14 +27,12 @@ from ..rules.reporting import REPORT_PERIODS, monthly_report_period
 from ..rules.targets import rate
 from . import progress
 from .assignments import existed_by
-from .units import shown_parent
+from .units import document_place, shown_parent
 
 QUOC_HIEU = nd30.QUOC_HIEU
 TIEU_NGU = nd30.TIEU_NGU
 VERSION = 2  # the shape of the dict; normalise() brings reports frozen in an older shape up to it
 NOT_REPORTED = "Chưa báo cáo"
-_PLACE_PREFIXES = ("UBND tỉnh ", "UBND thành phố ", "UBND huyện ", "UBND thị xã ", "UBND quận ", "UBND xã ",
-                   "UBND phường ", "UBND thị trấn ", "Ủy ban nhân dân tỉnh ", "Ủy ban nhân dân thành phố ")
 
 
 def month_end(year: int, month: int) -> datetime:
@@ -66,19 +64,6 @@ def _title(directives, year, month) -> str:
     return f"Kết quả thực hiện các văn bản chỉ đạo tháng {month:02d}/{year}"
 
 
-def place_of(unit: Unit) -> str:
-    """The place a unit's documents are dated from: the name of its province or district ("Quảng
-    Trị" for a Sở of UBND tỉnh Quảng Trị)."""
-    ancestor_ids = [int(p) for p in unit.path.strip("/").split("/") if p]
-    local = (Unit.select().where(Unit.id.in_(ancestor_ids) & Unit.kind.in_(("ubnd_tinh", "ubnd_huyen")))
-             .order_by(fn.LENGTH(Unit.path)).first())
-    name = local.name if local else unit.name
-    for prefix in _PLACE_PREFIXES:
-        if name.startswith(prefix):
-            return name[len(prefix):]
-    return name
-
-
 def symbol(unit: Unit) -> str:
     """"BC-SLĐTBXH": a report (BC) of the unit with that abbreviation."""
     return f"BC-{unit.abbreviation}" if unit.abbreviation else "BC"
@@ -88,7 +73,7 @@ def header(report, directives, signed_on: date) -> dict:
     """Ô 1–5: the Nghị định 30 header (the fields of rules.nd30.Header) and the title, as plain data."""
     unit = report.unit
     parent = shown_parent(unit)
-    place = report.place or next((d.place for d in directives if d.place), "") or place_of(unit)
+    place = report.place or next((d.place for d in directives if d.place), "") or document_place(unit)
     head = nd30.Header(parent=nd30.parent_line(parent.name) if parent else "", issuer=nd30.issuer_lines(unit.name),
                        number=nd30.number_line(report.number, symbol(unit)),
                        place_date=nd30.place_date(place, signed_on))

@@ -153,6 +153,23 @@ def shown_parent(unit: Unit) -> Unit | None:
     return unit.parent
 
 
+_PLACE_PREFIXES = ("UBND tỉnh ", "UBND thành phố ", "UBND huyện ", "UBND thị xã ", "UBND quận ",
+                   "Ủy ban nhân dân tỉnh ", "Ủy ban nhân dân thành phố ", "Ủy ban nhân dân huyện ")
+
+
+def document_place(unit: Unit) -> str:
+    """The place a unit's documents are dated from when none is given: the name of its province or
+    district ("Quảng Trị" for a Sở under UBND tỉnh Quảng Trị, "Tuần Giáo" for a body of the district)."""
+    ancestor_ids = [int(p) for p in unit.path.strip("/").split("/") if p]
+    local = (Unit.select().where(Unit.id.in_(ancestor_ids) & Unit.kind.in_(("ubnd_tinh", "ubnd_huyen")))
+             .order_by(fn.LENGTH(Unit.path).desc()).first())
+    name = local.name if local else unit.name
+    for prefix in _PLACE_PREFIXES:
+        if name.startswith(prefix):
+            return name[len(prefix):]
+    return name
+
+
 def district_of(unit: Unit) -> Unit | None:
     """The district a unit belongs to (itself if it is one), at any depth of the tree."""
     ancestor_ids = [int(p) for p in unit.path.strip("/").split("/") if p]

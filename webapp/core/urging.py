@@ -11,7 +11,7 @@ from ..rules.input import InputError
 from ..rules.workdays import WorkCalendar
 from . import audit
 from .assignments import scoped, status_case
-from .units import shown_parent
+from .units import document_place, shown_parent
 
 # Working days given by default to do what the letter asks.
 DEFAULT_DAYS_GIVEN = 5
@@ -140,7 +140,7 @@ def content(letter: UrgingLetter) -> urging.Letter:
     parent = shown_parent(issuer)
     return urging.compose(
         issuer_name=issuer.name, parent_name=parent.name if parent else "", number=letter.number,
-        place=letter.place or issuer.name, letter_date=letter.letter_date, new_due=letter.new_due,
+        place=letter.place or document_place(issuer), letter_date=letter.letter_date, new_due=letter.new_due,
         directives=[_ref(d) for d in directives], units=list(units.values()),
         copies=letter.copies.splitlines(), authority=letter.signing_authority, signer_title=letter.signer_title,
         signer_name=letter.signer_name)
