@@ -473,9 +473,10 @@ def v10_documents(migrator):
     period."""
     from .rules.nd30 import abbreviation_of
 
-    _add_filled_column(migrator, "unit", "abbreviation", CharField(max_length=30, default=""), "VARCHAR(30)")
-    _add_filled_column(migrator, "monthly_report", "period", CharField(max_length=10, default="month"),
-                       "VARCHAR(10)")
+    _add_filled_column(migrator, "unit", "abbreviation",
+                       CharField(max_length=30, default="", constraints=[SQL("DEFAULT ''")]), "VARCHAR(30)")
+    _add_filled_column(migrator, "monthly_report", "period",
+                       CharField(max_length=10, default="month", constraints=[SQL("DEFAULT 'month'")]), "VARCHAR(10)")
     migrate(migrator.add_column("monthly_report", "signed_on", DateField(null=True)))
     for unit_id, name in list(database.execute_sql('SELECT id, name FROM "unit"')):
         database.execute_sql(f'UPDATE "unit" SET abbreviation = {database.param} WHERE id = {database.param}',
