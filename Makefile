@@ -35,13 +35,15 @@ test-pg: install chromium pdf-libs office
 chromium:
 	@bash scripts/ensure-system-packages.sh chromium
 
-# LibreOffice Writer without its GUI: the tests open the urging letter (.docx) with it, headless.
+# LibreOffice Writer without its GUI: the tests open the monthly report's and the urging letter's .docx with it, headless.
 office:
 	@bash scripts/ensure-system-packages.sh libreoffice-writer-nogui
 
-# Pango and a Times New Roman–compatible font (Liberation Serif) for WeasyPrint's PDF.
+# Pango and a Times New Roman–compatible font with every Vietnamese letter for the PDF (WeasyPrint) and the
+# browser's print: Liberation Serif 2.x (fonts-liberation2). Debian's fonts-liberation (1.x) lacks letters such
+# as "ễ" and "Ộ", which then fall back to DejaVu; the tests fail on any such fallback.
 pdf-libs:
-	@bash scripts/ensure-system-packages.sh libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation
+	@bash scripts/ensure-system-packages.sh libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation2
 
 ## make bench: page timings on a synthetic province (300 units, 20,000 assignments, ~110,000 occurrences)
 bench: install chromium

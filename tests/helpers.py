@@ -1,8 +1,11 @@
 """Factories and helpers shared by the tests: an app on a fresh database, a frozen clock, logging in,
 builders for units, users, directives and tasks, and a fingerprint of the whole database."""
 import hashlib
+import io
 import itertools
 import os
+import shutil
+import subprocess
 from datetime import date, datetime
 
 from webapp import create_app
@@ -102,3 +105,104 @@ def database_fingerprint() -> dict:
             count += 1
         fingerprint[model._meta.table_name] = (count, digest.hexdigest())
     return fingerprint
+
+
+# --- Documents read back: PDF text with positions and fonts, .docx through LibreOffice -------------
+
+# Faces with Times New Roman's metrics and every Vietnamese letter; any other face in a PDF is a fallback.
+TIMES_FACES = ("LiberationSerif", "Tinos", "TimesNewRoman")
+
+
+def pdf_fonts(data: bytes) -> set[str]:
+    """The names of the fonts a PDF uses on its pages, without the subset prefix ("LiberationSerif-Bold")."""
+    from pypdf import PdfReader
+    names = set()
+    for page in PdfReader(io.BytesIO(data)).pages:
+        fonts = page.get("/Resources", {}).get_object().get("/Font", {})
+        for ref in fonts.get_object().values():
+            name = str(ref.get_object().get("/BaseFont", ""))
+            names.add(name.lstrip("/").split("+", 1)[-1])
+    return names
+
+
+def fallback_fonts(data: bytes) -> set[str]:
+    """The fonts of a PDF that are not a Times New Roman face: where a letter fell back."""
+    return {n for n in pdf_fonts(data) if not n.replace("-", "").replace(" ", "").startswith(TIMES_FACES)}
+
+
+def pdf_runs(data: bytes) -> list[list[tuple]]:
+    """Per page, the runs of text as (text, x, y from the top, size, font name), in points."""
+    from pypdf import PdfReader
+    reader = PdfReader(io.BytesIO(data))
+    pages = []
+    for page in reader.pages:
+        height = float(page.mediabox.height)
+        runs = []
+
+        def visit(text, cm, tm, font, size, runs=runs, height=height):
+            if not text.strip():
+                return
+            x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+            y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+            scale = abs(tm[0] * cm[0] + tm[1] * cm[2])
+            name = str((font or {}).get("/BaseFont", "")).lstrip("/").split("+", 1)[-1]
+            runs.append((text.strip(), x, height - y, round(size * scale, 2), name))
+        page.extract_text(visitor_text=visit)
+        pages.append(runs)
+    return pages
+
+
+def pdf_hlines(data: bytes) -> list[list[tuple]]:
+    """Per page, the horizontal strokes (x1, x2, y from the top) in points: the solid lines under a
+    header's texts and the tables' borders (as WeasyPrint draws them)."""
+    from pypdf import PdfReader
+    from pypdf.generic import ContentStream
+
+    def times(a, b):
+        return [a[0] * b[0] + a[1] * b[2], a[0] * b[1] + a[1] * b[3], a[2] * b[0] + a[3] * b[2],
+                a[2] * b[1] + a[3] * b[3], a[4] * b[0] + a[5] * b[2] + b[4], a[4] * b[1] + a[5] * b[3] + b[5]]
+
+    def point(x, y, m):
+        return x * m[0] + y * m[2] + m[4], x * m[1] + y * m[3] + m[5]
+    reader = PdfReader(io.BytesIO(data))
+    pages = []
+    for page in reader.pages:
+        height = float(page.mediabox.height)
+        ctm, stack, current, lines = [1, 0, 0, 1, 0, 0], [], (0, 0), set()
+        for args, op in ContentStream(page.get_contents(), reader).operations:
+            if op == b"q":
+                stack.append(ctm)
+            elif op == b"Q":
+                ctm = stack.pop()
+            elif op == b"cm":
+                ctm = times([float(a) for a in args], ctm)
+            elif op == b"m":
+                current = point(float(args[0]), float(args[1]), ctm)
+            elif op == b"l":
+                end = point(float(args[0]), float(args[1]), ctm)
+                if abs(end[1] - current[1]) < 0.1 and abs(end[0] - current[0]) > 1:
+                    x1, x2 = sorted((current[0], end[0]))
+                    lines.add((round(x1, 1), round(x2, 1), round(height - end[1])))
+                current = end
+        pages.append(sorted(lines, key=lambda line: (line[2], line[0])))
+    return pages
+
+
+def soffice_convert(tmp_path, data: bytes, target: str, name: str = "van-ban.docx") -> bytes:
+    """Open a .docx with LibreOffice, headless, and convert it (txt, pdf)."""
+    import pytest
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        if os.environ.get("CI"):
+            pytest.fail("LibreOffice is missing: in CI the documents must be opened with it")
+        pytest.skip("LibreOffice is not installed (make test installs it; never skipped in CI)")
+    source = tmp_path / name
+    source.write_bytes(data)
+    profile = tmp_path / "lo-profile"  # its own profile: parallel runs do not share a lock
+    result = subprocess.run([soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to",
+                             target, "--outdir", str(tmp_path), str(source)],
+                            capture_output=True, text=True, timeout=180)
+    extension = target.split(":")[0]
+    out = tmp_path / f"{source.stem}.{extension}"
+    assert result.returncode == 0 and out.exists(), result.stderr + result.stdout
+    return out.read_bytes()

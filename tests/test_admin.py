@@ -359,6 +359,25 @@ def test_create_unit_and_merge_it(demo, client_for):
     assert "Đã sáp nhập vào Sở Nội vụ" in html(client.get("/quan-tri/don-vi/"))
 
 
+def test_the_units_abbreviation_is_suggested_then_edited_and_checked(demo, client_for):
+    client = client_for("admin")
+    province = unit("UBND tỉnh Quảng Trị")
+    assert unit("Sở Lao động - Thương binh và Xã hội").abbreviation == "SLĐTBXH"   # suggested from the name
+    client.post("/quan-tri/don-vi/moi", data={"name": "Sở Tài nguyên và Môi trường", "kind": "so_nganh",
+                                            "parent": province.id, "active": "y", "abbreviation": ""})
+    new = unit("Sở Tài nguyên và Môi trường")
+    assert new.abbreviation == "STNMT"
+    page = html(client.get(f"/quan-tri/don-vi/{new.id}/sua"))
+    assert 'name="abbreviation"' in page and 'value="STNMT"' in page
+    response = client.post(f"/quan-tri/don-vi/{new.id}/sua", data=unit_form(new, abbreviation=" stnmt-qt "))
+    assert response.status_code == 302 and Unit.get_by_id(new.id).abbreviation == "STNMT-QT"
+    assert "STNMT-QT" in html(client.get("/quan-tri/don-vi/"))
+    for bad in ("BC/STNMT", "X" * 31):
+        response = client.post(f"/quan-tri/don-vi/{new.id}/sua", data=unit_form(new, abbreviation=bad))
+        assert response.status_code == 200 and "has-error" in html(response)
+        assert Unit.get_by_id(new.id).abbreviation == "STNMT-QT"
+
+
 def test_unit_needs_a_name(demo, client_for):
     client = client_for("admin")
     before = Unit.select().count()

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-from tests.helpers import DEMO_PASSWORD, FAST_HASH, load_demo, make_app
+from tests.helpers import DEMO_PASSWORD, FAST_HASH, fallback_fonts, load_demo, make_app, pdf_fonts, pdf_runs
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -167,7 +167,24 @@ def test_the_monthly_report_prints_to_a4_without_navigation(live_server, browser
     page.click("button:has-text('Mở báo cáo')")
     page.wait_for_selector("article.document h1:has-text('BÁO CÁO')")
     assert page.locator("button[data-print]").is_visible()
-    pdf = PdfReader(io.BytesIO(page.pdf(format="A4", print_background=False)))
+    page.fill("#signer_name", "Nguyễn Thị Hương")
+    page.fill("#signing_authority", "KT. GIÁM ĐỐC")
+    page.click("button:has-text('Lưu dự thảo')")
+    page.wait_for_selector(".flash:has-text('Đã lưu dự thảo')")
+    page.emulate_media(media="print")
+    data = page.pdf(format="A4", print_background=False, prefer_css_page_size=True)
+    # Every letter in a Times New Roman face (Liberation Serif 2 here): none fell back to DejaVu, and the
+    # signer's name comes out of the PDF whole (with a fallback face it came out as "Nguy n").
+    assert fallback_fonts(data) == set(), pdf_fonts(data)
+    assert "Nguyễn Thị Hương" in unicodedata.normalize("NFC", " ".join(p.extract_text() for p in PdfReader(
+        io.BytesIO(data)).pages))
+    # Page numbers from page 2, in the top margin, centred on the text (30 mm + 165 mm / 2), 13 pt.
+    runs = pdf_runs(data)
+    assert len(runs) >= 2 and not [r for r in runs[0] if r[2] < 56.7]
+    for number, page_runs in enumerate(runs[1:], 2):
+        [mark] = [r for r in page_runs if r[2] < 56.7]
+        assert mark[0] == str(number) and mark[3] == 13 and abs(mark[1] - 315.6) < 4 * len(mark[0]), mark
+    pdf = PdfReader(io.BytesIO(data))
     # Chromium's PDF text comes out with spaces inside words: compare without any whitespace.
     squash = lambda value: unicodedata.normalize("NFC", "".join(value.split()))  # noqa: E731
     text = squash(" ".join(p.extract_text() for p in pdf.pages))

@@ -145,7 +145,8 @@ class World:
 
     def crawl(self):
         pages = [url for endpoint, method, rule in self.routes
-                 if method == "GET" and endpoint not in ("reports.pdf", "reports.xlsx") for url in self.real_paths(rule)]
+                 if method == "GET" and endpoint not in ("reports.pdf", "reports.xlsx", "reports.docx")
+                 for url in self.real_paths(rule)]
         pages += [page.format(**self.ids) for page in EXTRA_PAGES]
         for role in ("anonymous", "commune_staff", "admin"):
             for url in pages:

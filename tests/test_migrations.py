@@ -88,6 +88,7 @@ ADDED_BY = {
         (("task", "deadline_n"), ("task", "counted_from"), ("assignment", "due_moved_from"),
          ("assignment", "received_on"), ("directive", "shift_days_off"), ("task", "working_days_only"),
          ("user", "email"), ("user", "email_reminders"))),
+    10: ((), (("unit", "abbreviation"), ("monthly_report", "period"), ("monthly_report", "signed_on"))),
 }
 
 
@@ -186,3 +187,35 @@ def test_a_database_before_version_7_upgrades_its_cooperating_assignments_keepin
             ("cooperation", "create", c.id), ("assignment", "delete", 2)]
         assert '"role": "cooperating"' in entries[2].before and '"state": "done"' in entries[2].before
         assert User.select().count() == 1 and Task.select().count() == 1 and Occurrence.select().count() == 0
+
+
+# --- Version 10: unit abbreviations, a report's signing date and data period -----------------------
+
+def test_a_database_before_version_10_gets_suggested_abbreviations_and_keeps_its_reports(app):
+    from datetime import date, datetime
+
+    from webapp.models import MonthlyReport
+    with database.connection_context():
+        rewind_schema(9)
+        t = datetime(2024, 1, 1)
+        for uid, name, kind, parent in ((1, "UBND tỉnh Quảng Trị", "ubnd_tinh", None),
+                                        (2, "Sở Lao động - Thương binh và Xã hội", "so_nganh", 1),
+                                        (3, "Ban Chỉ đạo Đề án 06 huyện Tuần Giáo", "ban_chi_dao", 1)):
+            _insert("unit", id=uid, name=name, kind=kind, parent_id=parent, path=f"/{uid}/", sort_name=name,
+                    active=True, created_at=t)
+        _insert("monthly_report", id=1, unit_id=2, scope=0, year=2024, month=2, number="12/BC-SLĐTBXH", place="Quảng Trị",
+                recipients="", copies="Như trên", signing_authority="", signer_title="", signer_name="Nguyễn Văn A",
+                assessment="Đánh giá", submitted_at=datetime(2024, 3, 1), frozen='{"month": "02/2024"}', created_at=t)
+        assert "abbreviation" not in {c.name for c in database.get_columns("unit")}
+
+        assert migrations.upgrade() == [10]
+
+        assert [(u.id, u.abbreviation) for u in Unit.select().order_by(Unit.id)] == [
+            (1, "UBND"), (2, "SLĐTBXH"), (3, "BCĐĐA06")]
+        report = MonthlyReport.get_by_id(1)
+        assert (report.number, report.signer_name, report.assessment, report.frozen) == (
+            "12/BC-SLĐTBXH", "Nguyễn Văn A", "Đánh giá", '{"month": "02/2024"}')
+        assert (report.period, report.signed_on) == ("month", None)
+        report.signed_on = date(2024, 3, 5)
+        report.save()
+        assert MonthlyReport.get_by_id(1).signed_on == date(2024, 3, 5)

@@ -168,6 +168,7 @@ MATRIX = {
     ("reports.submit", "POST"): ("/bao-cao/{done}/nop", {}, (L, 404, 404, 404, 403, 403)),  # already frozen
     ("reports.pdf", "GET"): ("/bao-cao/{draft}/pdf", None, (L, 404, 404, 404, 200, 200)),
     ("reports.xlsx", "GET"): ("/bao-cao/{draft}/excel", None, (L, 404, 404, 404, 200, 200)),
+    ("reports.docx", "GET"): ("/bao-cao/{draft}/docx", None, (L, 404, 404, 404, 200, 200)),
     ("assignments.received", "POST"): ("/giao-viec/{own}/ngay-nhan", {}, (L, 200, 404, 403, 403, 200)),
     ("dashboard.letter_new", "POST"): ("/tong-hop/don-doc/moi", {}, (L, 403, 403, 302, 302, 302)),
     # Made by the Tuần Giáo leader for the district's steering committee: the leaders above and admins.

@@ -14,7 +14,8 @@ from webapp.rules.deadlines import (
     WITHIN_MONTH,
     DeadlineRule,
 )
-from webapp.rules.vietnamese import fold, format_number, sort_key
+from webapp.rules.recurrence import recurring_progress
+from webapp.rules.vietnamese import fold, format_number, format_percent, percent_fraction, sort_key
 
 
 def test_fixed_date_without_time_is_due_at_the_end_of_that_day():
@@ -125,3 +126,19 @@ def test_number_format_and_folding():
     assert format_number(64454) == "64.454"
     assert format_number(31.66, 1) == "31,7"
     assert fold("  Huyện  ĐaKrông ") == "huyen dakrong"
+
+
+@pytest.mark.parametrize("value, decimals, shown", [
+    (342 / 96 * 100, 1, "356,3"),     # 356,25: Python's own rounding gives 356,2
+    (12.5, 0, "13"), (0.5, 0, "1"), (2.5, 0, "3"),
+    (100 * 29 / 200, 0, "15"),        # 14.499999999999998 in binary, 14,5 on paper
+    (-2.5, 0, "-3"), (31.66, 1, "31,7"), (16975, 0, "16.975"), (1234.05, 1, "1.234,1"),
+])
+def test_every_number_shown_rounds_halves_up(value, decimals, shown):
+    assert format_number(value, decimals) == shown
+
+
+def test_percentages_in_spreadsheets_and_recurring_progress_round_halves_up_too():
+    assert percent_fraction(356.25) == pytest.approx(3.563)
+    assert format_percent(0.125) == "13%"
+    assert recurring_progress(8, 1, False) == ("in_progress", 13)   # 12,5%

@@ -1,16 +1,14 @@
 """The urging letter (công văn đôn đốc): picked from the overdue list, recorded, edited, downloaded as
 .docx (opened by LibreOffice, headless) and PDF in the Nghị định 30/2020 layout."""
 import io
-import os
 import re
-import shutil
-import subprocess
 from datetime import date, datetime
 
 import pytest
 from docx import Document
 from docx.oxml.ns import qn
 
+from tests.helpers import fallback_fonts, soffice_convert
 from webapp.models import (
     Assignment,
     AuditEntry,
@@ -26,25 +24,6 @@ from webapp.rules import nd30, urging
 def assignment(unit_name, number, directive="/UBND-KGVX"):
     return (Assignment.select().join(Task).join(Directive).switch(Assignment).join(Unit)
             .where((Unit.name == unit_name) & (Task.number == number) & (Directive.number == directive)).get())
-
-
-def soffice_convert(tmp_path, data: bytes, target: str) -> bytes:
-    """Open a .docx with LibreOffice, headless, and convert it (txt, pdf)."""
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if soffice is None:
-        if os.environ.get("CI"):
-            pytest.fail("LibreOffice is missing: in CI the urging letter must be opened with it")
-        pytest.skip("LibreOffice is not installed (make test installs it; never skipped in CI)")
-    source = tmp_path / "cong-van.docx"
-    source.write_bytes(data)
-    profile = tmp_path / "lo-profile"  # its own profile: parallel runs do not share a lock
-    result = subprocess.run([soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to",
-                             target, "--outdir", str(tmp_path), str(source)],
-                            capture_output=True, text=True, timeout=180)
-    extension = target.split(":")[0]
-    out = tmp_path / f"cong-van.{extension}"
-    assert result.returncode == 0 and out.exists(), result.stderr + result.stdout
-    return out.read_bytes()
 
 
 # --- The pure parts -----------------------------------------------------------------------------
@@ -69,7 +48,14 @@ def test_names_break_where_they_break_naturally():
     assert nd30.issuer_lines("UBND tỉnh Quảng Trị") == ["ỦY BAN NHÂN DÂN", "TỈNH QUẢNG TRỊ"]
     assert nd30.issuer_lines("Ban Chỉ đạo Đề án 06 huyện Tuần Giáo") == ["BAN CHỈ ĐẠO ĐỀ ÁN 06", "HUYỆN TUẦN GIÁO"]
     assert nd30.issuer_lines("Công an tỉnh") == ["CÔNG AN TỈNH"]
-    assert "XÃ HỘI" in nd30.issuer_lines("Sở Lao động - Thương binh và Xã hội")[-1]
+    # As the Sở writes its own name: not "SỞ LAO ĐỘNG -" / "THƯƠNG BINH VÀ XÃ HỘI", nor mid-phrase.
+    assert nd30.issuer_lines("Sở Lao động - Thương binh và Xã hội") == ["SỞ LAO ĐỘNG - THƯƠNG BINH", "VÀ XÃ HỘI"]
+    assert nd30.issuer_lines("Sở Nông nghiệp và Phát triển nông thôn") == ["SỞ NÔNG NGHIỆP", "VÀ PHÁT TRIỂN NÔNG THÔN"]
+    assert nd30.issuer_lines("Văn phòng UBND tỉnh Quảng Trị") == ["VĂN PHÒNG UBND", "TỈNH QUẢNG TRỊ"]
+    # Every line fits the header's left column.
+    for name in ("Phòng Lao động - Thương binh và Xã hội thành phố Đông Hà", "Sở Lao động - Thương binh và Xã hội"):
+        assert all(nd30.text_width_cm(line, nd30.ISSUER_PT, bold=True) <= nd30.LEFT_COL_CM
+                   for line in nd30.issuer_lines(name))
 
 
 def test_addressees_and_copies_end_their_lines_as_the_decree_says():
@@ -77,6 +63,35 @@ def test_addressees_and_copies_end_their_lines_as_the_decree_says():
     assert nd30.addressee_lines(["A", "B", "C"]) == ("Kính gửi:", ["- A;", "- B;", "- C."])
     assert nd30.copies_lines(["Như trên", "CVP"]) == ["- Như trên;", "- CVP;", "- Lưu: VT."]
     assert nd30.copies_lines(["Như trên;", "Lưu: VT, KGVX."]) == ["- Như trên;", "- Lưu: VT, KGVX."]
+    # What the author typed with its own marks gets them once; the file copy goes last.
+    assert nd30.copies_lines(["- Như trên;;", "Lưu: VT, LĐVL;", "UBND tỉnh (b/c);", ""]) == [
+        "- Như trên;", "- UBND tỉnh (b/c);", "- Lưu: VT, LĐVL."]
+
+
+def test_kinh_gui_names_the_receiving_body_in_full():
+    assert nd30.addressee_lines(["UBND tỉnh Quảng Trị"]) == ("Kính gửi: Ủy ban nhân dân tỉnh Quảng Trị.", [])
+    assert nd30.addressee_lines(["- UBND huyện A;", "HĐND huyện A"]) == (
+        "Kính gửi:", ["- Ủy ban nhân dân huyện A;", "- Hội đồng nhân dân huyện A."])
+
+
+@pytest.mark.parametrize("typed, symbol, line", [
+    ("12", "BC-SLĐTBXH", "Số: 12/BC-SLĐTBXH"),
+    ("5", "BC-SLĐTBXH", "Số: 05/BC-SLĐTBXH"),            # below 10: a leading zero
+    ("05/BC-SLĐTBXH", "", "Số: 05/BC-SLĐTBXH"),
+    ("7/UBND-KGVX", "BC-X", "Số: 07/UBND-KGVX"),          # a full number and symbol as typed
+    ("", "BC-SLĐTBXH", "Số:\u00a0" + "\u00a0" * 7 + "/BC-SLĐTBXH"),  # the văn thư's blank, visible
+])
+def test_the_number_line_completes_the_symbol_and_pads_numbers_below_10(typed, symbol, line):
+    assert nd30.number_line(typed, symbol) == line
+
+
+@pytest.mark.parametrize("name, abbreviation", [
+    ("Sở Lao động - Thương binh và Xã hội", "SLĐTBXH"), ("UBND tỉnh Quảng Trị", "UBND"),
+    ("Ủy ban nhân dân huyện Gio Linh", "UBND"), ("Ban Chỉ đạo Đề án 06 huyện Tuần Giáo", "BCĐĐA06"),
+    ("Sở Y tế", "SYT"), ("Công an tỉnh Quảng Trị", "CA"),
+])
+def test_a_units_abbreviation_is_suggested_from_its_name(name, abbreviation):
+    assert nd30.abbreviation_of(name) == abbreviation
 
 
 def test_a_units_paragraph_lists_its_tasks_with_due_dates_and_days_overdue():
@@ -189,7 +204,7 @@ def test_the_docx_is_a4_in_times_new_roman_with_the_two_column_header(demo, clie
     runs = {run.text: run for cell in header.rows[0].cells for p in cell.paragraphs for run in p.runs}
     assert runs["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"].bold and runs["Độc lập - Tự do - Hạnh phúc"].font.size.pt == 14
     assert runs["Quảng Trị, ngày 20 tháng 3 năm 2024"].italic
-    assert runs["ỦY BAN NHÂN DÂN"].bold and runs["ỦY BAN NHÂN DÂN"].font.size.pt == 13
+    assert runs["ỦY BAN NHÂN DÂN"].bold and runs["ỦY BAN NHÂN DÂN"].font.size.pt == 12.5
     footer = doc.tables[-1]
     label = footer.rows[0].cells[0].paragraphs[0].runs[0]
     assert label.text == "Nơi nhận:" and label.bold and label.italic and label.font.size.pt == 12
@@ -207,9 +222,9 @@ def test_the_docx_opens_in_libreoffice_with_the_right_units_and_figures(demo, cl
     assert "ỦY BAN NHÂN DÂN" in text and "TỈNH QUẢNG TRỊ" in text
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text and "Quảng Trị, ngày 20 tháng 3 năm 2024" in text
     assert "V/v đôn đốc thực hiện Công văn số /UBND-KGVX" in flat
-    # Kính gửi the two late districts, one per line, in Vietnamese order, "." at the last.
-    assert "- UBND huyện Cam Lộ;" in text and "- UBND huyện Gio Linh." in text
-    assert text.index("UBND huyện Cam Lộ;") < text.index("UBND huyện Gio Linh.")
+    # Kính gửi the two late districts named in full, one per line, in Vietnamese order, "." at the last.
+    assert "- Ủy ban nhân dân huyện Cam Lộ;" in text and "- Ủy ban nhân dân huyện Gio Linh." in text
+    assert text.index("Ủy ban nhân dân huyện Cam Lộ;") < text.index("Ủy ban nhân dân huyện Gio Linh.")
     # One paragraph per unit with its tasks, due dates and days overdue.
     gio_linh = next(line for line in text.splitlines() if line.strip().startswith("- UBND huyện Gio Linh:"))
     assert "chưa hoàn thành 2 nhiệm vụ" in gio_linh
@@ -235,5 +250,7 @@ def test_the_pdf_has_the_same_letter(demo, client_for):
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     from pypdf import PdfReader
     text = re.sub(r"\s+", " ", " ".join(p.extract_text() for p in PdfReader(io.BytesIO(response.data)).pages))
-    assert "Kính gửi: UBND huyện Gio Linh." in text
+    assert "Kính gửi: Ủy ban nhân dân huyện Gio Linh." in text
     assert "quá hạn 33 ngày" in text and "Quảng Trị, ngày 20 tháng 3 năm 2024" in text
+    # Every letter in a Times New Roman face: no Vietnamese letter fell back to another font.
+    assert fallback_fonts(response.data) == set() and "Ủy ban nhân dân huyện Gio Linh" in text

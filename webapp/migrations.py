@@ -467,6 +467,22 @@ def v9_workdays_reminders(migrator):
                             UrgingItemV9])
 
 
+def v10_documents(migrator):
+    """Documents done to Nghị định 30: each unit's abbreviation (the symbol of its documents), filled
+    with a suggestion from its name for the admin to correct; a monthly report's signing date and data
+    period."""
+    from .rules.nd30 import abbreviation_of
+
+    _add_filled_column(migrator, "unit", "abbreviation",
+                       CharField(max_length=30, default="", constraints=[SQL("DEFAULT ''")]), "VARCHAR(30)")
+    _add_filled_column(migrator, "monthly_report", "period",
+                       CharField(max_length=10, default="month", constraints=[SQL("DEFAULT 'month'")]), "VARCHAR(10)")
+    migrate(migrator.add_column("monthly_report", "signed_on", DateField(null=True)))
+    for unit_id, name in list(database.execute_sql('SELECT id, name FROM "unit"')):
+        database.execute_sql(f'UPDATE "unit" SET abbreviation = {database.param} WHERE id = {database.param}',
+                             (abbreviation_of(name), unit_id))
+
+
 # Version 1 is the schema created by create_tables for the models of the first release
 # (tests/data/schema_v1.sqlite.sql).
 MIGRATIONS = [
@@ -477,6 +493,7 @@ MIGRATIONS = [
     (6, v6_hardening),
     (7, v7_followup),
     (9, v9_workdays_reminders),
+    (10, v10_documents),
 ]
 
 CURRENT_VERSION = MIGRATIONS[-1][0]

@@ -55,6 +55,9 @@ class Unit(BaseModel):
     sort_name = CharField(max_length=500, index=True, default="")
     active = BooleanField(default=True)
     merged_into = ForeignKeyField("self", null=True, backref="merged_units", on_delete="SET NULL")
+    # The abbreviation its documents carry in their symbol: "SLĐTBXH" in "Số: 12/BC-SLĐTBXH".
+    # A default in the database as well: rows written by other tools (SQL, restores) need no value.
+    abbreviation = CharField(max_length=30, default="", constraints=[SQL("DEFAULT ''")])
     created_at = DateTimeField()
 
     @property
@@ -456,6 +459,10 @@ class MonthlyReport(BaseModel):
     signer_title = CharField(max_length=200, default="")
     signer_name = CharField(max_length=200, default="")
     assessment = TextField(default="")  # V. đánh giá, kiến nghị
+    signed_on = DateField(null=True)  # the date line; none: the day it is printed (today)
+    # The data period: the calendar month, or "nd09" (Nghị định 09/2019, Điều 12: the 15th of the
+    # previous month to the 14th). See rules/reporting.monthly_report_period.
+    period = CharField(max_length=10, default="month", constraints=[SQL("DEFAULT 'month'")])
     submitted_at = DateTimeField(null=True)
     submitted_by = ForeignKeyField(User, null=True, backref="+", on_delete="RESTRICT")
     frozen = TextField(null=True)

@@ -197,6 +197,10 @@ class UnitForm(Form):
     name = StringField("Tên đơn vị", validators=[DataRequired("Vui lòng nhập tên đơn vị."), too_long(200)])
     kind = SelectField("Loại đơn vị", choices=choices(UNIT_KINDS),
                        validators=[InputRequired("Vui lòng chọn loại đơn vị.")])
+    abbreviation = StringField(
+        "Tên viết tắt (ký hiệu văn bản)", validators=[too_long(30)],
+        description="Ghi trong số, ký hiệu văn bản của đơn vị, ví dụ SLĐTBXH trong “Số: 12/BC-SLĐTBXH”. "
+                    "Để trống khi thêm mới: lấy chữ cái đầu của tên đơn vị.")
     # validate_choice is off so that a parent inside the unit's own subtree gets the clear message
     # from core.units.parent_error rather than "not a valid choice".
     parent = SelectField("Đơn vị cấp trên", coerce=optional_int, validate_choice=False,
@@ -204,6 +208,14 @@ class UnitForm(Form):
     active = BooleanField("Đang hoạt động", description="Bỏ chọn khi đơn vị giải thể; lịch sử vẫn được giữ.")
     merged_into = SelectField("Đã sáp nhập vào", coerce=optional_int,
                               description="Chọn khi đơn vị đã sáp nhập vào đơn vị khác; đơn vị sẽ ngừng hoạt động.")
+
+
+    def validate_abbreviation(self, field):
+        value = "".join((field.data or "").split()).upper()
+        if any(not (c.isalnum() or c in ".&") for c in value.replace("-", "")):
+            raise ValidationError("Tên viết tắt chỉ gồm chữ cái, chữ số và dấu gạch ngang (-), không có dấu cách "
+                                  "hay dấu gạch chéo (/).")
+        field.data = value
 
 
 USERNAME_RULE = Regexp(r"^[A-Za-z0-9._-]{3,60}$", message=(

@@ -258,7 +258,7 @@ def _unit_initial(unit) -> dict:
     if unit is None:
         return {"active": True}
     return {"name": unit.name, "kind": unit.kind, "parent": unit.parent_id, "active": unit.active,
-            "merged_into": unit.merged_into_id}
+            "merged_into": unit.merged_into_id, "abbreviation": unit.abbreviation}
 
 
 def _fill_unit_choices(form, unit) -> None:
@@ -289,7 +289,9 @@ def _unit_form(unit):
         if parent_ok and merged_ok:
             try:
                 saved = save_unit(unit, form.name.data.strip(), form.kind.data, parent, form.active.data,
-                                  merged_into, now=now(), actor_id=current_user.id)
+                                  merged_into, now=now(), actor_id=current_user.id,
+                                  # a post without the field (not from the form) leaves it as it is
+                                  abbreviation=form.abbreviation.data if "abbreviation" in request.form else None)
             except InputError as exc:
                 show_error(form, exc)
             else:

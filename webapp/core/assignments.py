@@ -39,6 +39,14 @@ def status_case(now, due_soon_days, model=Assignment):
     ], status.NOT_DUE)
 
 
+def existed_by(moment: datetime):
+    """The tasks that existed at a moment, for counts "as of" it: those of directives issued by then
+    (a directive is often entered days after it is signed, so its entry time does not count), or,
+    for a directive with no issue date yet, tasks entered by then. Needs Task and Directive joined."""
+    return ((Directive.issued_on.is_null(False) & (Directive.issued_on <= moment.date()))
+            | (Directive.issued_on.is_null() & (Task.created_at <= moment)))
+
+
 def in_view(root, delegated=False):
     """No double counting: the assignments of the units in view are those passed to them from
     outside the subtree looked at (the directive's own assignments, or a delegation by a unit above

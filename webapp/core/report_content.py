@@ -1,9 +1,12 @@
 """The monthly report assembled from the data as of a moment, as a plain JSON-safe dict.
 
-The same dict is rendered on screen, printed, written to PDF and Excel, and frozen at submission,
-so a submitted report never changes when the data does.
+The same dict is rendered on screen, printed, written to PDF, Word and Excel, and frozen at
+submission, so a submitted report never changes when the data does. Its header follows Nghị định
+30/2020 (rules/nd30.py); its figures cover the report's data period (rules/reporting.py), and every
+total says which units it covers.
 """
 import calendar
+from dataclasses import asdict
 from datetime import date, datetime, time
 
 from peewee import Case, fn
@@ -15,15 +18,21 @@ from ..models import (
     CooperationInput,
     Directive,
     Occurrence,
+    ProgressFigure,
     Task,
     Unit,
 )
-from ..rules import status
+from ..rules import nd30, status
+from ..rules.reporting import REPORT_PERIODS, monthly_report_period
 from ..rules.targets import rate
 from . import progress
+from .assignments import existed_by
+from .units import document_place, shown_parent
 
-QUOC_HIEU = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
-TIEU_NGU = "Độc lập - Tự do - Hạnh phúc"
+QUOC_HIEU = nd30.QUOC_HIEU
+TIEU_NGU = nd30.TIEU_NGU
+VERSION = 2  # the shape of the dict; normalise() brings reports frozen in an older shape up to it
+NOT_REPORTED = "Chưa báo cáo"
 
 
 def month_end(year: int, month: int) -> datetime:
@@ -31,17 +40,22 @@ def month_end(year: int, month: int) -> datetime:
 
 
 def as_of(year: int, month: int, now: datetime) -> datetime:
-    """A report speaks of its month up to now, or up to the month's end once it is over."""
+    """A calendar-month report speaks of its month up to now, or up to the month's end once it is over."""
     return min(now, month_end(year, month))
 
 
-def directives_followed(report) -> list:
-    """The report's directive, or every directive with an assignment of the reporting unit."""
+def directives_followed(report, moment: datetime | None = None) -> list:
+    """The report's directive, or every directive with an assignment of the reporting unit (issued
+    by the moment, when one is given)."""
     if report.directive_id:
         return [report.directive]
     ids = (Task.select(Task.directive).join(Assignment)
            .where((Assignment.unit == report.unit_id) & Assignment.delegated_from.is_null()))
-    return list(Directive.select().where(Directive.id.in_(ids)).order_by(Directive.issued_on))
+    query = Directive.select().where(Directive.id.in_(ids))
+    if moment is not None:
+        query = query.where((Directive.issued_on.is_null(False) & (Directive.issued_on <= moment.date()))
+                            | (Directive.issued_on.is_null() & (Directive.created_at <= moment)))
+    return list(query.order_by(Directive.issued_on))
 
 
 def _title(directives, year, month) -> str:
@@ -50,35 +64,60 @@ def _title(directives, year, month) -> str:
     return f"Kết quả thực hiện các văn bản chỉ đạo tháng {month:02d}/{year}"
 
 
-def header(report, directives, moment: datetime) -> dict:
+def symbol(unit: Unit) -> str:
+    """"BC-SLĐTBXH": a report (BC) of the unit with that abbreviation."""
+    return f"BC-{unit.abbreviation}" if unit.abbreviation else "BC"
+
+
+def header(report, directives, signed_on: date) -> dict:
+    """Ô 1–5: the Nghị định 30 header (the fields of rules.nd30.Header) and the title, as plain data."""
     unit = report.unit
-    parent = unit.parent
-    # The date line names a place: the report's own, else the directive's ("Quảng Trị").
-    place = report.place or next((d.place for d in directives if d.place), "") or unit.name
-    return {
-        "parent": parent.name.upper() if parent else "",
-        "issuer": unit.name.upper(),
-        "number": f"Số: {report.number}" if report.number else "Số:      /BC-",
-        "quoc_hieu": QUOC_HIEU, "tieu_ngu": TIEU_NGU,
-        "place_date": f"{place}, ngày {moment:%d} tháng {moment:%m} năm {moment:%Y}",
-        "title": "BÁO CÁO",
-        "subtitle": _title(directives, report.year, report.month),
-        "recipients": _lines(report.recipients) or sorted({d.issuer.name for d in directives}),
-    }
+    parent = shown_parent(unit)
+    place = report.place or next((d.place for d in directives if d.place), "") or document_place(unit)
+    head = nd30.Header(parent=nd30.parent_line(parent.name) if parent else "", issuer=nd30.issuer_lines(unit.name),
+                       number=nd30.number_line(report.number, symbol(unit)),
+                       place_date=nd30.place_date(place, signed_on))
+    return {**asdict(head), "title": "BÁO CÁO", "subtitle": _title(directives, report.year, report.month),
+            "recipients": _lines(report.recipients) or sorted({d.issuer.name for d in directives})}
 
 
 def _lines(text: str) -> list:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
+def period_text(period, moment: datetime) -> str:
+    """"Số liệu tính từ ngày 01/03/2024 đến ngày 31/03/2024." (and the decree, for its cut-off)."""
+    end = datetime.combine(period.end, time(23, 59, 59))
+    until = f"ngày {period.end:%d/%m/%Y}" if moment >= end else f"{moment:%H:%M} ngày {moment:%d/%m/%Y} (lúc lập báo cáo)"
+    text = f"Số liệu tính từ ngày {period.start:%d/%m/%Y} đến {until}"
+    if period.kind == "nd09":
+        text += ", theo kỳ báo cáo quy định tại Điều 12 Nghị định số 09/2019/NĐ-CP"
+    return text + "."
+
+
+def intro(report, directives) -> str:
+    """The opening paragraph: what is reported, by whom, on what."""
+    if len(directives) == 1:
+        d = directives[0]
+        about = f"Công văn số {d.number or '…'} của {d.issuer.name}"
+        if d.subject:
+            subject = " ".join(d.subject.split())
+            about += " về việc " + subject[4:] if subject.lower().startswith("v/v ") else f" {subject}"
+    else:
+        about = "các văn bản chỉ đạo được giao"
+    return (f"Thực hiện {about}, {report.unit.name} báo cáo kết quả thực hiện tháng {report.month:02d}/{report.year} "
+            f"như sau:")
+
+
 def task_results(directive_ids, moment: datetime) -> dict:
-    """I. Per unit: the directive's own assignments (lead units; what they passed down is theirs) in
-    each status class as of the moment, the completion rate, how many were extended, and per unit
-    its cooperations: asked and answered as of the moment."""
+    """I. Per unit: the directive's own assignments (lead units; what they passed down is theirs) of
+    the tasks that existed at the moment, in each status class as of the moment, the completion rate,
+    how many were extended, and per unit its cooperations: asked and answered as of the moment."""
     rows = (Assignment.select(Assignment.due_at, Assignment.done_at, Assignment.reported_at,
                               Assignment.original_due_at, Unit.name, Unit.sort_name)
-            .join(Task).switch(Assignment).join(Unit)
-            .where(Task.directive.in_(directive_ids) & Assignment.delegated_from.is_null()).dicts())
+            .join(Task).join(Directive).switch(Assignment).join(Unit)
+            .where(Task.directive.in_(directive_ids) & Assignment.delegated_from.is_null() & existed_by(moment))
+            .dicts())
     empty = {c: 0 for c in status.CLASSES}
     by_unit, extended = {}, {}
     for row in rows:
@@ -92,9 +131,9 @@ def task_results(directive_ids, moment: datetime) -> dict:
     table = [_result_row(name, counts, extended.get((sort, name), 0), partners.get((sort, name), (0, 0)))
              for (sort, name), counts in sorted(by_unit.items())]
     totals = {c: sum(r["counts"][c] for r in table) for c in status.CLASSES}
-    return {"classes": status.CLASSES, "labels": status.LABELS, "rows": table,
-            "total": _result_row("Tổng cộng", totals, sum(r["extended"] for r in table),
-                                 (sum(r["partners_sent"] for r in table), sum(r["partners_asked"] for r in table)))}
+    total = _result_row(f"Tổng cộng ({len(table)} đơn vị)", totals, sum(r["extended"] for r in table),
+                        (sum(r["partners_sent"] for r in table), sum(r["partners_asked"] for r in table)))
+    return {"classes": status.CLASSES, "labels": status.LABELS, "rows": table, "total": total}
 
 
 def partners_as_of(directive_ids, moment: datetime) -> dict:
@@ -123,33 +162,58 @@ def _result_row(name, counts, extended=0, partners=(0, 0)) -> dict:
             "extended": extended, "partners_sent": partners[0], "partners_asked": partners[1]}
 
 
+def _latest_days(parent: Unit, child_kind: str, day: date) -> dict:
+    """{(child id, group): the latest day with figures in the child's subtree, on or before `day`}."""
+    child, member = Unit.alias("child"), Unit.alias("member")
+    rows = (child.select(child.id.alias("cid"), ProgressFigure.group.alias("grp"),
+                         fn.MAX(ProgressFigure.day).alias("last"))
+            .join(member, on=member.path.startswith(child.path))
+            .join(ProgressFigure, on=(ProgressFigure.unit == member.id))
+            .where((child.parent == parent.id) & (child.kind == child_kind) & (ProgressFigure.day <= day))
+            .group_by(child.id, ProgressFigure.group).dicts())
+    return {(r["cid"], r["grp"]): r["last"] for r in rows}
+
+
 def target_progress(unit: Unit, moment: datetime) -> dict | None:
     """II. The figures of the districts of the reporting unit's province (or of the communes of a
-    district) as of the moment, against the cumulative quarterly targets."""
+    district), the latest each sent by the moment, against the cumulative quarterly targets. A unit
+    that sent none is "chưa báo cáo", never a row of zeros; the total and its rates cover only the
+    units that sent figures, and say so."""
     if unit.kind == "ubnd_huyen":
         parent, child_kind = unit, "ubnd_xa"
     elif unit.parent and unit.parent.kind == "ubnd_tinh":
         parent, child_kind = unit.parent, "ubnd_huyen"
     else:
         return None
-    tables = progress.rollup(parent, child_kind, moment.date())
+    day = moment.date()
+    tables = progress.rollup(parent, child_kind, day)
+    latest = _latest_days(parent, child_kind, day)
     groups = []
     for group, label in GROUPS.items():
         rows = tables[group]
-        groups.append({"label": label, "rows": [_figure_row(r.unit.name, r) for r in rows],
-                       "total": _figure_row("Tổng cộng", progress.total_of(rows, parent, group))})
-    return {"area": parent.name, "groups": groups}
+        reported = [r for r in rows if r.reported]
+        total = _figure_row(f"Tổng cộng ({len(reported)}/{len(rows)} đơn vị đã báo cáo)",
+                            progress.total_of(reported, parent, group) if reported else None, None)
+        groups.append({"label": label, "total": total,
+                       "rows": [_figure_row(r.unit.name, r if r.reported else None, latest.get((r.unit.id, group)))
+                                for r in rows],
+                       "missing": [r.unit.name for r in rows if not r.reported]})
+    return {"area": parent.name, "groups": groups, "day": f"{day:%d/%m/%Y}"}
 
 
-def _figure_row(name, r) -> dict:
-    return {"unit": name, "beneficiaries": r.beneficiaries, "accounts_opened": r.accounts_opened,
-            "paid_cashless": r.paid_cashless, "rate_total": r.rate_total, "target_to_date": r.target_to_date,
-            "rate_target": r.rate_target}
+def _figure_row(name, r, last_day) -> dict:
+    """A row of figures, or of a unit that has not reported (`r` None): no figures at all."""
+    if r is None:
+        return {"unit": name, "reported": False, "day": None, "beneficiaries": None, "accounts_opened": None,
+                "paid_cashless": None, "rate_total": None, "target_to_date": None, "rate_target": None}
+    return {"unit": name, "reported": True, "day": f"{last_day:%d/%m/%Y}" if last_day else None,
+            "beneficiaries": r.beneficiaries, "accounts_opened": r.accounts_opened, "paid_cashless": r.paid_cashless,
+            "rate_total": r.rate_total, "target_to_date": r.target_to_date, "rate_target": r.rate_target}
 
 
-def discipline(directive_ids, year: int, month: int, moment: datetime) -> dict:
-    """III. Reporting discipline in the month: occurrences due so far, submitted, on time."""
-    start = datetime(year, month, 1)
+def discipline(directive_ids, start: datetime, moment: datetime) -> dict:
+    """III. Reporting discipline in the period: occurrences due from `start` to the moment, submitted
+    by the moment, on time."""
     submitted = Occurrence.submitted_at.is_null(False) & (Occurrence.submitted_at <= moment)
     on_time = submitted & (Occurrence.submitted_at <= Occurrence.due_at)
     rows = (Occurrence.select(Unit.name, Unit.sort_name, fn.COUNT(Occurrence.id).alias("expected"),
@@ -159,7 +223,8 @@ def discipline(directive_ids, year: int, month: int, moment: datetime) -> dict:
             .where(Task.directive.in_(directive_ids) & (Occurrence.due_at >= start) & (Occurrence.due_at <= moment))
             .group_by(Unit.name, Unit.sort_name).order_by(Unit.sort_name).dicts())
     table = [_rate_row(r["name"], r["expected"], r["submitted"] or 0, r["on_time"] or 0) for r in rows]
-    total = _rate_row("Tổng cộng", *(sum(r[k] for r in table) for k in ("expected", "submitted", "on_time")))
+    total = _rate_row(f"Tổng cộng ({len(table)} đơn vị)",
+                      *(sum(r[k] for r in table) for k in ("expected", "submitted", "on_time")))
     return {"rows": table, "total": total}
 
 
@@ -178,7 +243,7 @@ def overdue_items(directive_ids, moment: datetime) -> list:
     rows = (Assignment.select(Assignment.due_at, Assignment.original_due_at, Assignment.reported_at,
                               Unit.name.alias("unit"), Task.number, Task.text, Directive.number.alias("directive"))
             .join(Task).join(Directive).switch(Assignment).join(Unit)
-            .where(Task.directive.in_(directive_ids) & Assignment.delegated_from.is_null()
+            .where(Task.directive.in_(directive_ids) & Assignment.delegated_from.is_null() & existed_by(moment)
                    & (Assignment.due_at < moment) & ~done & ~reported_in_time)
             .order_by(Assignment.due_at, Unit.sort_name).dicts())
     items = []
@@ -196,20 +261,53 @@ def overdue_items(directive_ids, moment: datetime) -> list:
 
 
 def assemble(report, now: datetime) -> dict:
-    """Everything the report shows, computed as of min(now, the month's end)."""
-    moment = as_of(report.year, report.month, now)
-    directives = directives_followed(report)
+    """Everything the report shows, computed as of the end of its data period (or now, before it
+    ends), dated the day the author set for signing (today by default)."""
+    period = monthly_report_period(report.year, report.month, report.period or "month")
+    moment = min(now, datetime.combine(period.end, time(23, 59, 59)))
+    directives = directives_followed(report, moment)
     ids = [d.id for d in directives]
     return {
+        "version": VERSION,
         "as_of": moment.strftime("%H:%M %d/%m/%Y"),
         "month": f"{report.month:02d}/{report.year}",
-        "header": header(report, directives, now if now < month_end(report.year, report.month) else moment),
+        "period": {"kind": period.kind, "label": REPORT_PERIODS.get(period.kind, ""),
+                   "start": f"{period.start:%d/%m/%Y}", "end": f"{period.end:%d/%m/%Y}",
+                   "text": period_text(period, moment)},
+        "header": header(report, directives, report.signed_on or now.date()),
+        "intro": intro(report, directives),
         "tasks": task_results(ids, moment),
         "targets": target_progress(report.unit, moment),
-        "discipline": discipline(ids, report.year, report.month, moment),
+        "discipline": discipline(ids, datetime.combine(period.start, time.min), moment),
         "overdue": overdue_items(ids, moment),
         "assessment": report.assessment,
-        "copies": _lines(report.copies) or ["Như trên", "Lưu: VT"],
-        "signature": {"authority": _lines(report.signing_authority), "title": report.signer_title,
-                      "name": report.signer_name},
+        "copies": nd30.copies_lines(_lines(report.copies) or ["Như trên"]),
+        "signature": asdict(nd30.signature(report.signing_authority, report.signer_title, report.signer_name)),
     }
+
+
+def normalise(data: dict) -> dict:
+    """A report frozen before version 2 in today's shape, its texts and figures as they were: the
+    issuer's name as lines, Nơi nhận with its marks, the period said from its cut-off, every row of
+    figures counted as reported."""
+    if data.get("version", 1) >= VERSION:
+        return data
+    data = dict(data)
+    head = dict(data.get("header", {}))
+    if isinstance(head.get("issuer"), str):
+        head["issuer"] = nd30.issuer_lines(head["issuer"])
+    head.setdefault("summary", "")
+    head.setdefault("quoc_hieu", QUOC_HIEU)
+    head.setdefault("tieu_ngu", TIEU_NGU)
+    data["header"] = head
+    data["copies"] = nd30.copies_lines(data.get("copies") or ["Như trên"])
+    data.setdefault("period", {"kind": "month", "label": "", "start": "", "end": "",
+                               "text": f"Số liệu tính đến {data.get('as_of', '')}."})
+    data.setdefault("intro", "")
+    for group in (data.get("targets") or {}).get("groups", []):
+        for row in [*group.get("rows", []), group.get("total", {})]:
+            row.setdefault("reported", True)
+            row.setdefault("day", None)
+        group.setdefault("missing", [])
+    data["version"] = VERSION
+    return data

@@ -9,8 +9,11 @@ from ..models import Assignment, Directive, MonthlyReport, Occurrence, Task, Uni
 from . import audit, occurrences
 from . import report_content as build
 
-EDITABLE = ("number", "place", "recipients", "copies", "signing_authority", "signer_title", "signer_name",
-            "assessment")
+EDITABLE = ("number", "place", "signed_on", "period", "recipients", "copies", "signing_authority", "signer_title",
+            "signer_name", "assessment")
+# What a new month's draft takes from the unit's previous report: the header and signature usually stay
+# the same; the number (registered per document), the signing date and the assessment do not.
+CARRIED = ("place", "period", "recipients", "copies", "signing_authority", "signer_title", "signer_name")
 
 
 class ReportError(ValueError):
@@ -34,8 +37,7 @@ def open_draft(unit: Unit, directive: Directive | None, year: int, month: int, a
         return existing
     previous = (MonthlyReport.select().where(MonthlyReport.unit == unit.id)
                 .order_by(MonthlyReport.year.desc(), MonthlyReport.month.desc()).first())
-    # The header and signature usually stay the same from month to month.
-    carried = {f: getattr(previous, f) for f in EDITABLE if f != "assessment"} if previous else {}
+    carried = {f: getattr(previous, f) for f in CARRIED} if previous else {}
     try:
         with database.atomic():
             report = MonthlyReport.create(unit=unit, directive=directive, scope=scope, year=year, month=month,
@@ -52,14 +54,14 @@ def open_draft(unit: Unit, directive: Directive | None, year: int, month: int, a
 def save_draft(report: MonthlyReport, values: dict, actor_id: int, now: datetime) -> None:
     if report.submitted_at:
         raise ReportError("Báo cáo đã nộp, không sửa được nữa.")
-    before = {f: getattr(report, f) for f in EDITABLE}
+    before = audit.snapshot(report, EDITABLE)
     with database.atomic():
         for field in EDITABLE:
             setattr(report, field, values.get(field, getattr(report, field)))
         report.updated_at = now
         report.save()
         audit.record("update", "monthly_report", report.id, user_id=actor_id, unit_id=report.unit_id, at=now,
-                     before=before, after={f: getattr(report, f) for f in EDITABLE},
+                     before=before, after=audit.snapshot(report, EDITABLE),
                      summary=f"Sửa dự thảo báo cáo tháng {report.month:02d}/{report.year}")
 
 
@@ -104,5 +106,5 @@ def submit(report: MonthlyReport, actor_id: int, now: datetime) -> None:
 def report_data(report: MonthlyReport, now: datetime) -> dict:
     """The frozen copy of a submitted report, or the draft computed from today's data."""
     if report.frozen:
-        return json.loads(report.frozen)
+        return build.normalise(json.loads(report.frozen))
     return build.assemble(report, now)

@@ -6,6 +6,7 @@ from peewee import Value, fn
 from ..db import database
 from ..models import Unit
 from ..rules.input import InputError
+from ..rules.nd30 import abbreviation_of
 from . import audit
 
 
@@ -19,7 +20,10 @@ def subtree_unit_ids(unit):
 
 
 def create_unit(name, kind, parent=None, *, now: datetime, actor_id=None, **fields) -> Unit:
-    """Create a unit under `parent` (None: a root), audited as done by actor_id (None: the system)."""
+    """Create a unit under `parent` (None: a root), audited as done by actor_id (None: the system).
+    Without an abbreviation it gets the one its name suggests (nd30.abbreviation_of)."""
+    if not fields.get("abbreviation"):
+        fields["abbreviation"] = abbreviation_of(name)
     with database.atomic():
         unit = Unit.create(name=name, kind=kind, parent=parent, created_at=now, **fields)
         unit.path = f"{parent.path if parent else '/'}{unit.id}/"
@@ -65,14 +69,16 @@ def parent_error(unit: Unit | None, parent: Unit | None) -> str | None:
 
 
 def save_unit(unit: Unit | None, name: str, kind: str, parent: Unit | None, active: bool,
-              merged_into: Unit | None, *, now: datetime, actor_id=None) -> Unit:
+              merged_into: Unit | None, *, now: datetime, actor_id=None, abbreviation: str | None = None) -> Unit:
     """Create a unit, or update one and move its subtree when the parent changes; audited.
 
     A unit merged into another is no longer active: new work goes to the unit that absorbed it.
+    `abbreviation` None leaves it as it is (a new unit: suggested from its name).
     """
     active = active and merged_into is None
     if unit is None:
-        return create_unit(name, kind, parent, now=now, actor_id=actor_id, active=active, merged_into=merged_into)
+        return create_unit(name, kind, parent, now=now, actor_id=actor_id, active=active, merged_into=merged_into,
+                           abbreviation=abbreviation or "")
     if message := parent_error(unit, parent):
         raise UnitError(message, "parent")
     if merged_into is not None and merged_into.id == unit.id:
@@ -80,6 +86,8 @@ def save_unit(unit: Unit | None, name: str, kind: str, parent: Unit | None, acti
     before = audit.snapshot(unit)
     with database.atomic():
         unit.name, unit.kind, unit.active, unit.merged_into = name, kind, active, merged_into
+        if abbreviation is not None:
+            unit.abbreviation = abbreviation
         if unit.parent_id != (parent.id if parent else None):
             _reparent(unit, parent)  # saves the unit and rewrites the paths below it
         else:
@@ -135,6 +143,31 @@ def lead_units(selected_ids, group_kind: str | None, group_parent_id: int | None
     if not units:
         raise UnitError("Chọn ít nhất một đơn vị chủ trì, hoặc một nhóm đơn vị.", "lead_units")
     return list(units.values())
+
+
+def shown_parent(unit: Unit) -> Unit | None:
+    """The body named above a unit in its documents' header (cơ quan chủ quản): a Sở's UBND tỉnh, a
+    Ban Chỉ đạo's UBND; none above a People's Committee, which is not under another body's name."""
+    if unit.kind in ("ubnd_tinh", "ubnd_huyen", "ubnd_xa") or unit.parent_id is None:
+        return None
+    return unit.parent
+
+
+_PLACE_PREFIXES = ("UBND tỉnh ", "UBND thành phố ", "UBND huyện ", "UBND thị xã ", "UBND quận ",
+                   "Ủy ban nhân dân tỉnh ", "Ủy ban nhân dân thành phố ", "Ủy ban nhân dân huyện ")
+
+
+def document_place(unit: Unit) -> str:
+    """The place a unit's documents are dated from when none is given: the name of its province or
+    district ("Quảng Trị" for a Sở under UBND tỉnh Quảng Trị, "Tuần Giáo" for a body of the district)."""
+    ancestor_ids = [int(p) for p in unit.path.strip("/").split("/") if p]
+    local = (Unit.select().where(Unit.id.in_(ancestor_ids) & Unit.kind.in_(("ubnd_tinh", "ubnd_huyen")))
+             .order_by(fn.LENGTH(Unit.path).desc()).first())
+    name = local.name if local else unit.name
+    for prefix in _PLACE_PREFIXES:
+        if name.startswith(prefix):
+            return name[len(prefix):]
+    return name
 
 
 def district_of(unit: Unit) -> Unit | None:

@@ -11,6 +11,7 @@ from ..rules.input import InputError
 from ..rules.workdays import WorkCalendar
 from . import audit, notifications
 from .assignments import scoped, status_case
+from .units import document_place, shown_parent
 
 # Working days given by default to do what the letter asks.
 DEFAULT_DAYS_GIVEN = 5
@@ -57,6 +58,11 @@ def _symbol(number: str) -> str:
     return "/" + number.split("/", 1)[1] if "/" in (number or "") else ""
 
 
+def _own_symbol(issuer: Unit) -> str:
+    """"/SLĐTBXH": a letter not from the directive's issuer carries its own unit's abbreviation."""
+    return f"/{issuer.abbreviation}" if issuer.abbreviation else ""
+
+
 def create(user, assignments: list, *, now: datetime, calendar: WorkCalendar) -> UrgingLetter:
     """Record a draft letter naming the given overdue assignments, with defaults for its free parts:
     today, a new date five working days ahead, the directive's own signer when the letter is issued
@@ -71,7 +77,7 @@ def create(user, assignments: list, *, now: datetime, calendar: WorkCalendar) ->
     source = same[0] if same else None
     today = now.date()
     fields = dict(
-        issuer=issuer, number=_symbol(source.number) if source else "", letter_date=today,
+        issuer=issuer, number=_symbol(source.number) if source else _own_symbol(issuer), letter_date=today,
         new_due=calendar.add_working_days(today, DEFAULT_DAYS_GIVEN),
         place=next((d.place for d in directives if d.place), ""),
         subject=urging.subject_line([_ref(d) for d in directives]),
@@ -138,10 +144,10 @@ def content(letter: UrgingLetter) -> urging.Letter:
         unit.tasks.append(urging.LateTask(task.number, task.text, i.due_at, i.days_overdue, task.position,
                                           cooperating=i.assignment.role == "cooperating"))
     issuer = letter.issuer
-    parent = issuer.parent if issuer.parent_id and issuer.kind != "ubnd_tinh" else None
+    parent = shown_parent(issuer)
     return urging.compose(
         issuer_name=issuer.name, parent_name=parent.name if parent else "", number=letter.number,
-        place=letter.place or issuer.name, letter_date=letter.letter_date, new_due=letter.new_due,
+        place=letter.place or document_place(issuer), letter_date=letter.letter_date, new_due=letter.new_due,
         directives=[_ref(d) for d in directives], units=list(units.values()),
         copies=letter.copies.splitlines(), authority=letter.signing_authority, signer_title=letter.signer_title,
         signer_name=letter.signer_name)

@@ -14,7 +14,7 @@ from datetime import date, datetime, time, timedelta
 from peewee import SQL, Case, fn
 
 from ..core.access import assignment_scope, cooperation_scope
-from ..core.assignments import scoped, status_case
+from ..core.assignments import existed_by, scoped, status_case
 from ..core.cooperation import sent_condition
 from ..core.units import subtree_unit_ids
 from ..models import (
@@ -74,7 +74,9 @@ def _root(user, filters: Filters):
 
 
 def _scoped(user, filters: Filters):
-    return scoped(user, filters.unit, filters.directive_id, filters.delegated)
+    query = scoped(user, filters.unit, filters.directive_id, filters.delegated)
+    # As of a moment, as the monthly report counts: only the tasks that existed then.
+    return query.where(existed_by(filters.as_of)) if filters.as_of else query
 
 
 def unit_rows(user, filters: Filters, now, due_soon_days) -> list[UnitRow]:

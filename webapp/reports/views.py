@@ -1,10 +1,11 @@
 """Monthly reports (báo cáo tháng): assembled from the data, printed in the Nghị định 30/2020 layout,
-downloaded as PDF and Excel, frozen when submitted."""
+downloaded as PDF, Word and Excel, frozen when submitted."""
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..config import ROOT
 from ..core import reports
+from ..core.report_content import symbol as report_symbol
 from ..core.access import (
     can_edit_report,
     can_view_report,
@@ -13,12 +14,13 @@ from ..core.access import (
 )
 from ..forms import choices
 from ..models import Directive, MonthlyReport, Unit
-from ..rules import report_workbook
+from ..rules import report_docx, report_workbook
 from ..web import get_or_404, now
 from . import bp, queries
 from .forms import DraftForm, NewReportForm
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _reporting_units():
@@ -68,17 +70,24 @@ def _report_or_404(report_id):
 def detail(report_id):
     report = _report_or_404(report_id)
     editable = can_edit_report(current_user, report)
-    form = DraftForm(obj=report) if request.method == "GET" else DraftForm()
+    # A field missing from a post keeps its stored value.
+    form = DraftForm(data=_draft_values(report))
     if request.method == "POST":
         if not editable:
             abort(403)
         if form.validate_on_submit():
-            reports.save_draft(report, {f: getattr(form, f).data or "" for f in reports.EDITABLE},
-                               current_user.id, now())
+            reports.save_draft(report, form.values(), current_user.id, now())
             flash("Đã lưu dự thảo báo cáo.", "success")
             return redirect(url_for("reports.detail", report_id=report.id))
     data = reports.report_data(report, now())
-    return render_template("reports/detail.html", report=report, data=data, form=form, editable=editable)
+    return render_template("reports/detail.html", report=report, data=data, form=form, editable=editable,
+                           symbol=report_symbol(report.unit))
+
+
+def _draft_values(report) -> dict:
+    values = {name: getattr(report, name) for name in reports.EDITABLE}
+    values["signed_on"] = f"{report.signed_on:%d/%m/%Y}" if report.signed_on else ""
+    return values
 
 
 @bp.route("/<id:report_id>/nop", methods=["POST"])
@@ -107,6 +116,14 @@ def pdf(report_id):
     body = HTML(string=html).write_pdf(stylesheets=[CSS(filename=str(ROOT / "static" / "report.css"))])
     return Response(body, mimetype="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="bao-cao-{report.year}-{report.month:02d}.pdf"'})
+
+
+@bp.route("/<id:report_id>/docx")
+def docx(report_id):
+    report = _report_or_404(report_id)
+    body = report_docx.build_document(reports.report_data(report, now()))
+    return Response(body, mimetype=DOCX, headers={
+        "Content-Disposition": f'attachment; filename="bao-cao-{report.year}-{report.month:02d}.docx"'})
 
 
 @bp.route("/<id:report_id>/excel")

@@ -8,6 +8,7 @@ from dateutil.rrule import rrule
 
 from . import deadlines
 from .deadlines import END_OF_DAY, DeadlineRule
+from .vietnamese import round_half_up
 from .workdays import WorkCalendar
 
 
@@ -88,4 +89,4 @@ def recurring_progress(reports_due: int, reports_in: int, done: bool) -> tuple[s
         return "done", 100
     if not reports_in:
         return "not_started", 0
-    return "in_progress", min(99, round(100 * reports_in / reports_due)) if reports_due else 0
+    return "in_progress", min(99, int(round_half_up(100 * reports_in / reports_due))) if reports_due else 0

@@ -5,6 +5,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from .progress_sheet import BOX, FONT, text
+from .vietnamese import percent_fraction
 
 
 def _table(ws, start_row, headers, rows, widths=None):
@@ -17,7 +18,9 @@ def _table(ws, start_row, headers, rows, widths=None):
     for r, values in enumerate(rows, start_row + 1):
         for col, value in enumerate(values, 1):
             cell = ws.cell(r, col)
-            if isinstance(value, str):
+            if value is None:
+                pass
+            elif isinstance(value, str):
                 text(cell, value)
             else:
                 cell.value = value
@@ -25,8 +28,13 @@ def _table(ws, start_row, headers, rows, widths=None):
                     cell.number_format = "0.0%"
                 elif isinstance(value, int):
                     cell.number_format = "#,##0"
-            cell.font = Font(name=FONT, bold=values[0] == "Tổng cộng")
+            cell.font = Font(name=FONT, bold=str(values[0]).startswith("Tổng cộng"))
             cell.border = BOX
+        if len(values) < len(headers):  # a short row's last cell spans the rest ("Chưa báo cáo")
+            for col in range(len(values) + 1, len(headers) + 1):
+                ws.cell(r, col).border = BOX
+            ws.merge_cells(start_row=r, start_column=len(values), end_row=r, end_column=len(headers))
+            ws.cell(r, len(values)).alignment = Alignment(horizontal="center")
     for col, width in enumerate(widths or [], 1):
         ws.column_dimensions[ws.cell(1, col).column_letter].width = width
 
@@ -39,7 +47,7 @@ def _title(ws, lines):
 
 
 def _fraction(percent):
-    return None if percent is None else percent / 100
+    return None if percent is None else percent_fraction(percent)
 
 
 def build_workbook(data: dict) -> bytes:
@@ -47,8 +55,9 @@ def build_workbook(data: dict) -> bytes:
     head = data["header"]
     ws = wb.active
     ws.title = "I. Nhiệm vụ"
-    row = _title(ws, [f"{head['title']} {head['subtitle']}", head["issuer"], f"Số liệu đến {data['as_of']}",
-                      "I. KẾT QUẢ THỰC HIỆN NHIỆM VỤ"])
+    issuer = head["issuer"] if isinstance(head["issuer"], str) else " ".join(head["issuer"])
+    period = data.get("period", {}).get("text") or f"Số liệu đến {data['as_of']}"
+    row = _title(ws, [f"{head['title']} {head['subtitle']}", issuer, period, "I. KẾT QUẢ THỰC HIỆN NHIỆM VỤ"])
     tasks = data["tasks"]
     followup = "extended" in tasks["total"]  # reports frozen before the follow-up loop lack these columns
     extra_heads = ["Đã gia hạn", "Phối hợp: được đề nghị", "Phối hợp: đã gửi"] if followup else []
@@ -64,11 +73,13 @@ def build_workbook(data: dict) -> bytes:
             text(ws.cell(row, 1), group["label"])
             ws.cell(row, 1).font = Font(name=FONT, bold=True)
             rows = group["rows"] + [group["total"]]
-            _table(ws, row + 1, ["Địa phương", "Tổng số đối tượng", "Đã mở tài khoản", "Đã chi trả KDTM",
-                                 "Tỷ lệ / tổng số", "Chỉ tiêu đến kỳ", "Tỷ lệ / chỉ tiêu"],
-                   [[r["unit"], r["beneficiaries"], r["accounts_opened"], r["paid_cashless"],
-                     _fraction(r["rate_total"]), r["target_to_date"], _fraction(r["rate_target"])] for r in rows],
-                   [34] + [14] * 6)
+            # A unit that sent no figures says so, with no figures (never zeros).
+            _table(ws, row + 1, ["Địa phương", "Ngày số liệu", "Tổng số đối tượng", "Đã mở tài khoản",
+                                 "Đã chi trả KDTM", "Tỷ lệ / tổng số", "Chỉ tiêu đến kỳ", "Tỷ lệ / chỉ tiêu"],
+                   [[r["unit"], r.get("day") or "", r["beneficiaries"], r["accounts_opened"], r["paid_cashless"],
+                     _fraction(r["rate_total"]), r["target_to_date"], _fraction(r["rate_target"])]
+                    if r.get("reported", True) else [r["unit"], "Chưa báo cáo"] for r in rows],
+                   [40, 14] + [14] * 6)
             row += len(rows) + 3
     ws = wb.create_sheet("III. Báo cáo định kỳ")
     row = _title(ws, [f"III. TÌNH HÌNH BÁO CÁO ĐỊNH KỲ THÁNG {data['month']}"])

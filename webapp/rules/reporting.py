@@ -5,6 +5,10 @@ from datetime import date, timedelta
 from dateutil.relativedelta import MO, relativedelta
 
 PERIOD_KINDS = {"week": "Tuần", "month": "Tháng", "quarter": "Quý"}
+# The data period of a monthly report: the calendar month, or the cut-off of Nghị định 09/2019/NĐ-CP,
+# Điều 12 (the 15th of the previous month to the 14th of the month reported).
+REPORT_PERIODS = {"month": "Tháng dương lịch (từ ngày 01 đến hết tháng)",
+                  "nd09": "Theo Nghị định 09/2019/NĐ-CP (từ ngày 15 tháng trước đến ngày 14 tháng báo cáo)"}
 
 
 @dataclass(frozen=True)
@@ -39,6 +43,16 @@ def period_containing(kind: str, day: date) -> Period:
         start = date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
         return Period(kind, start, start + relativedelta(months=3, days=-1))
     start = day.replace(day=1)
+    return Period("month", start, start + relativedelta(months=1, days=-1))
+
+
+def monthly_report_period(year: int, month: int, kind: str = "month") -> Period:
+    """The days a monthly report's figures cover: 01/03–31/03/2024, or by Nghị định 09/2019
+    15/02–14/03/2024."""
+    if kind == "nd09":
+        end = date(year, month, 14)
+        return Period("nd09", end + relativedelta(months=-1, days=1), end)
+    start = date(year, month, 1)
     return Period("month", start, start + relativedelta(months=1, days=-1))
 
 

@@ -6,6 +6,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from .progress_sheet import BOX, FONT, text
+from .vietnamese import percent_fraction
 
 HEADERS = ("Đơn vị", "Việc đến hạn trong kỳ", "Hoàn thành đúng hạn (%)", "Đang quá hạn", "Số ngày trễ bình quân",
            "Số lần bị trả lại", "Số lần xin gia hạn", "Tỷ lệ báo cáo định kỳ (%)")
@@ -37,7 +38,7 @@ def build(scope: str, period_label: str, moment: datetime, rows: list[tuple]) ->
             if col == 1:
                 text(cell, value)
             elif value is not None:
-                cell.value = value / 100 if col - 1 in PERCENT_COLUMNS else value
+                cell.value = percent_fraction(value) if col - 1 in PERCENT_COLUMNS else value
                 cell.number_format = FORMATS[col - 1]
             cell.font = Font(name=FONT)
             cell.border = BOX

@@ -1,5 +1,6 @@
 """Vietnamese text helpers: alphabetical sort keys, name normalisation, number and date formats."""
 import unicodedata
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, localcontext
 
 # Vietnamese alphabet order: Đ after D, Ă and Â after A, and so on.
 _ALPHABET = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
@@ -48,11 +49,23 @@ def fold(text: str) -> str:
     return " ".join(text.split())
 
 
+def round_half_up(value, decimals: int = 0) -> Decimal:
+    """Round as a Vietnamese report does, halves away from zero: 356.25 -> 356.3, 12.5 -> 13 (Python's
+    round() and format() send halves to the even digit: 356.2, 12). Binary noise is washed out first, so
+    100 * 29 / 200 = 14.499999999999998 counts as the 14.5 it stands for and gives 15."""
+    with localcontext() as context:
+        context.prec = 80  # quantize never runs out of digits, whatever the size of the number
+        exact = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+        exact = exact.quantize(Decimal("1e-9"), rounding=ROUND_HALF_EVEN)
+        return exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+
+
 def format_number(value, decimals: int = 0) -> str:
-    """16975 -> '16.975'; 31.7 with decimals=1 -> '31,7'."""
+    """16975 -> '16.975'; 31.7 with decimals=1 -> '31,7'; halves rounded up (356,25 -> '356,3').
+    Every number and percentage the app shows goes through here."""
     if value is None:
         return ""
-    text = f"{value:,.{decimals}f}"
+    text = f"{round_half_up(value, decimals):,.{decimals}f}"
     return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
 
 
@@ -61,3 +74,9 @@ def format_percent(fraction, decimals: int = 0) -> str:
     if fraction is None:
         return ""
     return format_number(fraction * 100, decimals) + "%"
+
+
+def percent_fraction(percent, decimals: int = 1) -> float:
+    """A percentage for a spreadsheet cell formatted "0.0%": rounded half up first, so the cell shows
+    what the printed report shows (356.25 -> 3.563, shown 356,3%)."""
+    return float(round_half_up(percent, decimals)) / 100
