@@ -447,9 +447,14 @@ def test_the_docx_has_the_same_report_in_word(demo_report):
     assert total[0] == data["tasks"]["total"]["unit"] and total[6] == str(data["tasks"]["total"]["total"])
     people = next(t for t in doc.tables if t.rows[0].cells[0].text == "Địa phương")
     rows = {r.cells[0].text: [c.text for c in r.cells] for r in people.rows}
-    assert rows["UBND thành phố Đông Hà"][1:] == ["20/03/2024", "1.944", "360", "342", "17,6%", "96", "356,3%"]
+    # The wards' beneficiaries add up to the city's Phụ lục 01 total.
+    assert rows["UBND thành phố Đông Hà"][1:] == ["20/03/2024", "1.912", "360", "342", "17,9%", "96", "356,3%"]
     assert rows["UBND huyện Cam Lộ"][1] == "Chưa báo cáo"
     assert [c.text for c in people.rows[-1].cells][0] == "Tổng cộng (1/9 đơn vị đã báo cáo)"
+    # The wards entered their figures as users do: those are Đông Hà's Phụ lục 2b reports of the three days,
+    # so section III agrees with section II.
+    discipline = {r["unit"]: r for r in data["discipline"]["rows"]}
+    assert (discipline["UBND thành phố Đông Hà"]["submitted"], discipline["UBND thành phố Đông Hà"]["on_time"]) == (3, 3)
     footer = doc.tables[-1].rows[0].cells[0]
     label = footer.paragraphs[0].runs[0]
     assert label.text == "Nơi nhận:" and label.bold and label.italic and label.font.size.pt == 12
