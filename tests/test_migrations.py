@@ -88,6 +88,7 @@ ADDED_BY = {
         (("task", "deadline_n"), ("task", "counted_from"), ("assignment", "due_moved_from"),
          ("assignment", "received_on"), ("directive", "shift_days_off"), ("task", "working_days_only"),
          ("user", "email"), ("user", "email_reminders"))),
+    10: ((), (("directive", "attachment_name"), ("directive", "attachment_path"), ("directive", "attachment_size"))),
 }
 
 
@@ -186,3 +187,31 @@ def test_a_database_before_version_7_upgrades_its_cooperating_assignments_keepin
             ("cooperation", "create", c.id), ("assignment", "delete", 2)]
         assert '"role": "cooperating"' in entries[2].before and '"state": "done"' in entries[2].before
         assert User.select().count() == 1 and Task.select().count() == 1 and Occurrence.select().count() == 0
+
+
+# --- Version 10: a directive keeps the document it was read from ----------------------------------
+
+def test_a_database_before_version_10_upgrades_keeping_its_directives_tasks_and_assignments(app):
+    from datetime import datetime
+
+    from webapp.models import Assignment, Directive, Task
+    with database.connection_context():
+        rewind_schema(9)
+        assert "attachment_path" not in {c.name for c in database.get_columns("directive")}
+        t = datetime(2024, 1, 1)
+        _insert("unit", id=1, name="Tỉnh", kind="ubnd_tinh", path="/1/", sort_name="Tinh", active=True, created_at=t)
+        _insert("directive", id=1, number="1/UBND", issued_precision="day", issuer_id=1, place="", subject="V/v",
+                legal_bases="", recipients="", copies="", signing_authority="", signer_title="", signer_name="",
+                needs_confirmation=True, shift_days_off=True, created_at=t)
+        _insert("task", id=1, directive_id=1, section="", position=1, number="1", text="T", addressed_to="",
+                deadline_text="", deadline_kind="ongoing", working_days_only=False, created_at=t)
+        _insert("assignment", id=1, task_id=1, unit_id=1, role="lead", state="not_started", percent=0, version=1,
+                instructions="")
+
+        assert migrations.upgrade() == [10]
+
+        directive = Directive.get_by_id(1)
+        assert (directive.attachment_name, directive.attachment_path, directive.attachment_size) == (None, None, None)
+        assert Task.select().count() == 1 and Assignment.select().count() == 1  # nothing went by cascade
+        Directive.update(attachment_name="cong-van.docx", attachment_path="a" * 32, attachment_size=2048).execute()
+        assert Directive.get_by_id(1).attachment_name == "cong-van.docx"

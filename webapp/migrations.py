@@ -467,6 +467,15 @@ def v9_workdays_reminders(migrator):
                             UrgingItemV9])
 
 
+def v10_directive_attachment(migrator):
+    """The document a directive was read from, kept as its attachment (nullable: no rebuild, no cascade)."""
+    migrate(
+        migrator.add_column("directive", "attachment_name", CharField(max_length=255, null=True)),
+        migrator.add_column("directive", "attachment_path", CharField(max_length=100, null=True)),
+        migrator.add_column("directive", "attachment_size", IntegerField(null=True)),
+    )
+
+
 # Version 1 is the schema created by create_tables for the models of the first release
 # (tests/data/schema_v1.sqlite.sql).
 MIGRATIONS = [
@@ -477,6 +486,7 @@ MIGRATIONS = [
     (6, v6_hardening),
     (7, v7_followup),
     (9, v9_workdays_reminders),
+    (10, v10_directive_attachment),
 ]
 
 CURRENT_VERSION = MIGRATIONS[-1][0]
