@@ -116,6 +116,15 @@ def test_quang_tri_closing_duty_joins_its_units_section_and_urging_is_no_task():
     assert not any("Phụ lục 01" in t["source"] or "GIAO CHỈ TIÊU" in t["source"] for t in tasks)
 
 
+def test_tasks_carry_the_heading_of_the_section_they_sit_in():
+    sections = {t["ref"]: t["section"] for t in read(QT)["tasks"]}
+    assert sections["1.1"] == sections["1.5"] == "1. Sở Lao động - Thương binh và Xã hội"  # 1.5 from the closing
+    assert sections["3.6"] == "3. UBND các huyện, thị xã, thành phố"
+    nested = {t["ref"]: t["section"] for t in read("b_muong_ang_ke_hoach_de_an_06.txt")["tasks"]}
+    assert nested["II.2.b"] == "II.2. Cung cấp dịch vụ công trực tuyến"
+    assert {t["section"] for t in read("c_quang_ngai_hoa_toc_bao.txt")["tasks"]} == {""}  # no headings
+
+
 def test_quang_tri_deadlines_quote_the_words_they_came_from():
     by_ref = {t["ref"]: t["deadline"]["text"] for t in read(QT)["tasks"]}
     assert by_ref["1.1"] == "trong tháng 01 năm 2024"
@@ -361,7 +370,7 @@ def test_empty_or_fragmentary_text_gives_an_empty_reading(text):
 def test_every_key_is_present_on_every_task():
     for name in (QT, TG, A, B, C, D, E):
         for task in read(name)["tasks"]:
-            assert set(task) == {"ref", "text", "source", "lead", "cooperating", "deadline", "guesses"}
+            assert set(task) == {"ref", "section", "text", "source", "lead", "cooperating", "deadline", "guesses"}
             assert set(task["deadline"]) == set(DEADLINE_FIELDS) | {"text"}
 
 
