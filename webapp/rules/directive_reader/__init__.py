@@ -53,7 +53,7 @@ from .timing import Context, Deadline, period_statement, read_deadline
 from .units import cooperating_units, subject_of, units_heading
 from .vocabulary import INFO_LABELS, PREAMBLE_OPENERS
 
-__all__ = ["read_directive"]
+__all__ = ["read_directive", "deadline_of"]
 
 # A campaign bounds a recurrence only when it lasts at least one of its periods: a weekly report
 # runs through a three-week campaign, a monthly one outlasts it.
@@ -443,6 +443,15 @@ def read_directive(text: str) -> dict:
     for task in tasks:
         task.section = _section_of(task.ref, reader.titles)
     return {"header": header.as_dict(), "tasks": [t.as_dict() for t in tasks]}
+
+
+def deadline_of(text: str, year: int | None = None) -> dict | None:
+    """The deadline a piece of a task states on its own (a date, a recurrence, "ngay", "thường
+    xuyên" …), as read_directive gives it; None when it states none, or only hints at one."""
+    found = read_deadline(text if isinstance(text, str) else "", Context(year))
+    if found.strength in ("none", "likely_ongoing"):
+        return None
+    return found.as_dict()
 
 
 def _read_body(reader: _Reader, paragraphs: list[str]) -> list[str]:
