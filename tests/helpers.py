@@ -148,8 +148,8 @@ class _FormReader(HTMLParser):
 
     def handle_endtag(self, tag):
         if tag == "textarea" and self._textarea is not None:
-            # A browser drops the one newline right after <textarea>.
-            self._textarea[1] = self._textarea[1].removeprefix("\n")
+            # A browser reads CR LF as one newline, and drops the one right after <textarea>.
+            self._textarea[1] = self._textarea[1].replace("\r\n", "\n").removeprefix("\n")
             self._textarea = None
         elif tag == "select" and self._select is not None:
             if self._select[1] is None:
