@@ -28,7 +28,9 @@ _BROKEN = [re.compile(p) for p in (NATIONAL_TITLE, MOTTO, *BROKEN_HEADER_PHRASES
 _MOTTO = re.compile(MOTTO, re.IGNORECASE)
 _NUMBER = re.compile(r"(?<!\w)Số\s*:", re.IGNORECASE)
 _SUBJECT = re.compile(r"(?<!\w)(?:V/v|V/V|v/v)(?=[\s.:])\s*\.?\s*:?\s*")
-_TO = re.compile(r"(?<!\w)Kính\s+gửi\s*:?", re.IGNORECASE)
+# "Kính gửi:", or the line of a công điện that names who sends it ("CHỦ TỊCH UBND TỈNH điện:"): the
+# addressees follow.
+_TO = re.compile(r"(?<!\w)Kính\s+gửi\s*:?|^[^:\n]{3,120}\sđiện\s*:\s*$", re.IGNORECASE)
 _PLACE_DATE = re.compile(r",\s*ngày\s*(?P<d>\d{1,2})?\s*(?:tháng|/)\s*(?P<m>\d{1,2})?\s*(?:năm|/)\s*(?P<y>\d{4})")
 _DOC_TYPE = re.compile(r"^(?:" + "|".join(t.upper() for t in DOCUMENT_TYPES) + r")\b")
 _LEVEL_START = re.compile(r"^(?:TỈNH|HUYỆN|THÀNH PHỐ|THỊ XÃ|XÃ|PHƯỜNG|THỊ TRẤN|QUẬN|ĐẶC KHU|TP\.)\s")
