@@ -934,3 +934,49 @@ def test_an_urgent_telegram_reads_its_addressees_and_its_points():
                        "Chỉ huy trưởng Bộ Chỉ huy Quân sự tỉnh", "Giám đốc Công an tỉnh"],
         "signer": {"authority": "KT. CHỦ TỊCH", "title": "PHÓ CHỦ TỊCH", "name": "Phan Mạnh Hùng"}})
     assert_tasks(result, M_TASKS)
+
+
+# --- (n) a commune's letter to several addressees whose points name nobody ---------------------------
+
+N = "n_xa_hai_cap_de_nghi_cac_don_vi.txt"
+N_ADDRESSEES = ["Phòng Văn hóa - Xã hội", "Công an xã", "các thôn, bản"]  # "Trưởng các thôn, bản": its units
+N_TASKS = {
+    "1": (N_ADDRESSEES, [], due("fixed", date="2025-11-25"), ["lead"]),
+    # "kể từ ngày có kết quả rà soát": counted from an event of its own, taken as receipt (a guess).
+    "2": (N_ADDRESSEES, [], due("relative_working_days", n=7, from_="receipt"), ["lead", "deadline"]),
+    "3": (N_ADDRESSEES, [], due("monthly", day=5), ["lead"]),
+    "4": (["Công an xã"], ["Phòng Văn hóa - Xã hội"], due("fixed", date="2025-11-30"), []),  # "Ngoài ra, giao …"
+}
+
+
+def test_points_that_name_nobody_are_the_addressees_duties_as_a_guess():
+    result = read(N)
+    assert_tasks(result, N_TASKS)
+    # The issuer speaking after the reference ("…, UBND xã đề nghị các đơn vị:") is not part of it.
+    assert result["header"]["legal_bases"] == [
+        "Kế hoạch số 156/KH-UBND ngày 20/10/2025 của UBND tỉnh Tuyên Quang về rà soát hộ nghèo, hộ cận nghèo năm 2025"]
+
+
+# --- (o) a plan copied from a web page: markdown, a pipe table whose group rows leave cells blank ----
+
+O = "o_ke_hoach_bang_web_pipe.txt"
+CDC_GL = "Trung tâm Kiểm soát bệnh tật tỉnh"
+O_TASKS = {
+    # I (aims) holds none; II only points to the appendix; III.2 only urges.
+    "III.1": ([CDC_GL], [], due("monthly", day=10), []),
+    "PL.I.1": ([CDC_GL], ["Phòng Nghiệp vụ Y"], due("within_month", date="2026-01-31",
+                                                   window=["2026-01-01", "2026-01-31"]), []),
+    "PL.I.2": (["Trạm Y tế các xã, phường"], [CDC_GL], due("monthly"), []),
+    "PL.II.1": (["Phòng Nghiệp vụ Y"], ["Thanh tra Sở"], due("within_period", date="2026-06-30",
+                                                             window=["2026-04-01", "2026-06-30"]), []),
+    # "30/6/2026 và 15/12/2026": two dates; the later one, flagged.
+    "PL.II.2": ([CDC_GL], [], due("fixed", date="2026-12-15"), ["deadline"]),
+}
+
+
+def test_a_web_copied_plan_with_its_title_apart_from_its_subject_and_a_pipe_table():
+    result = read(O)
+    assert_header(result, {"issuer": "SỞ Y TẾ", "issuer_parent": "ỦY BAN NHÂN DÂN TỈNH GIA LAI", "number": "98/KH-SYT",
+                           "date": "2025-12-10", "subject": "Triển khai tiêm chủng mở rộng năm 2026",
+                           "signer": {"authority": "KT. GIÁM ĐỐC", "title": "PHÓ GIÁM ĐỐC", "name": "Trần Quốc Bảo"}})
+    assert_tasks(result, O_TASKS)

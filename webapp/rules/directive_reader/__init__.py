@@ -50,7 +50,7 @@ from .layout import Node, is_boilerplate, is_statement, is_urging, outline, sect
 from .tables import deadline_phrase, labelled_field, read_tables, units_in_cell
 from .text import canon, fold, lines_of, normalise, paragraphs_of, sentences_of
 from .timing import Context, Deadline, period_statement, read_deadline
-from .units import cooperating_units, subject_of, units_heading
+from .units import cooperating_units, recipient_units, subject_of, units_heading
 from .vocabulary import INFO_LABELS, PREAMBLE_OPENERS
 
 __all__ = ["read_directive", "deadline_of"]
@@ -106,6 +106,9 @@ class _Reader:
         self.children: dict[str, int] = {}           # ref -> how many tasks sit right under it
         recipients = [r for r in header.recipients if canon(r).strip(" .;") not in _NOBODY]
         self.sole_recipient = recipients[0] if len(recipients) == 1 else None
+        # Who a point that names nobody is for: the letter's addressees ("Chủ tịch UBND các xã" as
+        # "UBND các xã"), a guess.
+        self.addressees = list(dict.fromkeys(name for r in recipients for name in recipient_units(r)))
         self.letter = bool(recipients)  # a công văn: its numbered items are its addressees' duties
 
     # --- deadlines ------------------------------------------------------------------------------
@@ -218,7 +221,7 @@ class _Reader:
         if scope.kind == "task" or (scope.kind is None and self.letter and not _informs(node.text)):
             # A duty that names nobody: in a letter, its addressees'; in a plan's task section, to be
             # assigned. Either way the lead is a guess.
-            lead = [self.sole_recipient] if self.sole_recipient else []
+            lead = list(self.addressees) if self.letter else []
             self.add(Draft(ref, text, source, lead, cooperating_units(body, lead), self.deadline_for(body, scope),
                            guesses=["lead"]), boilerplate_check=True)
         return 1
