@@ -143,7 +143,7 @@ def _review():
 
 def _render_review(state, partial=None, key=None):
     state.present()
-    context = dict(state=state, unit_names=sorted(u.name for u in state.units), kind_labels=UNIT_KINDS)
+    context = dict(state=state, unit_names=[u.name for u in state.units], kind_labels=UNIT_KINDS)
     if partial == "row":
         return render_template("admin/_review_row.html", row=next(r for r in state.rows if r.key == key),
                                **context)
