@@ -211,11 +211,18 @@ class Matcher:
             self.by_key.setdefault(key_of(u.name), []).append(u)
         issuer = self.by_id.get(issuer_id)
         self.issuer_line = issuer.lineage if issuer else ()
+        self._seen: dict[str, NameMatch] = {}  # a directive names the same units in many tasks
 
     # --- one unit --------------------------------------------------------------------------
 
     def match(self, written: str) -> NameMatch:
         written = " ".join((written or "").split())[:300]
+        if written not in self._seen:
+            self._seen[written] = self._match(written)
+        found = self._seen[written]
+        return NameMatch(found.written, found.status, list(found.unit_ids), list(found.suggestions), found.label)
+
+    def _match(self, written: str) -> NameMatch:
         group = group_phrase(written)
         if group is not None:
             return self._group(written, group)
