@@ -134,14 +134,23 @@ class GroupPhrase:
     head: tuple[str, ...]     # the words before "các" / "cấp" (may be empty)
     levels: tuple[str, ...]   # administrative levels named ("huyện", "thị xã" …)
     kinds: tuple[str, ...]    # unit kinds its words mean
-    listed: tuple[str, ...]   # names given in brackets
+    listed: tuple[str, ...]   # names given in brackets, or after "các sở:"
+    prefix: str = ""          # what each listed name is short for: "Sở" in "các sở: Y tế, Tài chính"
 
 
 _BRACKET = re.compile(r"\(([^()]*)\)")
 
 
+_KIND_LIST = re.compile(r"(?:^|\s)các\s+(sở|phòng|ban)\s*:\s*(.+)$", re.IGNORECASE | re.DOTALL)
+
+
 def group_phrase(name: str) -> GroupPhrase | None:
     """The parts of a group phrase, or None when the name names one unit."""
+    kind_list = _KIND_LIST.search(name or "")
+    if kind_list:  # "Các sở: Y tế, Tài chính, Văn hóa, Thể thao và Du lịch"
+        pieces = tuple(p.strip(" .;") for p in kind_list.group(2).split(",") if p.strip(" .;"))[:40]
+        return GroupPhrase((), (), KIND_WORDS.get(kind_list.group(1).lower(), ()), pieces,
+                           kind_list.group(1).capitalize())
     listed = ()
     bracket = _BRACKET.search(name or "")
     if bracket and "," in bracket.group(1):
@@ -275,10 +284,12 @@ class Matcher:
         ids: list[int] = []
         offered: list[int] = []
         if group.listed:
-            for name in group.listed:
+            for name in self._listed_names(group):
                 found = self._single(name)
                 ids.extend(found.unit_ids)
                 offered.extend(found.suggestions)
+            if group.prefix:  # the list is the group: no more of its kind
+                group = GroupPhrase((), (), (), group.listed, group.prefix)
         members = self.members(group) if group.head or group.kinds else []
         if not ids:
             ids = [u.id for u in members]
@@ -288,6 +299,21 @@ class Matcher:
         ids = list(dict.fromkeys(ids))
         return NameMatch(written, GROUP, ids, [i for i in dict.fromkeys(offered) if i not in ids],
                          label=self.group_label(ids))
+
+    def _listed_names(self, group: GroupPhrase) -> list[str]:
+        """The listed names as unit names: "Sở" put back in front, and pieces a comma split apart
+        joined again when together they are one unit ("Văn hóa", "Thể thao và Du lịch")."""
+        if not group.prefix:
+            return list(group.listed)
+        pieces, names, i = list(group.listed), [], 0
+        while i < len(pieces):
+            for j in range(min(len(pieces), i + 4), i, -1):
+                name = f"{group.prefix} {', '.join(pieces[i:j])}"
+                if j == i + 1 or len(self.by_key.get(key_of(name), [])) == 1:
+                    names.append(name)
+                    i = j
+                    break
+        return names
 
     def members(self, group: GroupPhrase) -> list[UnitRef]:
         """The group's units inside the issuer's area, in name order."""
