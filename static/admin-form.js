@@ -1,5 +1,6 @@
-/* The long admin forms: focus the error summary, and make the unit checklists searchable with
-   "select all of a kind" per group. Without this file the checklists still work as plain checkboxes. */
+/* The long admin forms: focus the error summary, make the unit checklists searchable with "select
+   all of a kind" per group, and say "đang xử lý" on slow posts. Without this file the checklists still
+   work as plain checkboxes. */
 (function () {
   "use strict";
 
@@ -69,6 +70,21 @@
     }
     refreshCounts();
   }
+
+  // A slow post (reading a directive, saving a long one): say so, and keep the button from being
+  // pressed twice. The button is disabled only after the browser has taken its name and value.
+  document.addEventListener("submit", function (event) {
+    var button = event.submitter;
+    if (!button || !button.hasAttribute("data-busy") || button.hasAttribute("hx-post")) { return; }
+    var note = event.target.querySelector("[data-busy-note]");
+    if (note) { note.hidden = false; }
+    setTimeout(function () { button.disabled = true; }, 0);
+  });
+  // Back to a page the browser kept as it was left: its buttons work again.
+  window.addEventListener("pageshow", function () {
+    document.querySelectorAll("[data-busy]").forEach(function (b) { b.disabled = false; });
+    document.querySelectorAll("[data-busy-note]").forEach(function (n) { n.hidden = true; });
+  });
 
   function start() {
     document.querySelectorAll("[data-unit-picker]").forEach(setUp);

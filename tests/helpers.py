@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 from datetime import date, datetime
+from html.parser import HTMLParser
 
 from webapp import create_app
 from webapp.core.directives import save_task
@@ -206,3 +207,64 @@ def soffice_convert(tmp_path, data: bytes, target: str, name: str = "van-ban.doc
     out = tmp_path / f"{source.stem}.{extension}"
     assert result.returncode == 0 and out.exists(), result.stderr + result.stdout
     return out.read_bytes()
+
+
+class _FormReader(HTMLParser):
+    """The values a browser would post from one form of a page: inputs (checkboxes and radios only
+    when checked), textareas, the selected option of each select; submit buttons left out."""
+
+    def __init__(self, form_id):
+        super().__init__(convert_charrefs=True)
+        self.form_id, self.inside, self.values = form_id, False, []
+        self._textarea = self._select = None
+        self._first_option = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            self.inside = attrs.get("id") == self.form_id
+        if not self.inside or "disabled" in attrs:
+            return
+        name = attrs.get("name")
+        if tag == "input" and name:
+            kind = attrs.get("type", "text")
+            if kind in ("submit", "button", "file", "image", "reset"):
+                return
+            if kind in ("checkbox", "radio") and "checked" not in attrs:
+                return
+            self.values.append([name, attrs.get("value", "on" if kind in ("checkbox", "radio") else "")])
+        elif tag == "textarea" and name:
+            self._textarea = [name, ""]
+            self.values.append(self._textarea)
+        elif tag == "select" and name:
+            self._select, self._first_option = [name, None], None
+            self.values.append(self._select)
+        elif tag == "option" and self._select is not None:
+            value = attrs.get("value", "")
+            if self._first_option is None:
+                self._first_option = value
+            if "selected" in attrs:
+                self._select[1] = value
+
+    def handle_data(self, data):
+        if self._textarea is not None:
+            self._textarea[1] += data
+
+    def handle_endtag(self, tag):
+        if tag == "textarea" and self._textarea is not None:
+            # A browser reads CR LF as one newline, and drops the one right after <textarea>.
+            self._textarea[1] = self._textarea[1].replace("\r\n", "\n").removeprefix("\n")
+            self._textarea = None
+        elif tag == "select" and self._select is not None:
+            if self._select[1] is None:
+                self._select[1] = self._first_option or ""
+            self._select = None
+        elif tag == "form":
+            self.inside = False
+
+
+def form_values(html: str, form_id: str) -> list[list[str]]:
+    """[name, value] pairs a browser would post from the form with this id (in page order)."""
+    reader = _FormReader(form_id)
+    reader.feed(html)
+    return reader.values

@@ -434,3 +434,59 @@ def test_the_follow_up_pages_fit_and_label_every_field(live_server, browser):
                 assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), (path, width)
         page.click("button:has-text('Đăng xuất')")
     page.close()
+
+
+def review_row(page, number):
+    return page.locator("fieldset.review-task", has=page.locator("legend", has_text=f"Nhiệm vụ {number}"))
+
+
+def test_the_admin_pastes_tuan_giao_corrects_the_review_and_saves_it_whole(live_server, browser):
+    """Thêm văn bản: paste the Tuần Giáo directive as it is, correct the review (the number now known,
+    a deadline kind changed in place, the fields the document leaves open), save; the directive's pages
+    show its twelve tasks and their assignments."""
+    text = (Path(__file__).parent / "data" / "directives" / "tuan_giao_cao_diem_de_an_06.txt").read_text(encoding="utf-8")
+    page = browser.new_page()
+    log_in(page, live_server, "admin")
+    page.goto(live_server + "/quan-tri/van-ban/moi")
+    page.fill("textarea[name=text]", text)
+    page.click("button:has-text('Đọc văn bản')")
+    page.wait_for_selector("h1:has-text('Xem lại văn bản đọc được')")
+    assert page.locator("fieldset.review-task").count() == 12
+    assert page.locator("select[name=d-issuer] option:checked").inner_text().strip() == "Ban Chỉ đạo Đề án 06 huyện Tuần Giáo"
+    unlabeled = page.evaluate("""() => [...document.querySelectorAll('input, select, textarea')]
+        .filter(e => e.type !== 'hidden' && !e.labels.length && !e.getAttribute('aria-label')).map(e => e.name)""")
+    assert unlabeled == []
+
+    page.fill("input[name=d-number]", "125/BCĐĐA06")  # the one field corrected
+    # A kind changed: htmx swaps that row only, with the new kind's fields, and keeps the page.
+    url = page.url
+    review_row(page, "2.3").locator("select[name$='-deadline_kind']").select_option("fixed")
+    review_row(page, "2.3").locator("input[name$='-deadline_date']").wait_for()
+    assert page.url == url and page.locator("input[name=d-number]").input_value() == "125/BCĐĐA06"
+    review_row(page, "2.3").locator("input[name$='-deadline_date']").fill("30/04/2024")
+    # Saved too early: the fields the document leaves open are listed and kept what was typed.
+    page.click("button:has-text('Lưu văn bản và các nhiệm vụ')")
+    page.wait_for_selector(".error-summary")
+    assert page.locator(".error-summary li").count() == 5
+    assert page.locator("input[name=d-number]").input_value() == "125/BCĐĐA06"
+    for number, weekday, at in (("2.2", "2", "16:00"), ("3.2", "4", "10:00")):
+        row = review_row(page, number)
+        row.locator("select[name$='-weekday']").select_option(weekday)
+        row.locator("input[name$='-deadline_time']").fill(at)
+    review_row(page, "3.1").locator("input[name$='-deadline_date']").fill("12/03/2024")
+    page.click("button:has-text('Lưu văn bản và các nhiệm vụ')")
+    page.wait_for_selector(".flash:has-text('Đã thêm văn bản Số 125/BCĐĐA06 (03/2024) với 12 nhiệm vụ.')")
+
+    rows = page.locator("table.admin-tasks tbody tr[id^=task-]")
+    assert rows.count() == 12
+    first = rows.first.inner_text()
+    assert "Thành lập tổ công tác" in first and "19 đơn vị" in first
+    assert "Hạn ngày 30/04/2024" in page.locator("table.admin-tasks tbody tr[id^=task-]", has_text="2.3").inner_text()
+    assert "Bưu điện huyện Tuần Giáo" in rows.nth(7).inner_text()  # 3.3: the post office cooperates
+    page.click("a:has-text('Xem trang theo dõi')")
+    page.wait_for_selector("h1:has-text('125/BCĐĐA06')")
+    matrix = page.locator("table.matrix")
+    for unit in ("Tổ công tác Đề án 06 xã Quài Cang", "Công an huyện Tuần Giáo",
+                 "Phòng Lao động - Thương binh và Xã hội huyện Tuần Giáo", "VNPT Điện Biên"):
+        assert matrix.locator("th", has_text=unit).count() == 1, unit
+    page.close()

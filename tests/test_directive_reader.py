@@ -2,6 +2,7 @@
 (webapp.rules.document_text): both seed directives and six more in other layouts, read field by
 field; random text and mutated seeds never break it; uploads of each kind and each bad kind."""
 import io
+import re
 import os
 import time
 import unicodedata
@@ -114,6 +115,15 @@ def test_quang_tri_closing_duty_joins_its_units_section_and_urging_is_no_task():
     assert tasks[4]["text"].startswith("Sở Lao động – Thương binh và Xã hội định kỳ trước ngày 28")
     assert not any(t["text"].startswith("Yêu cầu") for t in tasks)
     assert not any("Phụ lục 01" in t["source"] or "GIAO CHỈ TIÊU" in t["source"] for t in tasks)
+
+
+def test_tasks_carry_the_heading_of_the_section_they_sit_in():
+    sections = {t["ref"]: t["section"] for t in read(QT)["tasks"]}
+    assert sections["1.1"] == sections["1.5"] == "1. Sở Lao động - Thương binh và Xã hội"  # 1.5 from the closing
+    assert sections["3.6"] == "3. UBND các huyện, thị xã, thành phố"
+    nested = {t["ref"]: t["section"] for t in read("b_muong_ang_ke_hoach_de_an_06.txt")["tasks"]}
+    assert nested["II.2.b"] == "II.2. Cung cấp dịch vụ công trực tuyến"
+    assert {t["section"] for t in read("c_quang_ngai_hoa_toc_bao.txt")["tasks"]} == {""}  # no headings
 
 
 def test_quang_tri_deadlines_quote_the_words_they_came_from():
@@ -361,7 +371,7 @@ def test_empty_or_fragmentary_text_gives_an_empty_reading(text):
 def test_every_key_is_present_on_every_task():
     for name in (QT, TG, A, B, C, D, E):
         for task in read(name)["tasks"]:
-            assert set(task) == {"ref", "text", "source", "lead", "cooperating", "deadline", "guesses"}
+            assert set(task) == {"ref", "section", "text", "source", "lead", "cooperating", "deadline", "guesses"}
             assert set(task["deadline"]) == set(DEADLINE_FIELDS) | {"text"}
 
 
@@ -825,3 +835,148 @@ def test_items_that_label_their_lead_partners_and_deadline():
     first = result["tasks"][0]
     assert first["text"] == "Rà soát, lập danh sách hộ nghèo, hộ cận nghèo có nhà tạm, nhà dột nát"
     assert "Cơ quan chủ trì: UBND các xã, phường." in first["source"]
+
+
+# --- Word's own list numbers and bullets, which are not in the paragraphs' text -------------------
+
+def numbered_docx(paragraphs: list[tuple[int | None, str]]) -> bytes:
+    """A .docx whose paragraphs (level, text) are items of one Word list: level 0 numbered "1.", level 1
+    lettered "a)", level 2 bulleted; None: an ordinary paragraph."""
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    def build(document):
+        numbering = document.part.numbering_part.element
+        numbering.insert(0, parse_xml(
+            f'<w:abstractNum {nsdecls("w")} w:abstractNumId="90">'
+            '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%1."/></w:lvl>'
+            '<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="lowerLetter"/><w:lvlText w:val="%2)"/></w:lvl>'
+            '<w:lvl w:ilvl="2"><w:start w:val="1"/><w:numFmt w:val="bullet"/><w:lvlText w:val="\uf0b7"/></w:lvl>'
+            '</w:abstractNum>'))
+        numbering.append(parse_xml(f'<w:num {nsdecls("w")} w:numId="90"><w:abstractNumId w:val="90"/></w:num>'))
+        for level, text in paragraphs:
+            paragraph = document.add_paragraph(text)
+            if level is not None:
+                num_pr = paragraph._p.get_or_add_pPr().get_or_add_numPr()
+                num_pr.get_or_add_ilvl().val = level
+                num_pr.get_or_add_numId().val = 90
+    return docx_bytes(build)
+
+
+def test_docx_list_numbers_and_bullets_come_before_their_paragraphs():
+    text = text_from_upload("ds.docx", numbered_docx([
+        (0, "Sở Y tế:"), (1, "Rà soát"), (2, "chi tiết"), (1, "Báo cáo"), (None, "Đoạn thường"), (0, "Sở Tài chính:"),
+        (1, "Thẩm định")]))
+    assert text.splitlines() == ["1. Sở Y tế:", "a) Rà soát", "- chi tiết", "b) Báo cáo", "Đoạn thường",
+                                 "2. Sở Tài chính:", "a) Thẩm định"]
+
+
+def test_quang_tri_typed_in_word_with_automatic_numbering_reads_as_its_text():
+    """The seed as Word keeps it when "1." and "-" are list formatting: the same tasks as the text."""
+    paragraphs = []
+    for line in (DIRECTIVES / QT).read_text(encoding="utf-8").splitlines():
+        numbered = re.match(r"^(\d)\. (.*)$", line)
+        if numbered:
+            paragraphs.append((0, numbered.group(2)))
+        elif line.startswith("- "):
+            paragraphs.append((2, line[2:]))
+        else:
+            paragraphs.append((None, line))
+    assert_tasks(read_directive(text_from_upload("qt.docx", numbered_docx(paragraphs))), QT_TASKS)
+
+
+# --- (l) a conclusion notice: "Giao X chủ trì …" points among points that are no tasks ------------
+
+L = "l_thong_bao_ket_luan_giao.txt"
+L_TASKS = {
+    # 1 (an appraisal) and 5 ("Đồng ý chủ trương …") give nobody a duty.
+    "2": (["Sở Tài chính"], ["Kho bạc Nhà nước khu vực X"], due("fixed", date="2025-11-30"), []),
+    "3": (["Sở Xây dựng"], [COMMUNES], due("weekly", weekday=4), []),  # "hằng tuần vào thứ Sáu": no time
+    "4": (["Sở Khoa học và Công nghệ"], [], due("within_month", date="2025-12-31",
+                                               window=["2025-12-01", "2025-12-31"]), []),
+    # "chịu trách nhiệm trước UBND tỉnh" alone is no task; its monthly report is.
+    "6": (["Các chủ đầu tư"], [], due("monthly", day=25), []),
+    "7": (["Văn phòng UBND tỉnh"], [], due("none"), []),
+}
+
+
+def test_a_conclusion_notice_gives_the_points_that_hand_a_duty_to_someone():
+    result = read(L)
+    assert_header(result, {"issuer": "ỦY BAN NHÂN DÂN TỈNH NGHỆ AN", "number": "845/TB-UBND", "date": "2025-11-21",
+                           "recipients": [], "signer": {"authority": "TL. CHỦ TỊCH\nKT. CHÁNH VĂN PHÒNG",
+                                                        "title": "PHÓ CHÁNH VĂN PHÒNG", "name": "Nguyễn Thị Minh"}})
+    assert result["header"]["subject"].startswith("Kết luận của đồng chí Phó Chủ tịch UBND tỉnh tại cuộc họp")
+    assert_tasks(result, L_TASKS)
+
+
+# --- (m) a công điện: header on two columns of one line, "… điện:" naming its addressees -------------
+
+M = "m_cong_dien_chu_tich.txt"
+M_COMMUNES = "UBND các xã, phường"
+M_TASKS = {
+    "1.a": ([M_COMMUNES], [], due("fixed", date="2025-10-28", time="17:00"), []),
+    "1.b": ([M_COMMUNES], [], due("none"), []),
+    "1.c": ([M_COMMUNES], [], due("daily", time="15:00"), []),
+    "2": (["Sở Nông nghiệp và Môi trường"], [], due("daily", time="16:00"), []),
+    "3": (["Sở Giáo dục và Đào tạo"], [], due("ongoing"), []),            # "ngay khi có nguy cơ"
+    "4": (["Bộ Chỉ huy Quân sự tỉnh", "Công an tỉnh"], [], due("ongoing"), []),  # "khi có yêu cầu"
+    "5": (["Sở Y tế"], [], due("none"), []),
+}
+
+
+def test_an_urgent_telegram_reads_its_addressees_and_its_points():
+    result = read(M)
+    assert_header(result, {
+        "issuer": "ỦY BAN NHÂN DÂN TỈNH QUẢNG BÌNH", "number": "12/CĐ-UBND", "date": "2025-10-27", "place": "Quảng Bình",
+        "subject": "Về việc chủ động ứng phó với mưa lũ lớn trên địa bàn tỉnh",
+        "recipients": ["Chủ tịch UBND các xã, phường",
+                       "Giám đốc các sở: Nông nghiệp và Môi trường, Xây dựng, Y tế, Giáo dục và Đào tạo",
+                       "Chỉ huy trưởng Bộ Chỉ huy Quân sự tỉnh", "Giám đốc Công an tỉnh"],
+        "signer": {"authority": "KT. CHỦ TỊCH", "title": "PHÓ CHỦ TỊCH", "name": "Phan Mạnh Hùng"}})
+    assert_tasks(result, M_TASKS)
+
+
+# --- (n) a commune's letter to several addressees whose points name nobody ---------------------------
+
+N = "n_xa_hai_cap_de_nghi_cac_don_vi.txt"
+N_ADDRESSEES = ["Phòng Văn hóa - Xã hội", "Công an xã", "các thôn, bản"]  # "Trưởng các thôn, bản": its units
+N_TASKS = {
+    "1": (N_ADDRESSEES, [], due("fixed", date="2025-11-25"), ["lead"]),
+    # "kể từ ngày có kết quả rà soát": counted from an event of its own, taken as receipt (a guess).
+    "2": (N_ADDRESSEES, [], due("relative_working_days", n=7, from_="receipt"), ["lead", "deadline"]),
+    "3": (N_ADDRESSEES, [], due("monthly", day=5), ["lead"]),
+    "4": (["Công an xã"], ["Phòng Văn hóa - Xã hội"], due("fixed", date="2025-11-30"), []),  # "Ngoài ra, giao …"
+}
+
+
+def test_points_that_name_nobody_are_the_addressees_duties_as_a_guess():
+    result = read(N)
+    assert_tasks(result, N_TASKS)
+    # The issuer speaking after the reference ("…, UBND xã đề nghị các đơn vị:") is not part of it.
+    assert result["header"]["legal_bases"] == [
+        "Kế hoạch số 156/KH-UBND ngày 20/10/2025 của UBND tỉnh Tuyên Quang về rà soát hộ nghèo, hộ cận nghèo năm 2025"]
+
+
+# --- (o) a plan copied from a web page: markdown, a pipe table whose group rows leave cells blank ----
+
+O = "o_ke_hoach_bang_web_pipe.txt"
+CDC_GL = "Trung tâm Kiểm soát bệnh tật tỉnh"
+O_TASKS = {
+    # I (aims) holds none; II only points to the appendix; III.2 only urges.
+    "III.1": ([CDC_GL], [], due("monthly", day=10), []),
+    "PL.I.1": ([CDC_GL], ["Phòng Nghiệp vụ Y"], due("within_month", date="2026-01-31",
+                                                   window=["2026-01-01", "2026-01-31"]), []),
+    "PL.I.2": (["Trạm Y tế các xã, phường"], [CDC_GL], due("monthly"), []),
+    "PL.II.1": (["Phòng Nghiệp vụ Y"], ["Thanh tra Sở"], due("within_period", date="2026-06-30",
+                                                             window=["2026-04-01", "2026-06-30"]), []),
+    # "30/6/2026 và 15/12/2026": two dates; the later one, flagged.
+    "PL.II.2": ([CDC_GL], [], due("fixed", date="2026-12-15"), ["deadline"]),
+}
+
+
+def test_a_web_copied_plan_with_its_title_apart_from_its_subject_and_a_pipe_table():
+    result = read(O)
+    assert_header(result, {"issuer": "SỞ Y TẾ", "issuer_parent": "ỦY BAN NHÂN DÂN TỈNH GIA LAI", "number": "98/KH-SYT",
+                           "date": "2025-12-10", "subject": "Triển khai tiêm chủng mở rộng năm 2026",
+                           "signer": {"authority": "KT. GIÁM ĐỐC", "title": "PHÓ GIÁM ĐỐC", "name": "Trần Quốc Bảo"}})
+    assert_tasks(result, O_TASKS)

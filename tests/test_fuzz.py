@@ -17,6 +17,7 @@ import time
 from collections import defaultdict
 from datetime import date
 from html.parser import HTMLParser
+from pathlib import Path
 from urllib.parse import parse_qsl, quote, urlencode, urlparse
 
 from hypothesis import HealthCheck, given, settings
@@ -40,6 +41,10 @@ PATH_VALUES = {
 SESSION_ENDING = {"auth.logout", "auth.change_password"}
 # POST routes whose form has no field but the CSRF token (a button, a confirmation).
 NO_FIELDS = {"auth.logout", "calendar.renew", "reports.submit", "admin.directive_delete", "admin.task_delete"}
+# Pages only reached by a post, as admin: (path, form data); their forms are fuzzed like any other.
+# The review of a pasted directive (its rows, units and deadline fields) is one.
+EXTRA_POSTS = [("/quan-tri/van-ban/doc", {"text": (Path(__file__).parent / "data" / "directives" /
+                                                   "tuan_giao_cao_diem_de_an_06.txt").read_text(encoding="utf-8")})]
 # Pages only reached with a query string.
 EXTRA_PAGES = ["/so-lieu/?unit={commune}", "/so-lieu/?unit={gio_linh}", "/giao-viec/{holder}",
                "/giao-viec/{coop_lead}", "/giao-viec/{receipt}"]
@@ -149,8 +154,10 @@ class World:
                  for url in self.real_paths(rule)]
         pages += [page.format(**self.ids) for page in EXTRA_PAGES]
         for role in ("anonymous", "commune_staff", "admin"):
-            for url in pages:
-                response = self.clients[role].get(url)
+            visits = [(url, None) for url in pages] + ([(p, d) for p, d in EXTRA_POSTS] if role == "admin" else [])
+            for url, posted in visits:
+                client = self.clients[role]
+                response = client.get(url) if posted is None else client.post(url, data=posted)
                 if response.status_code != 200 or "html" not in (response.content_type or ""):
                     continue
                 parser = PageParser()

@@ -89,6 +89,7 @@ ADDED_BY = {
          ("assignment", "received_on"), ("directive", "shift_days_off"), ("task", "working_days_only"),
          ("user", "email"), ("user", "email_reminders"))),
     10: ((), (("unit", "abbreviation"), ("monthly_report", "period"), ("monthly_report", "signed_on"))),
+    11: ((), (("directive", "attachment_name"), ("directive", "attachment_path"), ("directive", "attachment_size"))),
 }
 
 
@@ -208,7 +209,7 @@ def test_a_database_before_version_10_gets_suggested_abbreviations_and_keeps_its
                 assessment="Đánh giá", submitted_at=datetime(2024, 3, 1), frozen='{"month": "02/2024"}', created_at=t)
         assert "abbreviation" not in {c.name for c in database.get_columns("unit")}
 
-        assert migrations.upgrade() == [10]
+        assert migrations.upgrade() == [10, 11]
 
         assert [(u.id, u.abbreviation) for u in Unit.select().order_by(Unit.id)] == [
             (1, "UBND"), (2, "SLĐTBXH"), (3, "BCĐĐA06")]
@@ -219,3 +220,31 @@ def test_a_database_before_version_10_gets_suggested_abbreviations_and_keeps_its
         report.signed_on = date(2024, 3, 5)
         report.save()
         assert MonthlyReport.get_by_id(1).signed_on == date(2024, 3, 5)
+
+
+# --- Version 11: a directive keeps the document it was read from ----------------------------------
+
+def test_a_database_before_version_11_upgrades_keeping_its_directives_tasks_and_assignments(app):
+    from datetime import datetime
+
+    from webapp.models import Assignment, Directive, Task
+    with database.connection_context():
+        rewind_schema(10)
+        assert "attachment_path" not in {c.name for c in database.get_columns("directive")}
+        t = datetime(2024, 1, 1)
+        _insert("unit", id=1, name="Tỉnh", kind="ubnd_tinh", path="/1/", sort_name="Tinh", active=True, created_at=t)
+        _insert("directive", id=1, number="1/UBND", issued_precision="day", issuer_id=1, place="", subject="V/v",
+                legal_bases="", recipients="", copies="", signing_authority="", signer_title="", signer_name="",
+                needs_confirmation=True, shift_days_off=True, created_at=t)
+        _insert("task", id=1, directive_id=1, section="", position=1, number="1", text="T", addressed_to="",
+                deadline_text="", deadline_kind="ongoing", working_days_only=False, created_at=t)
+        _insert("assignment", id=1, task_id=1, unit_id=1, role="lead", state="not_started", percent=0, version=1,
+                instructions="")
+
+        assert migrations.upgrade() == [11]
+
+        directive = Directive.get_by_id(1)
+        assert (directive.attachment_name, directive.attachment_path, directive.attachment_size) == (None, None, None)
+        assert Task.select().count() == 1 and Assignment.select().count() == 1  # nothing went by cascade
+        Directive.update(attachment_name="cong-van.docx", attachment_path="a" * 32, attachment_size=2048).execute()
+        assert Directive.get_by_id(1).attachment_name == "cong-van.docx"

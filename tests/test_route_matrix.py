@@ -83,6 +83,10 @@ def objects(demo, app):
     receipt_task = save_task(Task(directive=tuan_giao, number="9.9", text="Báo cáo trong 05 ngày làm việc",
                                   deadline_kind="relative_working_days", deadline_n=5, counted_from="receipt"),
                              [Unit.get(Unit.name == "Tổ công tác Đề án 06 xã Quài Cang")], [], now=now)
+    # The Tuần Giáo directive keeps the document it was read from.
+    document = store_evidence(Upload("cong-van.pdf", PDF), app.config["UPLOAD_DIR"])
+    Directive.update(attachment_name="cong-van.pdf", attachment_path=document.stored_name,
+                     attachment_size=document.size).where(Directive.id == tuan_giao.id).execute()
     holder = Assignment.get((Assignment.unit == gio_linh.id)
                             & (Assignment.task == Task.get((Task.number == "3.5") & (Task.directive == quang_tri.id))))
     return {
@@ -144,6 +148,7 @@ MATRIX = {
                                             (L, 404, 200, 404, 200, 200)),
     ("directives.index", "GET"): ("/van-ban/", None, (L, 200, 200, 200, 200, 200)),
     ("directives.detail", "GET"): ("/van-ban/{directive}", None, (L, 200, 404, 200, 200, 200)),
+    ("directives.attachment", "GET"): ("/van-ban/{directive}/tep", None, (L, 200, 404, 200, 200, 200)),
     ("dashboard.index", "GET"): ("/tong-hop/", None, (L, 403, 403, 200, 200, 200)),
     ("dashboard.overdue_list", "GET"): ("/tong-hop/qua-han", None, (L, 403, 403, 200, 200, 200)),
     ("dashboard.scorecard", "GET"): ("/tong-hop/xep-hang", None, (L, 403, 403, 200, 200, 200)),
@@ -189,6 +194,9 @@ for endpoint, path, methods in [
     ("admin.index", "/quan-tri/", ("GET",)),
     ("admin.directives", "/quan-tri/van-ban/", ("GET",)),
     ("admin.directive_new", "/quan-tri/van-ban/moi", ("GET", "POST")),
+    # A directive read from its document: nothing pasted, nothing reviewed (an empty form: refused).
+    ("admin.directive_read", "/quan-tri/van-ban/doc", ("POST",)),
+    ("admin.directive_review", "/quan-tri/van-ban/doc/xem-lai", ("POST",)),
     ("admin.directive", "/quan-tri/van-ban/{directive}", ("GET",)),
     ("admin.directive_edit", "/quan-tri/van-ban/{directive}/sua", ("GET", "POST")),
     ("admin.directive_delete", "/quan-tri/van-ban/{directive}/xoa", ("GET", "POST")),  # has history: refused
@@ -257,3 +265,4 @@ def test_every_route_answers_each_kind_of_user_as_declared(objects, app):
     assert MonthlyReport.get_by_id(objects["draft"]).number == "" and MonthlyReport.select().count() == 2
     assert UrgingLetter.select().count() == 1 and UrgingLetter.get().new_due != "x"
     assert WorkDay.select().count() == 0  # the admin's confirmed delete, the only post that may change it
+    assert Directive.select().count() == 2  # no empty review saved a directive

@@ -13,7 +13,7 @@ from datetime import date
 import pytest
 
 from bench.loadtest import Browser, start_gunicorn
-from tests.helpers import DEMO_PASSWORD, FAST_HASH, TEST_NOW, load_demo, make_app
+from tests.helpers import DEMO_PASSWORD, FAST_HASH, TEST_NOW, form_values, load_demo, make_app
 from webapp.core.directives import save_task
 from webapp.core.users import create_user
 from webapp.db import database
@@ -251,6 +251,15 @@ class Hammer:
             "group_parent": "", "lead_units": ids["gio_an"]})
         self.post("admin.task_delete", f"/quan-tri/nhiem-vu/{task_id}/xoa", {})
         self.post("admin.directive_delete", f"{directive}/xoa", {})
+        # A directive read from its text, reviewed and saved whole, by everyone at once.
+        read = self.post("admin.directive_read", "/quan-tri/van-ban/doc", {"text": (
+            f"ỦY BAN NHÂN DÂN\nTỈNH QUẢNG TRỊ\n\nSố: {t}/BUA-DOC\n\nQuảng Trị, ngày 15 tháng 03 năm 2024\n\n"
+            f"V/v đọc văn bản búa {t}\n\nKính gửi: Sở Lao động - Thương binh và Xã hội.\n\n"
+            "1. Sở Lao động - Thương binh và Xã hội rà soát danh sách, hoàn thành trước ngày 30/04/2024.")})
+        review = dict(form_values(read.body, "review-form"))
+        saved = self.post("admin.directive_review", "/quan-tri/van-ban/doc/xem-lai", {**review, "action": "save"})
+        if saved.status != 302:
+            self.problems.append(f"admin.directive_review (thread {t}): HTTP {saved.status}, not saved")
         unit = self.post("admin.unit_new", "/quan-tri/don-vi/moi", {
             "name": f"Xã búa {t}", "kind": "ubnd_xa", "parent": ids["gio_linh"], "merged_into": "", "active": "y"})
         unit_id = unit.headers.get("Location", "").rsplit("unit-", 1)[-1]
@@ -302,6 +311,8 @@ def test_every_write_route_at_once_gives_no_server_error_and_no_locked_database(
                                             & (ProgressFigure.day == date(2024, 3, 19)))
     assert sorted(f.group for f in figures) == sorted(GROUPS)
     assert Directive.select().where(Directive.number.endswith("/BUA")).count() == 0  # each made, then deleted
+    read = Directive.select().where(Directive.number.endswith("/BUA-DOC"))
+    assert read.count() == THREADS and all(len(d.tasks) == 1 for d in read)  # each read and saved whole, once
     assert User.select().where(User.username.startswith("moi_")).count() == THREADS
     assert Occurrence.select().where(Occurrence.note.startswith("kỳ ")).count() >= 1
     # The follow-up loop's races settled in the database: one decision each, one open request.

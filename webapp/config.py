@@ -29,6 +29,9 @@ def from_env() -> dict:
         "DUE_SOON_DAYS": int(os.environ.get("DUE_SOON_DAYS", "3")),
         "PASSWORD_METHOD": os.environ.get("PASSWORD_METHOD", "scrypt"),
         "MAX_CONTENT_LENGTH": 11 * 1024 * 1024,
+        # A text field of a multipart form (Flask's default is 500 kB): a directive pasted beside its
+        # file may be longer, and is better refused by its own limit, in Vietnamese, than as a 413.
+        "MAX_FORM_MEMORY_SIZE": 4 * 1024 * 1024,
         "PAGE_SIZE": 50,
         # Sessions: HttpOnly, SameSite=Lax, Secure behind HTTPS; they end after this much idle time.
         "SESSION_COOKIE_HTTPONLY": True,

@@ -22,6 +22,7 @@ from playhouse.migrate import PostgresqlMigrator, SqliteMigrator, migrate
 
 from .clock import vietnam_now
 from .db import database, is_sqlite
+from .rules.nd30 import abbreviation_of
 from .models import (
     MODELS,
     Assignment,
@@ -471,8 +472,6 @@ def v10_documents(migrator):
     """Documents done to Nghị định 30: each unit's abbreviation (the symbol of its documents), filled
     with a suggestion from its name for the admin to correct; a monthly report's signing date and data
     period."""
-    from .rules.nd30 import abbreviation_of
-
     _add_filled_column(migrator, "unit", "abbreviation",
                        CharField(max_length=30, default="", constraints=[SQL("DEFAULT ''")]), "VARCHAR(30)")
     _add_filled_column(migrator, "monthly_report", "period",
@@ -481,6 +480,15 @@ def v10_documents(migrator):
     for unit_id, name in list(database.execute_sql('SELECT id, name FROM "unit"')):
         database.execute_sql(f'UPDATE "unit" SET abbreviation = {database.param} WHERE id = {database.param}',
                              (abbreviation_of(name), unit_id))
+
+
+def v11_directive_attachment(migrator):
+    """The document a directive was read from, kept as its attachment (nullable: no rebuild, no cascade)."""
+    migrate(
+        migrator.add_column("directive", "attachment_name", CharField(max_length=255, null=True)),
+        migrator.add_column("directive", "attachment_path", CharField(max_length=100, null=True)),
+        migrator.add_column("directive", "attachment_size", IntegerField(null=True)),
+    )
 
 
 # Version 1 is the schema created by create_tables for the models of the first release
@@ -494,6 +502,7 @@ MIGRATIONS = [
     (7, v7_followup),
     (9, v9_workdays_reminders),
     (10, v10_documents),
+    (11, v11_directive_attachment),
 ]
 
 CURRENT_VERSION = MIGRATIONS[-1][0]

@@ -134,6 +134,10 @@ class Directive(BaseModel):
     shift_days_off = BooleanField(default=True)
     # Off for small units: a reported completion counts at once, with no confirmation by the issuer.
     needs_confirmation = BooleanField(default=True)
+    # The document itself (.docx, .pdf or .txt), when the directive was read from an upload.
+    attachment_name = CharField(max_length=255, null=True)   # the uploader's file name, shown only
+    attachment_path = CharField(max_length=100, null=True)   # generated name under UPLOAD_DIR
+    attachment_size = IntegerField(null=True)
     created_at = DateTimeField()
 
     @property

@@ -1,6 +1,7 @@
 """Admin forms. Unit choices come from the database, so the views fill them in."""
 from wtforms import (
     BooleanField,
+    FileField,
     IntegerField,
     PasswordField,
     SelectField,
@@ -99,6 +100,20 @@ class DirectiveForm(Form):
             "shift_days_off": bool(self.shift_days_off.data),
             "needs_confirmation": bool(self.needs_confirmation.data),
         }
+
+
+MAX_PASTE_CHARS = 200_000  # a long plan with its appendices is well under this
+
+
+class ReadDirectiveForm(Form):
+    """"Thêm văn bản" from the document itself: its text pasted, or the file."""
+    text = TextAreaField("Dán nội dung văn bản", render_kw={"rows": 10, "spellcheck": "false"},
+                         validators=[too_long(MAX_PASTE_CHARS)],
+                         description="Chép toàn bộ công văn (từ Word, PDF hoặc trang web), kể cả phần đầu và nơi nhận, "
+                                     "rồi dán vào đây.")
+    file = FileField("Hoặc chọn tệp văn bản", render_kw={"accept": ".docx,.pdf,.txt"},
+                     description="Tệp .docx, .pdf có lớp chữ (không phải bản quét) hoặc .txt, tối đa 10 MB; tệp được "
+                                 "lưu làm tệp đính kèm của văn bản.")
 
 
 RULE_INPUTS = ("deadline_date", "deadline_time", "weekday", "month_day", "window_start", "window_end",

@@ -8,6 +8,7 @@ from peewee import fn
 
 from ..core.units import tree_order
 from ..models import Assignment, Cooperation, Directive, Task, Unit, User, WorkDay
+from ..rules.unit_match import UnitRef
 from ..rules.workdays import SATURDAY, SUNDAY
 
 INDENT = "\u00a0\u00a0\u00a0"  # non-breaking spaces survive inside <option>
@@ -181,3 +182,10 @@ def calendar_months(calendar, year: int) -> list[tuple[int, list[list[CalendarCe
 def days_off_listed(calendar, year: int) -> list:
     """The year's days off other than plain weekends, with their reasons, in order."""
     return [d for d in calendar.year_days(year) if d.reason and d.reason not in (SATURDAY, SUNDAY)]
+
+
+def unit_refs() -> list[UnitRef]:
+    """The active units as the name matcher takes them (a directive read from its text)."""
+    rows = (Unit.select(Unit.id, Unit.name, Unit.kind, Unit.path).where(Unit.active == True)  # noqa: E712
+            .order_by(Unit.sort_name).tuples())
+    return [UnitRef(*row) for row in rows]

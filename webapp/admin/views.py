@@ -5,8 +5,10 @@ from datetime import date
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ..core import audit, work_calendar, workdays
+from ..core import audit, uploads, work_calendar, workdays
 from ..core.directives import (
+    TaskRowError,
+    create_directive_with_tasks,
     delete_directive,
     delete_task,
     directive_footprint,
@@ -17,6 +19,7 @@ from ..core.directives import (
     task_footprint,
 )
 from ..core.units import lead_units, save_unit, units_by_ids
+from ..core.uploads import UploadError
 from ..core.users import (
     create_user,
     reset_password,
@@ -27,6 +30,9 @@ from ..core.users import (
 from ..forms import Form, choices
 from ..models import UNIT_KINDS, Directive, Task, Unit, User, WorkDay
 from ..rules.deadlines import FROM_RECEIPT, RECURRING, default_working_days_only
+from ..rules.directive_reader import read_directive
+from ..rules.document_text import MAX_BYTES as MAX_DOCUMENT_BYTES
+from ..rules.document_text import DocumentError, text_from_upload
 from ..rules.input import InputError, format_partial_date, parse_day, rule_form_data
 from ..web import (
     Page,
@@ -39,10 +45,12 @@ from ..web import (
     roles_required,
 )
 from . import bp, queries
+from .review import Review
 from .forms import (
     DirectiveForm,
     NewUserForm,
     PasswordForm,
+    ReadDirectiveForm,
     TaskForm,
     UnitForm,
     UserForm,
@@ -93,6 +101,96 @@ def directive_new():
     return _directive_form(Directive(), is_new=True)
 
 
+# --- A directive read from its document: paste or upload, review, save --------------------------
+
+@bp.route("/van-ban/doc", methods=["POST"])
+def directive_read():
+    """Read the pasted text or the uploaded file and show the review; nothing is saved yet."""
+    read_form = ReadDirectiveForm()
+    if read_form.validate_on_submit():
+        text, stored = _submitted_document(read_form)
+        if text is not None:
+            state = _review().from_reading(read_directive(text), stored)
+            if stored is not None and (read_form.text.data or "").strip():
+                state.messages.append(f"Đã đọc nội dung dán vào; tệp “{stored.original_name}” được lưu kèm văn bản.")
+            return _render_review(state)
+    return _directive_form(Directive(), is_new=True, read_form=read_form)
+
+
+def _submitted_document(read_form):
+    """(text to read, the file kept aside or None); (None, None) with the reason beside its field."""
+    upload = request.files.get(read_form.file.name)
+    pasted = (read_form.text.data or "").strip()
+    stored = None
+    if upload is not None and upload.filename:
+        data = upload.stream.read(MAX_DOCUMENT_BYTES + 1)
+        try:
+            text = text_from_upload(upload.filename, data)
+        except DocumentError as exc:
+            add_error(read_form.file, str(exc))
+            return None, None
+        stored = uploads.store_pending(data, upload.filename, current_app.config["UPLOAD_DIR"], now=now())
+        return (pasted or text), stored
+    if not pasted:
+        add_error(read_form.text, "Hãy dán nội dung văn bản, hoặc chọn tệp văn bản.")
+        return None, None
+    return pasted, None
+
+
+def _review():
+    return Review(queries.unit_refs(), queries.unit_options(), current_app.config["SECRET_KEY"])
+
+
+def _render_review(state, partial=None, key=None):
+    state.present()
+    context = dict(state=state, unit_names=[u.name for u in state.units], kind_labels=UNIT_KINDS)
+    if partial == "row":
+        return render_template("admin/_review_row.html", row=next(r for r in state.rows if r.key == key),
+                               **context)
+    if partial == "rows":
+        return render_template("admin/_review_rows.html", partial_messages=True, **context)
+    return render_template("admin/directive_review.html", **context)
+
+
+@bp.route("/van-ban/doc/xem-lai", methods=["POST"])
+def directive_review():
+    """The review posted back: a row action (shown again, nothing saved), or the confirmation that
+    saves the directive and every task in one transaction with the manual forms' checks."""
+    state = _review().from_post(request.form)
+    action, key = Review.action_of(request.form.get("action"))
+    if action == "save":
+        if state.validate():
+            directive = _save_review(state)
+            if directive is not None:
+                flash(f"Đã thêm văn bản {directive.reference} với {len(state.rows)} nhiệm vụ.", "success")
+                return redirect(url_for("admin.directive", directive_id=directive.id))
+        return _render_review(state)
+    state.take_typed_units(report=False)
+    state.apply(action, key)
+    if is_htmx() and action == "row" and any(r.key == key for r in state.rows):
+        return _render_review(state, "row", key)
+    if is_htmx() and action in ("add", "remove", "split", "merge"):
+        return _render_review(state, "rows")
+    return _render_review(state)
+
+
+def _save_review(state):
+    """Save the reviewed directive; a refusal lands on its row and nothing is written."""
+    units = {u.id: u for u in units_by_ids({i for _, leads, coops in state.task_rows() for i in leads + coops})}
+    tasks = [(fields, [units[i] for i in leads if i in units], [units[i] for i in coops if i in units])
+             for fields, leads, coops in state.task_rows()]
+    try:
+        return create_directive_with_tasks(state.header.directive_fields(), tasks, now=now(), actor_id=current_user.id,
+                                           attachment=state.attachment, upload_dir=current_app.config["UPLOAD_DIR"])
+    except TaskRowError as exc:
+        state.refuse_row(exc.index, str(exc), exc.field)
+    except UploadError as exc:
+        state.form_errors.append(str(exc))
+    except InputError as exc:
+        show_error(state.header, exc)
+    return None
+
+
 @bp.route("/van-ban/<id:directive_id>/sua", methods=["GET", "POST"])
 def directive_edit(directive_id):
     return _directive_form(get_or_404(Directive, Directive.id == directive_id), is_new=False)
@@ -106,15 +204,21 @@ def _directive_initial(directive) -> dict:
             "needs_confirmation": directive.needs_confirmation}
 
 
-def _directive_form(directive, is_new):
-    form = DirectiveForm(data={"shift_days_off": True} if is_new else _directive_initial(directive))
+def _directive_form(directive, is_new, read_form=None):
+    if read_form is not None:  # the document could not be read: the manual form stays as it was
+        form = DirectiveForm(formdata=None, data={"shift_days_off": True})
+    else:
+        form = DirectiveForm(data={"shift_days_off": True} if is_new else _directive_initial(directive))
     form.issuer.choices = blank_first("— Chọn cơ quan ban hành —",
                                       queries.unit_options(keep_ids=[directive.issuer_id]))
-    if form.validate_on_submit():
+    if read_form is None and form.validate_on_submit():
         save_directive(directive, form.directive_fields(), now=now(), actor_id=current_user.id)
         flash("Đã thêm văn bản." if is_new else "Đã lưu văn bản.", "success")
         return redirect(url_for("admin.directive", directive_id=directive.id))
-    return render_template("admin/directive_form.html", form=form, directive=directive, is_new=is_new)
+    if is_new and read_form is None:
+        read_form = ReadDirectiveForm(formdata=None)
+    return render_template("admin/directive_form.html", form=form, directive=directive, is_new=is_new,
+                           read_form=read_form)
 
 
 @bp.route("/van-ban/<id:directive_id>/xoa", methods=["GET", "POST"])

@@ -16,7 +16,7 @@ from ..models import (
 )
 from ..rules.deadlines import FROM_ISSUE
 from ..rules.input import InputError
-from . import audit, notifications
+from . import audit, notifications, uploads
 from .occurrences import recurring_lead_assignments, refresh_status, rule_changed
 from .workdays import recompute_due_times, set_due_times
 
@@ -245,3 +245,41 @@ def store_task(task: Task, fields: dict, leads, cooperating, *, now: datetime, a
     for name, value in fields.items():
         setattr(task, name, value)
     return save_task(task, leads, cooperating, now=now, actor_id=actor_id)
+
+
+# --- A directive with all its tasks at once (read from its document, reviewed) -------------------
+
+class TaskRowError(InputError):
+    """A task of a directive saved whole was refused: `index` is its place in the list."""
+
+    def __init__(self, index: int, error: InputError):
+        super().__init__(str(error), error.field)
+        self.index = index
+
+
+def create_directive_with_tasks(fields: dict, tasks: list[tuple[dict, list, list]], *, now: datetime,
+                                actor_id=None, attachment: dict | None = None, upload_dir: str | None = None
+                                ) -> Directive:
+    """Create a directive and its tasks (fields, lead units, cooperating units) in one transaction,
+    each task through store_task, as if entered one by one; positions follow the list. The document
+    kept aside (attachment: stored_name, name, size) becomes the directive's attachment. A refused
+    task raises TaskRowError and nothing at all is saved."""
+    final = uploads.claim_pending(attachment["stored_name"], upload_dir) if attachment else None
+    try:
+        with database.atomic():
+            directive = Directive()
+            if final:
+                fields = {**fields, "attachment_name": attachment["name"], "attachment_path": final,
+                          "attachment_size": attachment["size"]}
+            save_directive(directive, fields, now=now, actor_id=actor_id)
+            for index, (task_fields, leads, cooperating) in enumerate(tasks):
+                try:
+                    store_task(Task(directive=directive), {**task_fields, "position": index + 1}, leads, cooperating,
+                               now=now, actor_id=actor_id)
+                except InputError as exc:
+                    raise TaskRowError(index, exc) from exc
+    except Exception:
+        if final:
+            uploads.unclaim(final, attachment["stored_name"], upload_dir)
+        raise
+    return directive

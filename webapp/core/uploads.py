@@ -1,9 +1,12 @@
-"""Evidence files: checked for size, extension and real content type, stored under generated names."""
+"""Evidence files: checked for size, extension and real content type, stored under generated names;
+and the document a directive is read from, kept aside until the directive is saved."""
 import os
+import re
 import unicodedata
 import uuid
 import zipfile
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
@@ -86,3 +89,51 @@ def store_evidence(file_storage, upload_dir: str) -> StoredFile | None:
 def discard(upload_dir: str, stored: StoredFile | None) -> None:
     if stored:
         (Path(upload_dir) / stored.stored_name).unlink(missing_ok=True)
+
+
+# --- The document a directive is read from: kept aside until the directive is saved -----------
+
+PENDING_DIR = "pending"
+PENDING_HOURS = 48  # a review left longer than this has lost its file
+_PENDING_NAME = re.compile(r"^(\d{14})-[0-9a-f]{32}$")
+
+
+def store_pending(data: bytes, filename: str, upload_dir: str, *, now: datetime) -> StoredFile:
+    """Keep an uploaded directive (already read, so known to be a .docx, .pdf or .txt) aside until the
+    admin saves the directive; files left longer than PENDING_HOURS are removed on the way."""
+    directory = Path(upload_dir) / PENDING_DIR
+    directory.mkdir(parents=True, exist_ok=True)
+    _sweep_pending(directory, now)
+    stored_name = f"{now:%Y%m%d%H%M%S}-{uuid.uuid4().hex}"
+    (directory / stored_name).write_bytes(data)
+    return StoredFile(stored_name, display_name(filename), len(data))
+
+
+def _sweep_pending(directory: Path, now: datetime) -> None:
+    oldest = now - timedelta(hours=PENDING_HOURS)
+    for path in directory.iterdir():
+        m = _PENDING_NAME.match(path.name)
+        if m and datetime.strptime(m[1], "%Y%m%d%H%M%S") < oldest:
+            path.unlink(missing_ok=True)
+
+
+def is_pending_name(stored_name: str) -> bool:
+    return bool(_PENDING_NAME.match(stored_name or ""))
+
+
+def claim_pending(stored_name: str, upload_dir: str) -> str:
+    """Move a kept-aside file among the stored files; returns its stored name there. UploadError when
+    it is gone (left too long) or the name is not one of ours."""
+    source = Path(upload_dir) / PENDING_DIR / stored_name
+    if not is_pending_name(stored_name) or not source.is_file():
+        raise UploadError("Tệp văn bản tải lên đã quá hạn lưu tạm; hãy tải tệp lên lại.")
+    final = uuid.uuid4().hex
+    os.replace(source, Path(upload_dir) / final)
+    return final
+
+
+def unclaim(final_name: str, stored_name: str, upload_dir: str) -> None:
+    """Put a claimed file back aside (the save it was claimed for was rolled back)."""
+    source = Path(upload_dir) / final_name
+    if source.is_file() and is_pending_name(stored_name):
+        os.replace(source, Path(upload_dir) / PENDING_DIR / stored_name)

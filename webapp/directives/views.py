@@ -1,5 +1,8 @@
-"""Directives: a searchable list, and a directive's tasks by section with a unit × task matrix."""
-from flask import current_app, render_template, request
+"""Directives: a searchable list, a directive's tasks by section with a unit × task matrix, and the
+document it was read from."""
+from pathlib import Path
+
+from flask import abort, current_app, render_template, request, send_file
 from flask_login import current_user
 
 from ..core.access import visible_directives
@@ -32,3 +35,16 @@ def detail(directive_id):
                            Directive.id == directive_id)
     view = queries.directive_view(directive, current_user, ensure_occurrences(), due_soon_days())
     return render_template("directives/detail.html", directive=directive, view=view)
+
+
+@bp.route("/<id:directive_id>/tep")
+def attachment(directive_id):
+    """The directive's own document, for whoever sees the directive; always a download."""
+    directive = get_or_404(visible_directives(current_user), Directive.id == directive_id)
+    if not directive.attachment_path:
+        abort(404)
+    path = Path(current_app.config["UPLOAD_DIR"]) / directive.attachment_path
+    if not path.is_file():
+        abort(404)
+    return send_file(path, as_attachment=True, download_name=directive.attachment_name,
+                     mimetype="application/octet-stream")

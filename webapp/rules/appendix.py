@@ -144,6 +144,14 @@ _PREFIX_RE = re.compile(
                                       for p in sorted(_PREFIXES, key=len, reverse=True)))
 
 
+def name_words(name: str) -> list[str]:
+    """A name's words as normalise_name compares them: NFC, lower case, one tone placement; spaces,
+    dashes and underscores separate words."""
+    text = unicodedata.normalize("NFC", name or "").lower()
+    text = text.replace("ð", "đ")  # Latin eth, a common stand-in for Đ in old fonts and OCR
+    return [_canonical_tone(w) for w in re.sub(r"[\s\-–_]+", " ", text).strip().split(" ") if w]
+
+
 def normalise_name(name: str) -> str:
     """A matching key: NFC, lower case, one tone placement, administrative prefixes and spaces dropped.
 
@@ -152,10 +160,7 @@ def normalise_name(name: str) -> str:
     diacritics must otherwise agree: the OCR slip "ĐaKông" does not match (match_localities names
     Đakrông as the closest unit instead).
     """
-    text = unicodedata.normalize("NFC", name or "").lower()
-    text = text.replace("ð", "đ")  # Latin eth, a common stand-in for Đ in old fonts and OCR
-    words = re.sub(r"[\s\-–_]+", " ", text).strip().split(" ")
-    text = " ".join(_canonical_tone(w) for w in words)
+    text = " ".join(name_words(name))
     while True:
         stripped = _PREFIX_RE.sub("", text, count=1).strip()
         if stripped == text or not stripped:  # keep a name that is nothing but a prefix

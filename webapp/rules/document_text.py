@@ -10,6 +10,7 @@ a PDF's page count and the length of the text are all capped.
 from __future__ import annotations
 
 import io
+import re
 import unicodedata
 import zipfile
 
@@ -76,7 +77,7 @@ def _docx_text(data: bytes) -> str:
         import docx  # python-docx
         document = docx.Document(io.BytesIO(data))
         lines: list[str] = []
-        _blocks(document.element.body, document, lines)
+        _blocks(document.element.body, document, lines, numbers=_ListNumbers(document))
     except DocumentError:
         raise
     except Exception:  # a hostile or broken file can fail anywhere inside python-docx or lxml
@@ -84,17 +85,111 @@ def _docx_text(data: bytes) -> str:
     return "\n".join(lines)
 
 
-def _blocks(parent, document, lines: list[str], depth: int = 0) -> None:
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_ROMAN = [(1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"), (50, "l"), (40, "xl"),
+          (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")]
+
+
+def _roman(n: int) -> str:
+    out = ""
+    for value, letters in _ROMAN:
+        while n >= value:
+            out, n = out + letters, n - value
+    return out
+
+
+class _ListNumbers:
+    """The numbers and bullets Word draws in front of list paragraphs ("1.", "a)", "-"), which are not
+    in the paragraphs' text: the reader needs them to see the outline. Counted per list and level, a
+    level starting again under a new item of the level above."""
+
+    FORMATS = {"decimal": str, "decimalZero": lambda n: f"{n:02d}", "lowerLetter": lambda n: chr(96 + (n - 1) % 26 + 1),
+               "upperLetter": lambda n: chr(64 + (n - 1) % 26 + 1), "lowerRoman": _roman,
+               "upperRoman": lambda n: _roman(n).upper()}
+
+    def __init__(self, document):
+        self.levels: dict[str, dict[int, tuple[str, str, int]]] = {}
+        self.counters: dict[str, dict[int, int]] = {}
+        try:
+            root = document.part.numbering_part.element
+        except Exception:  # no numbering part: no lists
+            return
+        abstracts = {}
+        for abstract in root.findall(_W + "abstractNum")[:500]:
+            levels = {}
+            for lvl in abstract.findall(_W + "lvl")[:9]:
+                fmt, text, start = (lvl.find(_W + name) for name in ("numFmt", "lvlText", "start"))
+                try:
+                    first = int(start.get(_W + "val")) if start is not None else 1
+                    levels[int(lvl.get(_W + "ilvl"))] = (
+                        fmt.get(_W + "val") if fmt is not None else "decimal",
+                        text.get(_W + "val") if text is not None else "", first)
+                except (TypeError, ValueError):
+                    continue
+            abstracts[abstract.get(_W + "abstractNumId")] = levels
+        for num in root.findall(_W + "num")[:2000]:
+            ref = num.find(_W + "abstractNumId")
+            if ref is not None:
+                self.levels[num.get(_W + "numId")] = abstracts.get(ref.get(_W + "val"), {})
+
+    def marker(self, paragraph) -> str:
+        """The number or bullet Word shows before the paragraph, or ""."""
+        found = self._num_pr(paragraph)
+        if found is None:
+            return ""
+        num_id, level = found
+        levels = self.levels.get(num_id)
+        if not levels or level not in levels:
+            return ""
+        counts = self.counters.setdefault(num_id, {})
+        counts[level] = counts.get(level, levels[level][2] - 1) + 1
+        for deeper in [k for k in counts if k > level]:
+            del counts[deeper]
+        fmt, text, _ = levels[level]
+        if fmt == "bullet" or fmt == "none":
+            return "-" if fmt == "bullet" else ""
+
+        def number(match):
+            k = int(match.group(1)) - 1
+            if k not in levels:
+                return ""
+            n = counts.get(k, levels[k][2])
+            return self.FORMATS.get(levels[k][0], str)(n)
+        return re.sub(r"%([1-9])", number, text).strip()
+
+    @staticmethod
+    def _num_pr(paragraph):
+        for holder in (paragraph._p.pPr, _style_ppr(paragraph)):
+            num_pr = holder.numPr if holder is not None else None
+            if num_pr is not None and num_pr.numId is not None:
+                num_id = str(num_pr.numId.val)
+                level = num_pr.ilvl.val if num_pr.ilvl is not None else 0
+                return (num_id, int(level)) if num_id != "0" else None
+        return None
+
+
+def _style_ppr(paragraph):
+    try:
+        style = paragraph.style
+        return style.element.pPr if style is not None else None
+    except Exception:  # a style that names something missing
+        return None
+
+
+def _blocks(parent, document, lines: list[str], depth: int = 0, numbers: _ListNumbers | None = None) -> None:
     """Paragraphs and tables under `parent`, in document order. A table of two columns (the header, the
     signature) gives each cell's lines in turn, a blank line after each so that the columns stay apart;
     a wider one (a list of tasks) gives one line per row with its cells apart by tabs. A merged cell
-    counts once."""
+    counts once. A list paragraph gets the number or bullet Word draws before it."""
     from docx.table import Table
     from docx.text.paragraph import Paragraph
     for child in parent.iterchildren():
         tag = child.tag.rsplit("}", 1)[-1]
         if tag == "p":
-            lines.append(Paragraph(child, document).text)
+            paragraph = Paragraph(child, document)
+            text = paragraph.text
+            marker = numbers.marker(paragraph) if numbers is not None and text.strip() else ""
+            lines.append(f"{marker} {text}" if marker else text)
         elif tag == "tbl" and depth < 5:
             table = Table(child, document)
             wide = len(table.columns) >= 3
@@ -108,7 +203,7 @@ def _blocks(parent, document, lines: list[str], depth: int = 0) -> None:
                     if wide:  # a list (tasks, targets): one line per row, cells apart by tabs
                         cells.append(" ".join(cell.text.replace("\t", " ").split()))
                     else:     # the layout of a header or a signature: each cell's lines in turn
-                        _blocks(cell._tc, document, lines, depth + 1)
+                        _blocks(cell._tc, document, lines, depth + 1, numbers)
                         lines.append("")
                 if wide:
                     lines.append("\t".join(cells))
@@ -117,7 +212,7 @@ def _blocks(parent, document, lines: list[str], depth: int = 0) -> None:
         elif tag == "sdt":  # content controls wrap ordinary paragraphs
             content = next((c for c in child.iterchildren() if c.tag.endswith("}sdtContent")), None)
             if content is not None and depth < 5:
-                _blocks(content, document, lines, depth + 1)
+                _blocks(content, document, lines, depth + 1, numbers)
 
 
 # --- .pdf -----------------------------------------------------------------------------------------

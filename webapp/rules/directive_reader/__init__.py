@@ -8,7 +8,7 @@ to review: every field the reader inferred rather than read is listed in the tas
 header: issuer, issuer_parent, number, date ("YYYY-MM-DD", "YYYY-MM" or "YYYY" as far as the
     document fills it in), place, subject, legal_bases, recipients, copies,
     signer {authority, title, name}.
-tasks: ref, text, source (the paragraphs it came from), lead and cooperating (unit names as
+tasks: ref, section (the heading of the section it sits in, "1. Sở Y tế"), text, source (the paragraphs it came from), lead and cooperating (unit names as
     written, OCR slips mended, groups such as "UBND các huyện, thị xã, thành phố" kept whole),
     deadline {kind, date, time, weekday, day, n, from, window, text}, guesses ("lead", "deadline").
 
@@ -50,10 +50,10 @@ from .layout import Node, is_boilerplate, is_statement, is_urging, outline, sect
 from .tables import deadline_phrase, labelled_field, read_tables, units_in_cell
 from .text import canon, fold, lines_of, normalise, paragraphs_of, sentences_of
 from .timing import Context, Deadline, period_statement, read_deadline
-from .units import cooperating_units, subject_of, units_heading
+from .units import cooperating_units, recipient_units, subject_of, units_heading
 from .vocabulary import INFO_LABELS, PREAMBLE_OPENERS
 
-__all__ = ["read_directive"]
+__all__ = ["read_directive", "deadline_of"]
 
 # A campaign bounds a recurrence only when it lasts at least one of its periods: a weekly report
 # runs through a three-week campaign, a monthly one outlasts it.
@@ -86,10 +86,11 @@ class Draft:
     deadline: Deadline
     guesses: list = field(default_factory=list)
     late: bool = False  # read after the last section
+    section: str = ""   # the heading of the innermost section it sits in, "1. Sở Y tế"
 
     def as_dict(self) -> dict:
-        return {"ref": self.ref, "text": self.text, "source": self.source, "lead": self.lead,
-                "cooperating": self.cooperating, "deadline": self.deadline.as_dict(),
+        return {"ref": self.ref, "section": self.section, "text": self.text, "source": self.source,
+                "lead": self.lead, "cooperating": self.cooperating, "deadline": self.deadline.as_dict(),
                 "guesses": self.guesses}
 
 
@@ -100,10 +101,14 @@ class _Reader:
         self.campaign: Deadline | None = None
         self.tasks: list[Draft] = []
         self.sections: list[tuple[str, list]] = []  # (ref, leads) of unit headings, in order
+        self.titles: dict[str, str] = {}             # ref -> the section's heading, "1. Sở Y tế"
         self.tops: set[str] = set()                  # first parts of the refs given so far
         self.children: dict[str, int] = {}           # ref -> how many tasks sit right under it
         recipients = [r for r in header.recipients if canon(r).strip(" .;") not in _NOBODY]
         self.sole_recipient = recipients[0] if len(recipients) == 1 else None
+        # Who a point that names nobody is for: the letter's addressees ("Chủ tịch UBND các xã" as
+        # "UBND các xã"), a guess.
+        self.addressees = list(dict.fromkeys(name for r in recipients for name in recipient_units(r)))
         self.letter = bool(recipients)  # a công văn: its numbered items are its addressees' duties
 
     # --- deadlines ------------------------------------------------------------------------------
@@ -153,6 +158,7 @@ class _Reader:
         """Read a section: its heading may name its units, its kind, a deadline or a period."""
         ref = _join_ref(scope.ref, heading, position)
         text = heading.text.rstrip(":").strip()
+        self.titles[ref] = f"{ref}. {text}"
         leads = units_heading(text)
         kind = None if leads else section_kind(text)
         inner = Scope(ref=ref, leads=leads or scope.leads,
@@ -215,7 +221,7 @@ class _Reader:
         if scope.kind == "task" or (scope.kind is None and self.letter and not _informs(node.text)):
             # A duty that names nobody: in a letter, its addressees'; in a plan's task section, to be
             # assigned. Either way the lead is a guess.
-            lead = [self.sole_recipient] if self.sole_recipient else []
+            lead = list(self.addressees) if self.letter else []
             self.add(Draft(ref, text, source, lead, cooperating_units(body, lead), self.deadline_for(body, scope),
                            guesses=["lead"]), boilerplate_check=True)
         return 1
@@ -437,7 +443,18 @@ def read_directive(text: str) -> dict:
         _read_body(reader, paragraphs_of(attached[start:end]))
     reader.table_rows(rows, closing_start)
     tasks = _unique_refs(_in_order(reader.tasks))
+    for task in tasks:
+        task.section = _section_of(task.ref, reader.titles)
     return {"header": header.as_dict(), "tasks": [t.as_dict() for t in tasks]}
+
+
+def deadline_of(text: str, year: int | None = None) -> dict | None:
+    """The deadline a piece of a task states on its own (a date, a recurrence, "ngay", "thường
+    xuyên" …), as read_directive gives it; None when it states none, or only hints at one."""
+    found = read_deadline(text if isinstance(text, str) else "", Context(year))
+    if found.strength in ("none", "likely_ongoing"):
+        return None
+    return found.as_dict()
 
 
 def _read_body(reader: _Reader, paragraphs: list[str]) -> list[str]:
@@ -466,6 +483,16 @@ def _read_body(reader: _Reader, paragraphs: list[str]) -> list[str]:
                 reader.campaign = period
     reader.closing(body, Scope(), numbered=False)
     return legal_bases(preamble)
+
+
+def _section_of(ref: str, titles: dict[str, str]) -> str:
+    """The heading of the innermost section whose ref begins the task's ("1" for "1.2")."""
+    parts = ref.split("-")[0].split(".")
+    for depth in range(len(parts) - 1, 0, -1):
+        title = titles.get(".".join(parts[:depth]))
+        if title:
+            return title
+    return ""
 
 
 def _unique_refs(tasks: list[Draft]) -> list[Draft]:

@@ -28,7 +28,9 @@ _BROKEN = [re.compile(p) for p in (NATIONAL_TITLE, MOTTO, *BROKEN_HEADER_PHRASES
 _MOTTO = re.compile(MOTTO, re.IGNORECASE)
 _NUMBER = re.compile(r"(?<!\w)Số\s*:", re.IGNORECASE)
 _SUBJECT = re.compile(r"(?<!\w)(?:V/v|V/V|v/v)(?=[\s.:])\s*\.?\s*:?\s*")
-_TO = re.compile(r"(?<!\w)Kính\s+gửi\s*:?", re.IGNORECASE)
+# "Kính gửi:", or the line of a công điện that names who sends it ("CHỦ TỊCH UBND TỈNH điện:"): the
+# addressees follow.
+_TO = re.compile(r"(?<!\w)Kính\s+gửi\s*:?|^[^:\n]{3,120}\sđiện\s*:\s*$", re.IGNORECASE)
 _PLACE_DATE = re.compile(r",\s*ngày\s*(?P<d>\d{1,2})?\s*(?:tháng|/)\s*(?P<m>\d{1,2})?\s*(?:năm|/)\s*(?P<y>\d{4})")
 _DOC_TYPE = re.compile(r"^(?:" + "|".join(t.upper() for t in DOCUMENT_TYPES) + r")\b")
 _LEVEL_START = re.compile(r"^(?:TỈNH|HUYỆN|THÀNH PHỐ|THỊ XÃ|XÃ|PHƯỜNG|THỊ TRẤN|QUẬN|ĐẶC KHU|TP\.)\s")
@@ -43,6 +45,9 @@ _ATTACHMENT_TITLE = re.compile(r"^(?:" + "|".join(t.upper() for t in ATTACHMENT_
 _LEGAL_REF = re.compile(
     r"(?<!\w)(?:" + "|".join(sorted((t[0].upper() + t[1:] for t in LEGAL_BASIS_TYPES), key=len, reverse=True))
     + r")\s+(?:số\s*:?\s*)?\d*\s*/\s*[\w\-Đđ.&]+(?:/[\w\-Đđ.&]+)?")
+_SPEAKER_AFTER = re.compile(
+    r",\s*(?:UBND|Ủy\s+ban|Uỷ\s+ban|ỦY\s+BAN|Sở|Ban|Phòng|Văn\s+phòng|Công\s+an|Chủ\s+tịch|Tổ)\b[^,;]{0,60}?"
+    r"\s(?:đề\s+nghị|yêu\s+cầu|chỉ\s+đạo|giao|thông\s+báo|ban\s+hành)\b.*$", re.DOTALL)
 _SIGNED = re.compile(r"^\(?\s*(?:đã\s+ký|ký|ký,\s*ghi\s+rõ|ký\s+tên)", re.IGNORECASE)
 
 
@@ -171,7 +176,9 @@ def read_header(lines: list[str]) -> tuple[Header, int]:
     while i < limit:
         line = lines[i]
         if not line:
-            subject_open = False
+            # A blank line closes the subject, unless it comes between a title ("KẾ HOẠCH") and the
+            # subject under it, as web copies space them.
+            subject_open = subject_open and subject == []
             i += 1
             continue
         if _TO.match(line):
@@ -308,6 +315,8 @@ def legal_bases(paragraphs: list[str]) -> list[str]:
             if comma > 0 and (subject_at < 0 or comma < subject_at):
                 clause = clause[:comma]
             clause = re.sub(r",\s*[^,]{0,60}?(?:đã\s+ban\s+hành|đã\s+có|ban\s+hành)\s*$", "", clause)
+            # "…, UBND xã đề nghị các đơn vị:": the issuer speaking again, not part of the reference.
+            clause = _SPEAKER_AFTER.sub("", clause)
             clause = re.sub(r"\s*(?:và|;|,)\s*$", "", clause).strip(" ,;.")
             number = re.search(r"\d*\s*/\s*[\w\-Đđ.&]+", m.group(0)).group(0).replace(" ", "")
             if number in seen:

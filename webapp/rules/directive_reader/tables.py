@@ -36,6 +36,8 @@ MAX_ROWS = 2000
 _ROMAN = re.compile(r"^(?:[IVX]{1,5}|[A-Z])\.?$")
 _NUMBER = re.compile(r"^\d{1,3}(?:\.\d{1,3})*\.?$")
 _BARE_DATE = re.compile(r"^\d{1,2}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*\d{4}$")
+_DATE_IN_CELL = re.compile(r"\d{1,2}\s*[/.]\s*\d{1,2}\s*[/.]\s*\d{4}")
+_BARE_DATES = re.compile(r"^" + _DATE_IN_CELL.pattern + r"(?:\s*(?:và|,|;)\s*" + _DATE_IN_CELL.pattern + r"){1,5}\s*$")
 
 
 @dataclass
@@ -91,6 +93,8 @@ def deadline_phrase(cell: str) -> str:
     key = fold(cell)
     if _BARE_DATE.match(cell):
         return f"trước ngày {cell}"
+    if _BARE_DATES.match(cell):  # "30/6/2026 và 15/12/2026": each a date to meet
+        return _DATE_IN_CELL.sub(lambda m: f"trước ngày {m.group(0)}", cell)
     if key.startswith(("quy ", "thang ", "nam ")):
         return f"trong {cell}"
     return cell

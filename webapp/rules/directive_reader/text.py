@@ -83,7 +83,7 @@ def _unpipe(line: str) -> str:
     if _PIPE_RULE.match(line):
         return ""
     cells = [c.strip() for c in line.strip().strip("|").split("|")]
-    if line.lstrip().startswith("|") and len([c for c in cells if c]) >= 3:
+    if line.lstrip().startswith("|") and len(cells) >= 3 and any(cells):  # a group row leaves cells blank
         return "\t".join(cells)
     return "\n".join(c for c in cells if c)
 

@@ -55,8 +55,10 @@ EXPLICIT = [
                  r"(?P<n>\d{1,3})\s+ngày(?P<working>\s+làm\s+việc)?\s*,?\s*(?:kể\s+)?(?:từ|sau)\s+"
                  r"(?:ngày|khi)\s+(?P<from>nhận|ký|ban\s+hành)(?:\s+được)?"
                  r"(?:\s+(?:văn\s+bản|công\s+văn|kế\s+hoạch)(?:\s+này)?)?"),
+    # Counted from nothing said, or from some other event ("kể từ ngày có kết quả rà soát"): the
+    # anchored pattern above, tried first, takes the phrases it knows.
     ("relative_unanchored", r"(?:trong\s+(?:thời\s+hạn|vòng)|chậm\s+nhất(?:\s+là)?|không\s+quá)\s+"
-                            r"(?P<n>\d{1,3})\s+ngày(?P<working>\s+làm\s+việc)?(?!\s*,?\s*(?:kể\s+)?(?:từ|sau)\s)"),
+                            r"(?P<n>\d{1,3})\s+ngày(?P<working>\s+làm\s+việc)?+"),
     ("fixed_no_year", r"(?:trước|chậm\s+nhất(?:\s+là)?|hạn\s+chót|trong|vào)\s+(?:(?P<time>" + TIME +
                       r")\s*,?\s*)?ngày\s+(?P<day_month>" + DAY_MONTH + ")"),
     ("month_no_year", r"trong\s+tháng\s+(?P<month>\d{1,2})(?!\s*[/\-]?\s*\d)(?!\s+năm)"),

@@ -459,3 +459,15 @@ def units_heading(text: str) -> list[str] | None:
     if rest:
         return None
     return [u.name for u in units]
+
+
+def recipient_units(recipient: str) -> list[str]:
+    """The units an addressee line names, without the title in front ("Giám đốc Công an tỉnh" ->
+    "Công an tỉnh", "Trưởng các thôn, bản" -> "các thôn, bản"); the line as written when it is
+    not only units."""
+    toks = tokenize(recipient)
+    units, end = match_units(toks, 0, recipient)
+    rest = [t for t in toks[end:] if t.text not in ".;,:"]
+    if units and not rest:
+        return [u.name for u in units]
+    return [" ".join(recipient.split()).strip(" .;")] if recipient.strip(" .;") else []

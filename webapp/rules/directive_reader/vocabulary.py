@@ -232,7 +232,7 @@ GROUP_KINDS = [
     "tổ công tác", "thành viên", "bộ", "nhà mạng", "bưu cục", "trạm y tế", "tổ chức chính trị - xã hội",
     "cơ quan chuyên môn", "cơ quan báo chí", "lực lượng", "cấp", "thôn", "bản", "tổ dân phố",
     "ban quản lý", "trung tâm", "chi nhánh", "khu công nghiệp", "khu kinh tế", "cụm công nghiệp",
-    "tổ chức tín dụng", "cơ sở y tế", "cơ sở giáo dục",
+    "tổ chức tín dụng", "cơ sở y tế", "cơ sở giáo dục", "chủ đầu tư", "ban quản lý dự án",
 ]
 # Words that may close a group phrase: "liên quan", "trên địa bàn tỉnh", "thuộc tỉnh".
 GROUP_TAILS = [
