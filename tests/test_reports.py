@@ -10,12 +10,14 @@ from pypdf import PdfReader
 from webapp.core import occurrences
 from webapp.core import reports as queries
 from webapp.core.users import create_user
+from tests.helpers import figures_row, put_target, set_like_phu_luc_01
+from webapp.core import figures
 from webapp.models import (
     Assignment,
+    Figure,
+    Indicator,
     MonthlyReport,
     Occurrence,
-    ProgressFigure,
-    Target,
     Task,
 )
 
@@ -45,9 +47,10 @@ def case(app, factory, clock):
         occ = (Occurrence.select().join(Assignment).where((Assignment.unit == d1.id)
                                                           & (Occurrence.due_at == datetime(2024, 3, day, 9))).get())
         occurrences.submit(occ, staff.id, "", None, datetime.combine(date(2024, 3, day), at))
-    Target.create(unit=d1, year=2024, group="nguoi_co_cong", total=100, q1=10, q2=20, q3=30, q4=40)
-    ProgressFigure.create(unit=d1, day=date(2024, 3, 30), group="nguoi_co_cong", beneficiaries=100,
-                          accounts_opened=8, paid_cashless=6, entered_by=staff, entered_at=datetime(2024, 3, 30))
+    indicator_set = set_like_phu_luc_01(directive, province)
+    put_target(indicator_set, d1, 2024, 0, 100, (10, 20, 30, 40))
+    figures.save(indicator_set, d1, date(2024, 3, 30), {d1.id: figures_row(indicator_set, [(100, 8, 6)])}, staff.id,
+                 datetime(2024, 3, 30))
     clock.now = datetime(2024, 4, 2, 9, 0)
     occurrences.ensure_current(clock.now)
     report = queries.open_draft(so, directive, 2024, 3, staff.id, clock.now)
@@ -100,7 +103,8 @@ def test_submitting_freezes_the_report_and_counts_as_the_months_report(case, clo
     assert monthly.submitted_at == clock.now
     # The data changes afterwards; the submitted report does not.
     Assignment.update(done_at=datetime(2024, 4, 2), state="done").where(Assignment.unit == case["d2"].id).execute()
-    ProgressFigure.update(paid_cashless=50).execute()
+    Figure.update(value=50).where(Figure.indicator == Indicator.get(Indicator.name == "Đã chi trả không dùng tiền mặt")
+                                  ).execute()
     clock.now = datetime(2024, 4, 20)
     after = queries.report_data(MonthlyReport.get_by_id(report.id), clock.now)
     for section in ("tasks", "targets", "discipline", "overdue", "assessment", "signature"):

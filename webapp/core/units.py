@@ -65,14 +65,16 @@ def parent_error(unit: Unit | None, parent: Unit | None) -> str | None:
 
 
 def save_unit(unit: Unit | None, name: str, kind: str, parent: Unit | None, active: bool,
-              merged_into: Unit | None, *, now: datetime, actor_id=None) -> Unit:
+              merged_into: Unit | None, *, now: datetime, actor_id=None, position: int | None = None) -> Unit:
     """Create a unit, or update one and move its subtree when the parent changes; audited.
 
     A unit merged into another is no longer active: new work goes to the unit that absorbed it.
     """
     active = active and merged_into is None
+    position = position or 0
     if unit is None:
-        return create_unit(name, kind, parent, now=now, actor_id=actor_id, active=active, merged_into=merged_into)
+        return create_unit(name, kind, parent, now=now, actor_id=actor_id, active=active, merged_into=merged_into,
+                           position=position)
     if message := parent_error(unit, parent):
         raise UnitError(message, "parent")
     if merged_into is not None and merged_into.id == unit.id:
@@ -80,6 +82,7 @@ def save_unit(unit: Unit | None, name: str, kind: str, parent: Unit | None, acti
     before = audit.snapshot(unit)
     with database.atomic():
         unit.name, unit.kind, unit.active, unit.merged_into = name, kind, active, merged_into
+        unit.position = position
         if unit.parent_id != (parent.id if parent else None):
             _reparent(unit, parent)  # saves the unit and rewrites the paths below it
         else:
