@@ -35,9 +35,10 @@ test-pg: install chromium pdf-libs office
 chromium:
 	@bash scripts/ensure-system-packages.sh chromium
 
-# LibreOffice Writer without its GUI: the tests open the urging letter (.docx) with it, headless.
+# LibreOffice Writer and Calc without their GUI: the tests open the urging letter (.docx) and print the
+# appendices (.xlsx) with them, headless.
 office:
-	@bash scripts/ensure-system-packages.sh libreoffice-writer-nogui
+	@bash scripts/ensure-system-packages.sh libreoffice-writer-nogui libreoffice-calc-nogui
 
 # Pango and a Times New Roman–compatible font (Liberation Serif) for WeasyPrint's PDF.
 pdf-libs:

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install the Debian packages given as arguments when they are missing and we can (root with apt-get):
 # Chromium for the browser tests, Pango and fonts for the PDF of the monthly report, LibreOffice Writer
-# (headless) for the test that opens the urging letter's .docx.
+# and Calc (headless) for the tests that open the urging letter's .docx and print the appendices.
 set -euo pipefail
 missing=()
 for package in "$@"; do

@@ -877,7 +877,10 @@ def lines_needed(text: str, width: float, bold: bool = False, size: int = 12) ->
     """How many lines a wrapped text takes in a cell `width` characters wide (Excel's unit, about one
     digit of the default font): a generous estimate, since a row LibreOffice cannot grow clips the
     text instead."""
-    per_line = max(1.0, (width - 1.2) * (11 / size) * (0.82 if bold else 0.92))
+    # A unit of width holds about one digit of Calibri 11; Times New Roman is narrower (measured in
+    # LibreOffice: about 1.2 bold and 1.35 regular characters of 12 pt per unit), less a margin for
+    # the words wrapping whole.
+    per_line = max(1.0, (width - 1) * (12 / size) * (1.1 if bold else 1.25))
     return sum(max(1, math.ceil(len(part) / per_line)) for part in str(text).split("\n"))
 
 
@@ -887,7 +890,10 @@ def set_height(sheet, row: int, lines: int, size: int = 12) -> None:
 
 
 def width_of(number: int, layout: Layout) -> float:
-    return RATE_WIDTH if layout.column(number).kind == "rate" else NUMBER_WIDTH
+    """A column wide enough for its number label ("13=9+10+11+12") on one line."""
+    column = layout.column(number)
+    base = RATE_WIDTH if column.kind == "rate" else NUMBER_WIDTH
+    return max(base, round(len(column.number_label) * 0.95 + 2, 1))
 
 
 def title_lines(layout: Layout, year: int, reference: str) -> list[str]:
@@ -998,7 +1004,7 @@ def build_appendix(layout: Layout, year: int, rows: list, reference: str = "") -
     for col, text in ((1, "TT"), (2, "Tên địa phương")):
         sheet.merge_cells(start_row=top, start_column=col, end_row=top + depth - 1, end_column=col)
         sheet.cell(row=top, column=col).value = text
-    lines = {}
+    lines, tall = {}, []
     for first, level, last_number, bottom, text in header_cells(layout):
         text = text.replace("{năm}", str(year))
         if (first, level) != (last_number, bottom):
@@ -1007,10 +1013,14 @@ def build_appendix(layout: Layout, year: int, rows: list, reference: str = "") -
         safe_text(sheet.cell(row=top + level, column=first + 2), text)
         span = sum(width_of(n, layout) for n in range(first, last_number + 1))
         needed = lines_needed(text, span, bold=True)
-        # Spread what a merge over several lines needs over those lines.
-        share = math.ceil(needed / (bottom - level + 1))
-        for level_row in range(level, bottom + 1):
-            lines[level_row] = max(lines.get(level_row, 1), share)
+        if bottom == level:
+            lines[level] = max(lines.get(level, 1), needed)
+        else:
+            tall.append((level, bottom, needed))
+    for level, bottom, needed in tall:  # a merge over several lines: what they lack goes to the last one
+        have = sum(lines.get(n, 1) for n in range(level, bottom + 1))
+        if needed > have:
+            lines[bottom] = lines.get(bottom, 1) + needed - have
     for level in range(depth):
         set_height(sheet, top + level, lines.get(level, 1))
     numbers_row = top + depth
