@@ -46,7 +46,7 @@ NO_FIELDS = {"auth.logout", "calendar.renew", "reports.submit", "admin.directive
 REDIRECT_ONLY = {"targets.legacy_import", "targets.legacy_split"}
 # Pages only reached with a query string.
 EXTRA_PAGES = ["/so-lieu/bo/{qt_set}/nhap/{gio_linh}", "/so-lieu/bo/{tg_set}/nhap/{quaicang_group}",
-               "/chi-tieu/bo/{qt_set}/chia/{gio_linh}", "/giao-viec/{holder}",
+               "/chi-tieu/bo/{qt_set}/chia/{gio_linh}", "/giao-viec/{plain_weekly}", "/giao-viec/{holder}",
                "/giao-viec/{coop_lead}", "/giao-viec/{receipt}"]
 
 HOSTILE = [

@@ -98,6 +98,7 @@ def objects(demo, app):
         "base": qt_set.indicators.where(Indicator.is_base).get().id,
         "columns": AppendixColumn.select().count(), "entries": FigureEntry.select().count(),
         "quaicang_group": Unit.get(Unit.name == "Tổ công tác Đề án 06 xã Quài Cang").id,
+        "plain_weekly": assignment("Công an huyện Tuần Giáo", "2.2").id,  # a report with no indicator set
         "letter": letter.id, "work_day": day.id,
         "request_owner": request.assignment_id, "request": request.id, "partner": partner.id, "input": sent.id,
         "holder": holder.id, "updates": Update.select().count(),

@@ -8,6 +8,7 @@ import click
 from flask import current_app
 
 from .backup import BackupError, backup, restore
+from .core import indicators as sets
 from .core import reminders, targets
 from .core.users import create_user
 from .db import database
@@ -91,7 +92,10 @@ def register_commands(app):
             rows = targets.appendix_rows(indicator_set, units, year)
             if not rows:
                 raise click.ClickException(f"Bộ chỉ tiêu «{indicator_set.name}» chưa có chỉ tiêu năm {year}.")
-            body = targets.export_appendix(indicator_set, units, year)
+            try:
+                body = targets.export_appendix(indicator_set, units, year)
+            except sets.SetError as exc:
+                raise click.ClickException(str(exc)) from None
         with open(path, "wb") as fh:
             fh.write(body)
         click.echo(f"Đã ghi {path}: {len(rows)} địa phương.")

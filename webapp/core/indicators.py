@@ -545,6 +545,9 @@ def layout_of(indicator_set, columns=None, indicators=None, groups=None, year_la
                                  if column.part else "")
         result.append(appendix.Column(column.number, None, decimals=indicator.decimals, label=label,
                                       heading=indicator.name, group=group.name))
+    if not result:
+        raise SetError("Bộ chỉ tiêu này chưa giao chỉ tiêu cho chỉ số nào nên chưa có phụ lục chỉ tiêu; "
+                       "quản trị khai báo các cột ở «Mẫu phụ lục».")
     title = tuple(line for line in indicator_set.appendix_title.splitlines() if line.strip())
     return appendix.Layout(tuple(result), indicator_set.appendix_label or "Phụ lục",
                            title or (indicator_set.name.upper(),))

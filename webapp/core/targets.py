@@ -90,7 +90,10 @@ def import_appendix(indicator_set, data: bytes, year: int, now: datetime, *, act
     """Read, check and match an appendix file laid out as the set's mapping against the set's
     localities, then save its targets in one transaction; raises appendix.AppendixError with every
     problem, having saved nothing."""
-    layout = sets.layout_of(indicator_set)
+    try:
+        layout = sets.layout_of(indicator_set)
+    except sets.SetError as exc:
+        raise appendix.AppendixError([appendix.Problem("", "", str(exc))]) from None
     rows = appendix.read_appendix(data, layout)
     matches = appendix.match_localities(rows, [(u.id, u.name) for u in appendix_units(indicator_set)], sheet="")
     keys = sets.column_keys(indicator_set)
@@ -112,6 +115,7 @@ def appendix_rows(indicator_set, units, year: int) -> list:
 
 
 def export_appendix(indicator_set, units, year: int) -> bytes:
+    """The appendix of the units' targets; indicators.SetError when the set has no target to show."""
     layout = sets.layout_of(indicator_set, year_label=str(year))
     rows = [(u.place_name, values) for u, values in appendix_rows(indicator_set, units, year)]
     return appendix.build_appendix(layout, year, rows, sets.reference_of(indicator_set.directive))
@@ -157,11 +161,15 @@ def shortfalls(sums: dict, own: dict, unit_id: int, fields, groups) -> list[str]
     """Vietnamese warnings where the sum below is lower than the unit's own target."""
     warnings = []
     for group in groups:
-        short = [f"{field.indicator.name.lower()}{'' if field.part == 0 else ' ' + field.label.lower()}"
-                 for field in fields
-                 if (own_value := own.get((unit_id, field.indicator.id, group.id, field.part))) is not None
-                 and sums[(group.id, field.key)] < own_value]
+        below = {}
+        for field in fields:
+            own_value = own.get((unit_id, field.indicator.id, group.id, field.part))
+            if own_value is not None and sums[(group.id, field.key)] < own_value:
+                below.setdefault(field.indicator, []).append(field)
+        short = [indicator.name.lower() + ("" if all(f.part == 0 for f in parts)
+                                           else " (" + ", ".join(f.label.lower() for f in parts) + ")")
+                 for indicator, parts in below.items()]
         if short:
             prefix = f"{group.name}: t" if group.name else "T"
-            warnings.append(f"{prefix}ổng các đơn vị cấp dưới thấp hơn chỉ tiêu được giao ở {', '.join(short)}.")
+            warnings.append(f"{prefix}ổng các đơn vị cấp dưới thấp hơn chỉ tiêu được giao ở {'; '.join(short)}.")
     return warnings

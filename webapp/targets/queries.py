@@ -40,7 +40,11 @@ def entry_list(user) -> list[dict]:
 def targets_table(indicator_set, user, year: int) -> dict:
     """The set's appendix for the year as the page shows it: the rows the user may see (its
     localities, in their official order), their values with sums and rates, and the totals."""
-    layout = sets.layout_of(indicator_set, year_label=str(year))
+    try:
+        layout = sets.layout_of(indicator_set, year_label=str(year))
+    except sets.SetError as exc:
+        return {"layout": None, "no_layout": str(exc), "header": [], "rows": [], "totals": None,
+                "scope_rollup": can_view_rollup(user, indicator_set.scope)}
     units = [u for u in targets.appendix_units(indicator_set)
              if can_view_rollup(user, u) or can_split_targets(user, u)]
     found = dict(targets.appendix_rows(indicator_set, units, year))
@@ -68,7 +72,14 @@ def split_context(indicator_set, unit, year: int) -> dict:
     groups = sets.groups_of(indicator_set)
     fields = targets.split_fields(indicator_set, indicators)
     existing = targets.targets_of(indicator_set, [u.id for u in units], year)
+    field_groups = []
+    for field in fields:  # the fields of one indicator side by side under its name
+        if field_groups and field_groups[-1][0].id == field.indicator.id:
+            field_groups[-1][1].append(field)
+        else:
+            field_groups.append((field.indicator, [field]))
     return {"units": units, "groups": groups, "named_groups": sets.named(groups), "fields": fields,
+            "field_groups": field_groups,
             "decimals": {i.id: i.decimals for i in indicators},
             "own": targets.targets_of(indicator_set, [unit.id], year), "values": existing, "errors": {},
             "typed": None}

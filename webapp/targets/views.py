@@ -93,7 +93,11 @@ def export(set_id):
     indicator_set = _set_or_404(set_id)
     year = _year(indicator_set)
     units = [u for u in targets.appendix_units(indicator_set) if can_view_rollup(current_user, u)]
-    body = targets.export_appendix(indicator_set, units, year)
+    try:
+        body = targets.export_appendix(indicator_set, units, year)
+    except sets.SetError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("targets.set_targets", set_id=indicator_set.id, year=year))
     name = queries.file_name(indicator_set.appendix_label or indicator_set.name)
     return Response(body, mimetype=XLSX, headers={
         "Content-Disposition": f'attachment; filename="{name}-chi-tieu-{year}.xlsx"'})
@@ -261,14 +265,23 @@ def legacy_split(district_id):
                     code=307 if request.method == "POST" else 302)
 
 
-@bp.route("/so-lieu/2a/<id:province_id>", defaults={"excel": False})
-@bp.route("/so-lieu/2a/<id:province_id>/excel", endpoint="legacy_2a_excel", defaults={"excel": True})
-@bp.route("/so-lieu/2b/<id:district_id>", endpoint="legacy_2b", defaults={"excel": False})
-@bp.route("/so-lieu/2b/<id:district_id>/excel", endpoint="legacy_2b_excel", defaults={"excel": True})
-def legacy_2a(excel, province_id=None, district_id=None):
-    unit = get_or_404(Unit, Unit.id == (province_id or district_id))
+@bp.route("/so-lieu/2a/<id:province_id>")
+@bp.route("/so-lieu/2a/<id:province_id>/excel", endpoint="legacy_2a_excel")
+def legacy_2a(province_id):
+    return _legacy_rollup(province_id)
+
+
+@bp.route("/so-lieu/2b/<id:district_id>")
+@bp.route("/so-lieu/2b/<id:district_id>/excel", endpoint="legacy_2b_excel")
+def legacy_2b(district_id):
+    return _legacy_rollup(district_id)
+
+
+def _legacy_rollup(unit_id):
+    unit = get_or_404(Unit, Unit.id == unit_id)
     legacy = _legacy_set()
     if legacy is None or not (unit.path.startswith(legacy.scope.path) or legacy.scope.path.startswith(unit.path)):
         return redirect(url_for("targets.index"))
+    excel = request.endpoint.endswith("_excel")
     return redirect(url_for("targets.rollup_excel" if excel else "targets.rollup", set_id=legacy.id,
                             unit_id=unit.id, **request.args))
