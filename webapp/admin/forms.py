@@ -302,14 +302,19 @@ def _rows(form, prefix: str) -> list[int]:
     found = set()
     for key in form.keys():
         parts = key.split("-")
-        if len(parts) >= 3 and parts[0] == prefix and parts[1].isdigit() and len(parts[1]) <= 3:
+        if len(parts) >= 3 and parts[0] == prefix and _digits(parts[1]) and len(parts[1]) <= 3:
             found.add(int(parts[1]))
     return sorted(n for n in found if n < MAX_FORM_ROWS)
 
 
+def _digits(text: str) -> bool:
+    """ASCII digits only: "²" and "١٢٣" are digits to str.isdigit() but not to int()."""
+    return text.isascii() and text.isdigit()
+
+
 def _id(raw) -> int | None:
     raw = (raw or "").strip()
-    return int(raw) if raw.isdigit() and len(raw) <= 18 else None
+    return int(raw) if _digits(raw) and len(raw) <= 18 else None
 
 
 def parse_definition(form):
@@ -338,7 +343,7 @@ def parse_columns(form):
         indicator = group = None
         part = 0
         pieces = content.split(":")
-        if len(pieces) == 4 and pieces[0] == "t" and all(p.isdigit() and len(p) <= 18 for p in pieces[1:]):
+        if len(pieces) == 4 and pieces[0] == "t" and all(_digits(p) and len(p) <= 18 for p in pieces[1:]):
             indicator, group, part = int(pieces[1]), int(pieces[2]), int(pieces[3])
         elif content and content != "f":
             indicator = -1  # not one of the set's: core refuses it by name
