@@ -59,7 +59,12 @@ def test_roll_ups_against_a_hand_computed_case(app, province):
     assert result.total.value(paid.id, g1.id) == 56 and result.total.target(paid.id, g1.id) == 30
     assert (result.total.units, result.total.units_reported) == (2, 2)
 
-    district = {r.unit.name: r for r in figures.rollup(s, d1, date(2024, 4, 9), since=date(2024, 4, 9)).rows}
+    in_district = figures.rollup(s, d1, date(2024, 4, 9), since=date(2024, 4, 9))
+    # The district's own figures are shown apart, outside its total: its communes reported.
+    assert in_district.own.value(paid.id, g1.id) == 999 and in_district.total.value(paid.id, g1.id) == 40
+    assert figures.rollup(s, d2, date(2024, 4, 9)).own.value(base.id, g1.id) == 80
+    assert figures.rollup(s, a, date(2024, 4, 9)).own.value(paid.id, g1.id) == 35
+    district = {r.unit.name: r for r in in_district.rows}
     assert district["Xã A"].value(paid.id, g1.id) == 35 and district["Xã A"].target(paid.id, g1.id) == 20
     assert district["Xã B"].value(paid.id, g1.id) == 5 and district["Xã B"].target(paid.id, g1.id) is None
     assert district["Xã B"].current is False and district["Xã B"].last_day == date(2024, 4, 7)

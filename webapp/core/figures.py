@@ -253,6 +253,7 @@ class Rollup:
     groups: list
     rows: list
     total: RollupRow
+    own: RollupRow | None = None  # the parent's own figures (a district's for itself), when it has any
 
     @property
     def base(self):
@@ -305,7 +306,15 @@ def rollup(indicator_set, parent: Unit, day: date, since: date | None = None, ro
         _entry_days(result, indicator_set, parent, since or day, day)
     _targets(result, indicator_set, indicators, day)
     total = _total(parent, list(result.values()), indicators, groups)
-    return Rollup(indicator_set, parent, day, since, indicators, groups, list(result.values()), total)
+    own = {parent.id: RollupRow(parent)}
+    if latest_ids:
+        _fill(own, _latest(latest_ids, parent, day).where(Figure.unit == parent.id), own_only=True)
+    if period_ids:
+        _fill(own, _in_period(period_ids, parent, since, day).where(Figure.unit == parent.id), own_only=True)
+    own_row = own[parent.id] if own[parent.id].reported else None
+    if own_row is not None:
+        _targets(own, indicator_set, indicators, day)
+    return Rollup(indicator_set, parent, day, since, indicators, groups, list(result.values()), total, own_row)
 
 
 def _latest(indicator_ids, parent: Unit, day: date):
@@ -330,14 +339,15 @@ def _in_period(indicator_ids, parent: Unit, since: date | None, day: date):
             .group_by(Figure.unit, Figure.indicator, Figure.group))
 
 
-def _fill(result: dict, figures) -> None:
+def _fill(result: dict, figures, own_only: bool = False) -> None:
     """Add up a subquery of unit figures into the rows: a row's own figures where nothing below it
-    reported that indicator and group, else what its units below reported."""
+    reported that indicator and group, else what its units below reported (own_only: its own)."""
     child, member = Unit.alias("child"), Unit.alias("member")
     figures = figures.alias("figures")
     own = member.id == child.id
     rows = (child.select(child.id.alias("cid"), figures.c.indicator_id.alias("ind"), figures.c.group_id.alias("grp"),
                          fn.SUM(Case(None, [(own, 0)], 1)).alias("below_n"),
+                         fn.SUM(Case(None, [(own, 1)], 0)).alias("own_n"),
                          fn.SUM(Case(None, [(own, 0)], figures.c.value)).alias("below"),
                          fn.SUM(Case(None, [(own, figures.c.value)], 0)).alias("own"))
             .join(member, on=member.path.startswith(child.path))
@@ -345,7 +355,9 @@ def _fill(result: dict, figures) -> None:
             .where(child.id.in_(list(result)))
             .group_by(child.id, figures.c.indicator_id, figures.c.group_id).dicts())
     for row in rows:
-        value = row["below"] if row["below_n"] else row["own"]
+        value = row["own"] if own_only else row["below"] if row["below_n"] else row["own"]
+        if own_only and row["own_n"] == 0:
+            continue
         result[row["cid"]].values[(row["ind"], row["grp"])] = float(value or 0)
 
 

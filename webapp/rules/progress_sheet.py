@@ -48,9 +48,10 @@ def _style(cell, bold=False, wrap=True, align="center", italic=False):
 
 
 def build_rollup(titles: list[str], unit_label: str, groups: list, rows: list[SheetRow], total: SheetRow,
-                 sheet_title: str = "Tổng hợp") -> bytes:
+                 sheet_title: str = "Tổng hợp", after: list | None = None) -> bytes:
     """groups: [(group name or "", [SheetColumn])]. Rows that have not reported carry no numbers and
-    their note says so; the Tổng cộng row sums each number column (SUM over the rows above)."""
+    their note says so; the Tổng cộng row sums each number column (SUM over the rows above); `after`
+    rows (a unit's own figures) come below it, outside the sums."""
     wb = Workbook()
     ws = wb.active
     ws.title = sheet_title[:31]
@@ -102,10 +103,10 @@ def build_rollup(titles: list[str], unit_label: str, groups: list, rows: list[Sh
         label = "A" if index == 1 else "B" if index == 2 else "C" if index == note_col else index - 2
         ws.cell(numbers, index).value = label
     first = numbers + 1
-    for index, row_data in enumerate([*rows, total]):
+    for index, row_data in enumerate([*rows, total, *(after or [])]):
         row = first + index
         is_total = index == len(rows)
-        if not is_total:
+        if index < len(rows):
             ws.cell(row, 1, index + 1)
         safe_text(ws.cell(row, 2), "Tổng cộng" if is_total else row_data.name)
         safe_text(ws.cell(row, note_col), row_data.note)
@@ -134,7 +135,7 @@ def build_rollup(titles: list[str], unit_label: str, groups: list, rows: list[Sh
         for index_col in range(1, width + 1):
             _style(ws.cell(row, index_col), bold=is_total,
                    align="left" if index_col in (2, note_col) else "right" if index_col > 2 else "center",
-                   italic=index_col == note_col and not is_total)
+                   italic=(index_col == note_col and not is_total) or index > len(rows))
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1

@@ -206,5 +206,9 @@ def rollup_workbook(result) -> bytes:
     rows = [progress_sheet.SheetRow(row.unit.place_name, values(row), row_note(row, result)) for row in result.rows]
     total = result.total
     total_note = f"{total.units_reported}/{total.units} đơn vị báo cáo kỳ này"
+    after = []
+    if result.own is not None:
+        after.append(progress_sheet.SheetRow(f"{result.parent.name} (số chung của đơn vị)", values(result.own),
+                                             "Đơn vị nhập cho chính mình; không cộng vào Tổng cộng"))
     return progress_sheet.build_rollup(titles, "Đơn vị", groups, rows,
-                                       progress_sheet.SheetRow("Tổng cộng", values(total), total_note))
+                                       progress_sheet.SheetRow("Tổng cộng", values(total), total_note), after=after)
