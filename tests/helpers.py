@@ -158,3 +158,13 @@ def figures_row(s, per_group):
         if numbers is not None:
             values.update({(i.id, group.id): (None if n is None else float(n)) for i, n in zip(indicators, numbers)})
     return RowInput(values)
+
+
+def reported_without_figures(task_number="1.2", directive_number="/BCĐĐA06"):
+    """Detach the demo's indicator set from a recurring duty, for tests of plain reports (a note and a
+    file, no figures): the duty's reports are then submitted on their own form again."""
+    from webapp.models import Directive, IndicatorSet, Task
+    task = Task.select().join(Directive).where((Task.number == task_number)
+                                               & (Directive.number == directive_number)).get()
+    IndicatorSet.update(task=None).where(IndicatorSet.task == task.id).execute()
+    return task

@@ -606,9 +606,9 @@ def test_the_appendix_prints_landscape_on_a4_one_page_wide_with_the_header_repea
     assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1
     assert ws.page_setup.fitToHeight == 0  # as many pages down as it takes
     assert ws.print_title_rows.replace("$", "") == "6:9"
-    # Rows tall enough for their wrapped text: the headers of one line are not squeezed, the
-    # two-line ones taller.
-    assert ws.row_dimensions[7].height >= 2 * 15 and ws.row_dimensions[8].height >= 3 * 15
+    # Rows as tall as their wrapped text (tests/test_appendix_print.py checks it in LibreOffice): the
+    # group line one line, the labels below ("Tỷ lệ % đạt được cả năm 2024") several.
+    assert ws.row_dimensions[6].height < 25 and ws.row_dimensions[8].height >= 3 * 15
 
 
 def test_build_then_read_round_trips():
