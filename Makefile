@@ -35,9 +35,10 @@ test-pg: install chromium pdf-libs office
 chromium:
 	@bash scripts/ensure-system-packages.sh chromium
 
-# LibreOffice Writer without its GUI: the tests open the monthly report's and the urging letter's .docx with it, headless.
+# LibreOffice Writer and Calc without their GUI: the tests open the monthly report's and the urging
+# letter's .docx and print the appendices (.xlsx) with them, headless.
 office:
-	@bash scripts/ensure-system-packages.sh libreoffice-writer-nogui
+	@bash scripts/ensure-system-packages.sh libreoffice-writer-nogui libreoffice-calc-nogui
 
 # Pango and a Times New Roman–compatible font with every Vietnamese letter for the PDF (WeasyPrint) and the
 # browser's print: Liberation Serif 2.x (fonts-liberation2). Debian's fonts-liberation (1.x) lacks letters such

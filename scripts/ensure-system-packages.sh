@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install the Debian packages given as arguments when they are missing and we can (root with apt-get):
 # Chromium for the browser tests, Pango and fonts (Liberation Serif 2) for the PDF of the monthly report and
-# the urging letter, LibreOffice Writer (headless) for the tests that open their .docx.
+# the urging letter, LibreOffice Writer and Calc (headless) for the tests that open their .docx and print the
+# appendices.
 set -euo pipefail
 missing=()
 for package in "$@"; do

@@ -268,3 +268,69 @@ def form_values(html: str, form_id: str) -> list[list[str]]:
     reader = _FormReader(form_id)
     reader.feed(html)
     return reader.values
+
+
+# --- Indicator sets -------------------------------------------------------------------------------
+
+def set_like_phu_luc_01(directive, scope, task=None, reporting_kind="ubnd_xa", now=TEST_NOW):
+    """A set shaped like the Quảng Trị appendix: two groups; the beneficiaries (stock, the base, with
+    a whole-year target), accounts opened and paid without cash (cumulative, not more than the base;
+    the payments with quarterly targets); its appendix columns as Phụ lục 01 prints them."""
+    from webapp.core import indicators as sets
+    s = sets.create_set(directive, "Tiến độ chi trả không dùng tiền mặt", task, scope, reporting_kind, "quarter",
+                        now=now)
+    sets.save_definition(s, [sets.IndicatorInput(None, "Tổng số đối tượng", aggregation="stock", is_base=True,
+                                                 has_targets=True)],
+                         [sets.GroupInput(None, "Người có công"), sets.GroupInput(None, "Đối tượng bảo trợ xã hội")],
+                         now=now)
+    total = sets.indicators_of(s)[0]
+    sets.save_definition(s, [
+        sets.IndicatorInput(total.id, total.name, aggregation="stock", is_base=True, has_targets=True),
+        sets.IndicatorInput(None, "Đã mở tài khoản", at_most=total.id),
+        sets.IndicatorInput(None, "Đã chi trả không dùng tiền mặt", at_most=total.id, has_targets=True)],
+        [sets.GroupInput(g.id, g.name) for g in sets.groups_of(s)], now=now)
+    paid = sets.indicators_of(s)[2]
+    columns = []
+    for group in sets.groups_of(s):
+        first = len(columns) + 1
+        columns.append(sets.ColumnInput(first, total.id, group.id, 0, label=f"Tổng số {group.name.lower()}"))
+        columns += [sets.ColumnInput(first + q, paid.id, group.id, q, label=f"Quý {q}/{{năm}}") for q in range(1, 5)]
+        columns.append(sets.ColumnInput(first + 5, formula="+".join(str(first + q) for q in range(1, 5)),
+                                        label="Tổng số cả năm {năm}"))
+        columns.append(sets.ColumnInput(first + 6, formula=f"{first + 5}/{first}", label="Tỷ lệ % đạt được cả năm {năm}"))
+    sets.save_columns(s, columns, "Phụ lục 01", "GIAO CHỈ TIÊU\nNĂM {năm}", now=now)
+    return s
+
+
+def put_target(s, unit, year, group_index, total, quarters, now=TEST_NOW):
+    """A unit's Phụ lục 01 numbers for one group of a set made by set_like_phu_luc_01."""
+    from webapp.core import indicators as sets
+    from webapp.core import targets
+    base, _, paid = sets.indicators_of(s)
+    group = sets.groups_of(s)[group_index]
+    values = {(unit.id, base.id, group.id, 0): float(total)}
+    values.update({(unit.id, paid.id, group.id, q): float(v) for q, v in enumerate(quarters, 1)})
+    return targets.upsert_targets(s, values, year, now)
+
+
+def figures_row(s, per_group):
+    """A figures form row of a set: per group (in order) the indicators' numbers (in order); a group
+    left out is blank."""
+    from webapp.core import indicators as sets
+    from webapp.core.figures import RowInput
+    indicators, groups = sets.indicators_of(s), sets.groups_of(s)
+    values = {(i.id, g.id): None for i in indicators for g in groups}
+    for group, numbers in zip(groups, per_group):
+        if numbers is not None:
+            values.update({(i.id, group.id): (None if n is None else float(n)) for i, n in zip(indicators, numbers)})
+    return RowInput(values)
+
+
+def reported_without_figures(task_number="1.2", directive_number="/BCĐĐA06"):
+    """Detach the demo's indicator set from a recurring duty, for tests of plain reports (a note and a
+    file, no figures): the duty's reports are then submitted on their own form again."""
+    from webapp.models import Directive, IndicatorSet, Task
+    task = Task.select().join(Directive).where((Task.number == task_number)
+                                               & (Directive.number == directive_number)).get()
+    IndicatorSet.update(task=None).where(IndicatorSet.task == task.id).execute()
+    return task

@@ -13,14 +13,38 @@ from webapp.rules import appendix as appendix_module
 from webapp.rules.appendix import (
     MAX_DATA_ROWS,
     AppendixError,
-    Figures,
+    Column,
+    Layout,
     LocalityRow,
     Problem,
     build_appendix,
+    computed,
     match_localities,
     normalise_name,
-    read_appendix,
 )
+from webapp.rules.appendix import read_appendix as read_layout
+
+
+def phu_luc_01() -> Layout:
+    """The Quảng Trị appendix as a layout: per group the total, four quarters, 6 = 2+3+4+5, 7 = 6/1."""
+    columns = []
+    for first, group, who in ((1, "Người có công", "người có công"), (8, "Đối tượng bảo trợ xã hội",
+                                                                       "đối tượng bảo trợ xã hội")):
+        columns.append(Column(first, label=f"Tổng số {who}", heading="Tổng số đối tượng", group=group))
+        columns += [Column(first + q, label=f"Quý {q}/{{năm}}", heading="Đã chi trả không dùng tiền mặt", group=group)
+                    for q in range(1, 5)]
+        columns.append(Column(first + 5, ("sum", tuple(first + q for q in range(1, 5))), label="Tổng số cả năm {năm}"))
+        columns.append(Column(first + 6, ("rate", (first + 5, first)), label="Tỷ lệ % đạt được cả năm {năm}"))
+    return Layout(tuple(columns), "Phụ lục 01", (
+        "GIAO CHỈ TIÊU SỐ LƯỢNG CÁC ĐỐI TƯỢNG HƯỞNG CHÍNH SÁCH AN SINH XÃ HỘI",
+        "ĐƯỢC MỞ TÀI KHOẢN, CHI TRẢ KHÔNG DÙNG TIỀN MẶT TRONG NĂM {năm}"))
+
+
+PL01 = phu_luc_01()
+
+
+def read_appendix(data):
+    return read_layout(data, PL01)
 
 # Phụ lục 01 of the Quảng Trị directive, copied from the seed (rates as the fractions Excel stores).
 SEED_ROWS = [
@@ -120,7 +144,13 @@ def edited(**cells):
 
 
 def expected_figures(ncc, btxh):
-    return {"nguoi_co_cong": Figures(ncc[0], ncc[1:5]), "bao_tro_xa_hoi": Figures(btxh[0], btxh[1:5])}
+    """The value columns of a row: 1–5 and 8–12 (the sums and rates are computed, not kept)."""
+    return {**{1 + i: ncc[i] for i in range(5)}, **{8 + i: btxh[i] for i in range(5)}}
+
+
+def group_of(row, first):
+    """(total, q1, q2, q3, q4) of a row's group starting at column `first` (1 or 8)."""
+    return tuple(row.values[first + i] for i in range(5))
 
 
 # --- The good file ------------------------------------------------------------------------------
@@ -130,20 +160,25 @@ def test_the_seed_appendix_reads_back_every_number():
     assert [r.name for r in rows] == [name for name, _, _ in SEED_ROWS]
     assert [r.row for r in rows] == list(range(FIRST, TOTAL_ROW))
     for row, (_, ncc, btxh) in zip(rows, SEED_ROWS):
-        assert row.figures == expected_figures(ncc, btxh)
-        assert row.figures["nguoi_co_cong"].year_total == ncc[5]
-        assert row.figures["bao_tro_xa_hoi"].year_total == btxh[5]
+        assert row.values == expected_figures(ncc, btxh)
+        assert computed(PL01, row.values)[6] == ncc[5] and computed(PL01, row.values)[13] == btxh[5]
         assert row.name_column == "B" and row.sheet == "PL01"
-    dong_ha = rows[0].figures["nguoi_co_cong"]
-    assert (dong_ha.total, dong_ha.quarters, dong_ha.year_total, dong_ha.rate) == (1912, (96, 191, 287, 382), 956, 0.5)
-    assert sum(r.figures["nguoi_co_cong"].year_total for r in rows) == 5385
-    assert sum(r.figures["bao_tro_xa_hoi"].year_total for r in rows) == 13519
+    dong_ha = computed(PL01, rows[0].values)
+    assert [dong_ha[n] for n in range(1, 8)] == [1912, 96, 191, 287, 382, 956, 0.5]
+    assert sum(computed(PL01, r.values)[6] for r in rows) == 5385
+    assert sum(computed(PL01, r.values)[13] for r in rows) == 13519
 
 
-def test_figures_keep_four_quarters_and_give_the_year_rate():
-    assert Figures(16975, [530, 1193, 1488, 2174]).quarters == (530, 1193, 1488, 2174)
-    assert Figures(16975, (530, 1193, 1488, 2174)).rate == pytest.approx(0.3172, abs=1e-4)
-    assert Figures(0, (0, 0, 0, 0)).rate is None
+def test_computed_columns_add_up_and_divide():
+    values = computed(PL01, {1: 16975, 2: 530, 3: 1193, 4: 1488, 5: 2174, 8: 0, 9: 0, 10: 0, 11: 0, 12: 0})
+    assert values[6] == 5385 and values[7] == pytest.approx(0.3172, abs=1e-4)
+    assert values[13] == 0 and values[14] is None  # nothing to divide by
+
+
+def test_a_layout_is_numbered_one_to_n():
+    with pytest.raises(ValueError):
+        Layout((Column(1), Column(3)))
+    assert PL01.column(6).number_label == "6=2+3+4+5" and PL01.column(7).number_label == "7=6/1"
 
 
 def test_the_header_is_found_by_content_on_another_row_column_and_sheet():
@@ -154,13 +189,13 @@ def test_the_header_is_found_by_content_on_another_row_column_and_sheet():
     rows = read_appendix(to_bytes(wb))
     assert [r.row for r in rows] == list(range(16, 25))
     assert rows[0].name == "Thành phố Đông Hà" and rows[0].name_column == "D"
-    assert rows[-1].figures["bao_tro_xa_hoi"] == Figures(7131, (71, 214, 285, 499))
+    assert group_of(rows[-1], 8) == (7131, 71, 214, 285, 499)
 
 
 def test_without_the_column_number_row_the_name_header_is_enough():
     rows = read_appendix(to_bytes(seed_workbook(number_row=False)))
     assert [r.row for r in rows] == list(range(9, 18))
-    assert rows[7].figures["nguoi_co_cong"] == Figures(967, (10, 29, 39, 68))
+    assert group_of(rows[7], 1) == (967, 10, 29, 39, 68)
 
 
 def test_text_numbers_with_dot_thousands_blank_rows_and_rate_forms_are_accepted():
@@ -175,7 +210,7 @@ def test_text_numbers_with_dot_thousands_blank_rows_and_rate_forms_are_accepted(
     ws.insert_rows(13)  # a blank row between localities
     rows = read_appendix(to_bytes(wb))
     assert len(rows) == 9
-    assert rows[0].figures == expected_figures(SEED_ROWS[0][1], SEED_ROWS[0][2])
+    assert rows[0].values == expected_figures(SEED_ROWS[0][1], SEED_ROWS[0][2])
     assert rows[3].row == 14
 
 
@@ -309,10 +344,40 @@ def test_a_number_too_large_is_named_in_a_short_message(cell, value):
     assert all(len(p.reason) < 200 for p in problems), [p.reason for p in problems]
 
 
-def test_a_formula_in_a_number_cell():
-    problem = only_problem(edited(H10="=D10+E10+F10+G10"))
-    assert problem.cell == "H10"
-    assert "công thức «=D10+E10+F10+G10»" in problem.reason and "giá trị số" in problem.reason
+def test_a_formula_in_a_value_cell_is_refused():
+    problem = only_problem(edited(D10="=48*2"))
+    assert problem.cell == "D10"
+    assert "công thức «=48*2»" in problem.reason and "giá trị số" in problem.reason
+
+
+def with_cached(data: bytes, cell: str, value) -> bytes:
+    """The workbook with a cell's formula keeping `value` beside it, as Excel saves it."""
+    source, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for member in source.infolist():
+            body = source.read(member)
+            if member.filename == "xl/worksheets/sheet1.xml":
+                start = body.index(f'<c r="{cell}"'.encode())
+                end = body.index(b"</c>", start)
+                chunk = body[start:end].replace(b"<v></v>", b"").replace(b"<v />", b"").replace(b"<v/>", b"")
+                body = body[:start] + chunk + f"<v>{value}</v>".encode() + body[end:]
+            target.writestr(member, body)
+    return out.getvalue()
+
+
+def test_formulas_where_the_appendix_shows_them_are_read_by_their_values():
+    """6 = 2+3+4+5 and 7 = 6/1 may be formulas (our own export writes them): a kept value is checked
+    like a typed one, a formula without one is computed again; either way the file imports."""
+    assert len(read_appendix(edited(H10="=D10+E10+F10+G10", I10="=H10/C10"))) == 9
+    good = with_cached(edited(H10="=D10+E10+F10+G10"), "H10", 956)
+    assert [r.values for r in read_appendix(good)][0] == expected_figures(SEED_ROWS[0][1], SEED_ROWS[0][2])
+    wrong = with_cached(edited(H10="=D10+E10+F10"), "H10", 574)
+    problems = problems_of(wrong)
+    assert problems[0].cell == "H10" and "Cột 6 phải bằng 2+3+4+5" in problems[0].reason
+    rate = with_cached(edited(I10="=H10/C10"), "I10", 0.9)
+    assert "Tỷ lệ ghi 90,0% nhưng cột 6/cột 1" in only_problem(rate).reason
+    total = with_cached(edited(**{f"C{TOTAL_ROW}": f"=SUM(C{FIRST}:C{TOTAL_ROW - 1})"}), f"C{TOTAL_ROW}", 16976)
+    assert "Dòng Tổng cộng, cột 1: tổng các địa phương là 16.975 nhưng ô ghi 16.976." in only_problem(total).reason
 
 
 def test_merged_cells_in_a_data_row():
@@ -477,18 +542,26 @@ def seed_as_rows():
     return [(name, expected_figures(ncc, btxh)) for name, ncc, btxh in SEED_ROWS]
 
 
+def cached_values(data: bytes) -> dict:
+    """{cell: (formula, cached value)} of the formula cells of the first sheet."""
+    import re
+    xml = zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml").decode()
+    return {ref: (formula, value) for ref, formula, value in
+            re.findall(r'<c r="([A-Z]+\d+)"[^>]*><f>([^<]*)</f><v>([^<]*)</v></c>', xml)}
+
+
 def test_build_appendix_lays_out_the_table_like_the_seed():
-    data = build_appendix(2024, seed_as_rows(), reference="15/UBND-KGVX ngày 05/01/2024 của UBND tỉnh")
+    data = build_appendix(PL01, 2024, seed_as_rows(),
+                          reference="Công văn số …/UBND-KGVX ngày 08/01/2024 của UBND tỉnh Quảng Trị")
     wb = load_workbook(io.BytesIO(data))
     ws = wb.active
     assert ws["A1"].value == "Phụ lục 01"
     assert ws["A3"].value == "ĐƯỢC MỞ TÀI KHOẢN, CHI TRẢ KHÔNG DÙNG TIỀN MẶT TRONG NĂM 2024"
-    assert ws["A4"].value == "(Kèm theo Công văn số: 15/UBND-KGVX ngày 05/01/2024 của UBND tỉnh)"
+    assert ws["A4"].value == "(Kèm theo Công văn số …/UBND-KGVX ngày 08/01/2024 của UBND tỉnh Quảng Trị)"
     merged = {str(r) for r in ws.merged_cells.ranges}
     assert {"A6:A8", "B6:B8", "C6:I6", "J6:P6", "C7:C8", "D7:I7", "J7:J8", "K7:P7"} <= merged
-    assert ws["C6"].value == "Người có công đang hưởng trợ cấp hàng tháng"
-    assert ws["J6"].value == "Đối tượng bảo trợ xã hội đang hưởng trợ cấp hàng tháng"
-    assert ws["D7"].value.startswith("Số lượng người có công được mở tài khoản")
+    assert ws["C6"].value == "Người có công" and ws["J6"].value == "Đối tượng bảo trợ xã hội"
+    assert ws["C7"].value == "Tổng số người có công" and ws["D7"].value == "Đã chi trả không dùng tiền mặt"
     assert [ws.cell(8, c).value for c in range(4, 10)] == [
         "Quý 1/2024", "Quý 2/2024", "Quý 3/2024", "Quý 4/2024", "Tổng số cả năm 2024",
         "Tỷ lệ % đạt được cả năm 2024"]
@@ -497,49 +570,87 @@ def test_build_appendix_lays_out_the_table_like_the_seed():
     for i, (name, ncc, btxh) in enumerate(SEED_ROWS):
         row = [c.value for c in ws[FIRST + i]]
         assert row[:2] == [i + 1, name]
-        assert row[2:8] == list(ncc[:6]) and row[9:15] == list(btxh[:6])
-        assert abs(row[8] - ncc[6]) < 0.01 and abs(row[15] - btxh[6]) < 0.01
+        assert row[2:7] == list(ncc[:5]) and row[9:14] == list(btxh[:5])
     total = ws[TOTAL_ROW]
     assert total[1].value == "Tổng cộng" and total[1].font.b
-    assert [c.value for c in total[2:8]] == [16975, 530, 1193, 1488, 2174, 5385]
-    assert [c.value for c in total[9:15]] == [47479, 1297, 3027, 3679, 5516, 13519]
-    assert round(total[8].value, 2) == 0.32 and round(total[15].value, 2) == 0.28
-    for cell in (*ws[FIRST][2:8], *total[2:8], *total[9:15]):
+    for cell in (*ws[FIRST][2:7], *ws[FIRST][9:14]):
         assert type(cell.value) is int and cell.data_type == "n" and cell.number_format == "#,##0"
-    for cell in (ws[FIRST][8], ws[FIRST][15], total[8], total[15]):
-        assert isinstance(cell.value, float) and cell.number_format == "0%"
     assert ws.max_row == TOTAL_ROW
-    assert all(c.data_type != "f" for row in ws.iter_rows() for c in row)
     assert ws["B6"].font.name == "Times New Roman" and ws["B6"].font.b and ws["B6"].alignment.wrap_text
     assert ws[f"C{FIRST}"].border.left.style == "thin"
-    assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 9  # A4
     assert ws.column_dimensions["B"].width >= 20
+
+
+def test_year_totals_rates_and_the_total_row_are_the_formulas_the_appendix_shows_with_their_values():
+    """Issue 15: 6 = 2+3+4+5 as =D+E+F+G, 7 = 6/1 as =H/C, Tổng cộng as SUM, each keeping its value so
+    that any viewer shows numbers."""
+    data = build_appendix(PL01, 2024, seed_as_rows())
+    cached = cached_values(data)
+    assert cached[f"H{FIRST}"] == ("D10+E10+F10+G10", "956")
+    assert cached[f"I{FIRST}"] == ("H10/C10", "0.5")
+    assert cached[f"O{FIRST + 1}"] == ("K11+L11+M11+N11", "590")
+    assert cached[f"C{TOTAL_ROW}"] == (f"SUM(C{FIRST}:C{TOTAL_ROW - 1})", "16975")
+    assert cached[f"H{TOTAL_ROW}"] == (f"SUM(H{FIRST}:H{TOTAL_ROW - 1})", "5385")
+    assert cached[f"O{TOTAL_ROW}"][1] == "13519"
+    assert round(float(cached[f"I{TOTAL_ROW}"][1]), 4) == 0.3172 and cached[f"I{TOTAL_ROW}"][0] == f"H{TOTAL_ROW}/C{TOTAL_ROW}"
+    values = load_workbook(io.BytesIO(data), data_only=True).active  # what a viewer that does not recalculate shows
+    assert [values.cell(TOTAL_ROW, c).value for c in range(3, 9)] == [16975, 530, 1193, 1488, 2174, 5385]
+    assert [values.cell(TOTAL_ROW, c).value for c in range(10, 16)] == [47479, 1297, 3027, 3679, 5516, 13519]
+    assert round(values.cell(TOTAL_ROW, 9).value, 2) == 0.32 and round(values.cell(TOTAL_ROW, 16).value, 2) == 0.28
+    assert values.cell(TOTAL_ROW, 9).number_format == "0%"
+
+
+def test_the_appendix_prints_landscape_on_a4_one_page_wide_with_the_header_repeated():
+    ws = load_workbook(io.BytesIO(build_appendix(PL01, 2024, seed_as_rows()))).active
+    assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 9  # A4
+    assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1
+    assert ws.page_setup.fitToHeight == 0  # as many pages down as it takes
+    assert ws.print_title_rows.replace("$", "") == "6:9"
+    # Rows as tall as their wrapped text (tests/test_appendix_print.py checks it in LibreOffice): the
+    # group line one line, the labels below ("Tỷ lệ % đạt được cả năm 2024") several.
+    assert ws.row_dimensions[6].height < 25 and ws.row_dimensions[8].height >= 3 * 15
 
 
 def test_build_then_read_round_trips():
     rows = seed_as_rows()
-    back = read_appendix(build_appendix(2024, rows))
-    assert [(r.name, r.figures) for r in back] == rows
+    back = read_appendix(build_appendix(PL01, 2024, rows))
+    assert [(r.name, r.values) for r in back] == rows
 
 
 def test_a_zero_total_leaves_the_rate_empty_and_round_trips():
-    rows = [("Xã Quài Cang", {"nguoi_co_cong": Figures(0, (0, 0, 0, 0)), "bao_tro_xa_hoi": Figures(5, (1, 1, 0, 0))})]
-    data = build_appendix(2025, rows)
+    rows = [("Xã Quài Cang", {1: 0, 2: 0, 3: 0, 4: 0, 5: 0, 8: 5, 9: 1, 10: 1, 11: 0, 12: 0})]
+    data = build_appendix(PL01, 2025, rows)
     ws = load_workbook(io.BytesIO(data)).active
     assert ws[f"I{FIRST}"].value is None
-    assert [(r.name, r.figures) for r in read_appendix(data)] == rows
+    assert [(r.name, r.values) for r in read_appendix(data)] == rows
 
 
 def test_a_name_that_looks_like_a_formula_is_written_as_text():
     names = ["=HYPERLINK(\"http://x\",\"bấm\")", "+1", "-Xã A", "@SUM(A1)"]
-    rows = [(n, {"nguoi_co_cong": Figures(1, (1, 0, 0, 0)), "bao_tro_xa_hoi": Figures(1, (0, 0, 0, 1))})
-            for n in names]
-    data = build_appendix(2024, rows, reference="=1+1")
+    rows = [(n, {1: 1, 2: 1, 3: 0, 4: 0, 5: 0, 8: 1, 9: 0, 10: 0, 11: 0, 12: 1}) for n in names]
+    data = build_appendix(PL01, 2024, rows, reference="=1+1")
     ws = load_workbook(io.BytesIO(data)).active
     for i, name in enumerate(names):
         cell = ws[f"B{FIRST + i}"]
         assert (cell.value, cell.data_type) == (name, "s")
         assert cell.quotePrefix
-    with zipfile.ZipFile(io.BytesIO(data)) as z:
-        assert b"<f>" not in z.read("xl/worksheets/sheet1.xml")
+    formulas = {formula for formula, _ in cached_values(data).values()}
+    assert not any("HYPERLINK" in f or "A1" in f for f in formulas)
     assert [r.name for r in read_appendix(data)] == names
+
+
+def test_another_layout_reads_and_writes_its_own_columns():
+    """A set with no groups, one base and a target per quarter for two quarters, a sum and a rate."""
+    layout = Layout((Column(1, label="Số trẻ", heading="Số trẻ trong độ tuổi"),
+                     Column(2, label="Quý 1/{năm}", heading="Số trẻ được tiêm"),
+                     Column(3, label="Quý 2/{năm}", heading="Số trẻ được tiêm"),
+                     Column(4, ("sum", (2, 3)), label="6 tháng"),
+                     Column(5, ("rate", (4, 1)), label="Tỷ lệ")), "Phụ lục A", ("CHỈ TIÊU TIÊM CHỦNG",))
+    rows = [("Xã A", {1: 120, 2: 30, 3: 40}), ("Xã B", {1: 80, 2: 20, 3: 20})]
+    data = build_appendix(layout, 2025, rows)
+    assert [(r.name, r.values) for r in read_layout(data, layout)] == rows
+    ws = load_workbook(io.BytesIO(data)).active
+    assert [c.value for c in ws[ws.max_row - 3]] == ["A", "B", 1, 2, 3, "4=2+3", "5=4/1"]
+    with pytest.raises(AppendixError) as refused:
+        read_layout(data, PL01)  # a file laid out for another set is not mistaken for it
+    assert "có 5 cột đánh số" in refused.value.problems[0].reason and "có 14 cột" in refused.value.problems[0].reason

@@ -12,7 +12,7 @@ from webapp.models import (
     Cooperation,
     Directive,
     Occurrence,
-    ProgressFigure,
+    FigureEntry,
     Target,
     Task,
     Unit,
@@ -199,36 +199,33 @@ def test_directive_create_edit_and_delete_are_recorded(demo, client_for):
 # --- Targets and progress figures -------------------------------------------------------------
 
 def split_data(district, value):
-    data = {}
-    communes = Unit.select().where((Unit.parent == district.id) & (Unit.kind == "ubnd_xa")).order_by(Unit.sort_name)
-    for index, commune in enumerate(communes):
-        for group in ("nguoi_co_cong", "bao_tro_xa_hoi"):
-            for field in ("total", "q1", "q2", "q3", "q4"):
-                data[f"v-{commune.id}-{group}-{field}"] = str(value(index, group, field))
-    return data
+    from tests.test_targets_pages import split_data as data
+    return data(district, lambda i, g, f: value(i, g, f))
 
 
 def test_splitting_targets_records_each_created_or_changed_row(demo, client_for, clock):
+    from tests.test_targets_import import qt_set
     gio_linh = unit("UBND huyện Gio Linh")
     client = client_for("giolinh")
+    url = f"/chi-tieu/bo/{qt_set().id}/chia/{gio_linh.id}?year=2024"
     mark = last_id()
-    assert client.post(f"/chi-tieu/chia/{gio_linh.id}?year=2024",
-                       data=split_data(gio_linh, lambda i, g, f: 10)).status_code == 302
+    assert client.post(url, data=split_data(gio_linh, lambda i, g, f: 10)).status_code == 302
     created = entries_after(mark)
-    assert len(created) == 17 * 2
+    assert len(created) == 17 * 2 * 5
     assert {(e.action, e.object_type, e.user_id, e.at) for e in created} == {
         ("create", "target", user("giolinh").id, clock.now)}
     first = Target.get_by_id(created[0].object_id)
     assert created[0].unit_id == first.unit_id and Unit.get_by_id(first.unit_id).parent_id == gio_linh.id
-    assert values(created[0])[1] == {"unit": first.unit_id, "year": 2024, "group": first.group,
-                                     "total": 10, "q1": 10, "q2": 10, "q3": 10, "q4": 10}
+    assert values(created[0])[1] == {"unit": first.unit_id, "indicator": first.indicator_id, "group": first.group_id,
+                                     "year": 2024, "part": first.part, "value": 10.0}
 
     mark = last_id()
-    change = lambda i, g, f: 12 if (i, g, f) == (0, "nguoi_co_cong", "q2") else 10  # noqa: E731
-    assert client.post(f"/chi-tieu/chia/{gio_linh.id}?year=2024", data=split_data(gio_linh, change)).status_code == 302
-    [changed] = entries_after(mark)  # the 33 unchanged rows record nothing
+    change = lambda i, g, f: 12 if (i, g, f) == (0, 0, "q2") else 10  # noqa: E731
+    assert client.post(url, data=split_data(gio_linh, change)).status_code == 302
+    [changed] = entries_after(mark)  # the unchanged rows record nothing
     assert changed.action == "update" and changed.object_type == "target"
-    assert [(c.field, c.before, c.after) for c in audit.changes(changed)] == [("q2", "10", "12")]
+    assert [(c.field, c.before, c.after) for c in audit.changes(changed)] == [("value", "10.0", "12.0")]
+    assert "quý 2 năm 2024" in changed.summary
 
 
 def test_importing_the_appendix_records_the_admin_and_a_refused_file_records_nothing(demo, client_for):
@@ -241,49 +238,49 @@ def test_importing_the_appendix_records_the_admin_and_a_refused_file_records_not
     Target.delete().execute()
     assert upload(client, to_bytes(seed_workbook(rows=CORRECTED))).status_code == 302
     created = entries_after(mark)
-    assert len(created) == 18 and {(e.action, e.object_type, e.user_id) for e in created} == {
+    assert len(created) == 90 and {(e.action, e.object_type, e.user_id) for e in created} == {
         ("create", "target", user("admin").id)}
     assert {e.unit_id for e in created} == {t.unit_id for t in Target.select()}
 
 
-def figures_form(b=100, opened=40, paid=30):
-    return {f"{g}-{k}": str(v) for g in ("nguoi_co_cong", "bao_tro_xa_hoi")
-            for k, v in (("beneficiaries", b), ("accounts_opened", opened), ("paid_cashless", paid))} | \
-        {"nguoi_co_cong-note": "", "bao_tro_xa_hoi-note": ""}
-
-
 def test_saving_figures_records_created_and_changed_figures(demo, client_for, clock, factory):
+    from tests.test_targets_import import qt_set
+    from tests.test_targets_pages import entry_form
     clock.now = datetime(2024, 3, 20, 8, 30)
     gio_an = unit("UBND xã Gio An")
     commune_user = factory.user("gioan.audit", unit=gio_an)
     client = client_for("gioan.audit")
+    url = f"/so-lieu/bo/{qt_set().id}/nhap/{gio_an.id}?day=2024-03-20"
     mark = last_id()
-    assert client.post("/so-lieu/?day=2024-03-20", data=figures_form()).status_code == 302
-    figures = entries_after(mark, object_type="progress_figure")
-    assert len(figures) == 2
-    for entry in figures:
-        assert (entry.action, entry.user_id, entry.unit_id, entry.at) == ("create", commune_user.id, gio_an.id,
-                                                                          clock.now)
-        figure = ProgressFigure.get_by_id(entry.object_id)
-        assert values(entry)[1]["paid_cashless"] == 30 and values(entry)[1]["day"] == "2024-03-20"
-        assert figure.unit_id == gio_an.id
+    assert client.post(url, data=entry_form(gio_an)).status_code == 302
+    [entry] = entries_after(mark, object_type="figure_entry")
+    assert (entry.action, entry.user_id, entry.unit_id, entry.at) == ("create", commune_user.id, gio_an.id, clock.now)
+    after = values(entry)[1]
+    assert after["Đã chi trả không dùng tiền mặt – Người có công"] == 30 and after["day"] == "2024-03-20"
+    assert FigureEntry.get_by_id(entry.object_id).unit_id == gio_an.id
     # Counting as the district's Phụ lục 2b report is a submission of its occurrence.
     [report] = entries_after(mark, object_type="occurrence")
     assert (report.user_id, report.unit_id) == (commune_user.id, unit("UBND huyện Gio Linh").id)
 
     mark = last_id()
-    assert client.post("/so-lieu/?day=2024-03-20", data=figures_form()).status_code == 302
+    assert client.post(url, data=entry_form(gio_an)).status_code == 302
     assert entries_after(mark) == []  # the same figures again: nothing changed
-    assert client.post("/so-lieu/?day=2024-03-20", data=figures_form(paid=35)).status_code == 302
-    changed = entries_after(mark)
-    assert len(changed) == 2 and {e.action for e in changed} == {"update"}
-    assert [(c.field, c.before, c.after) for c in audit.changes(changed[0])] == [("paid_cashless", "30", "35")]
+    assert client.post(url, data=entry_form(gio_an, paid=35)).status_code == 302
+    [changed] = entries_after(mark)
+    assert changed.action == "update"
+    assert [(c.field, c.before, c.after) for c in audit.changes(changed)] == [
+        ("Đã chi trả không dùng tiền mặt – Người có công", "30.0", "35.0"),
+        ("Đã chi trả không dùng tiền mặt – Đối tượng bảo trợ xã hội", "30.0", "35.0")]
 
 
 def test_refused_figures_record_nothing(demo, client_for, factory):
-    factory.user("gioan.audit", unit=unit("UBND xã Gio An"))
+    from tests.test_targets_import import qt_set
+    from tests.test_targets_pages import entry_form
+    gio_an = unit("UBND xã Gio An")
+    factory.user("gioan.audit", unit=gio_an)
     mark = last_id()
-    response = client_for("gioan.audit").post("/so-lieu/?day=2024-03-20", data=figures_form(opened=200))
+    response = client_for("gioan.audit").post(f"/so-lieu/bo/{qt_set().id}/nhap/{gio_an.id}?day=2024-03-20",
+                                              data=entry_form(gio_an, opened=200))
     assert response.status_code == 200
     assert entries_after(mark) == []
 

@@ -18,18 +18,23 @@ from webapp.core.users import create_user
 from webapp.db import database
 from webapp.models import (
     MODELS,
+    AppendixColumn,
     Assignment,
     AuditEntry,
     Cooperation,
     CooperationInput,
     Directive,
     Extension,
+    Figure,
+    FigureEntry,
+    Indicator,
+    IndicatorGroup,
+    IndicatorSet,
     LoginAttempt,
     MonthlyReport,
     Notification,
     NotificationCheck,
     Occurrence,
-    ProgressFigure,
     ReminderMail,
     SchemaVersion,
     Target,
@@ -77,9 +82,13 @@ def fill_every_table(app):
 def change_everything():
     """Delete, add and edit rows in every table after the backup was taken."""
     Update.delete().execute()
-    ProgressFigure.delete().where(ProgressFigure.id.in_(
-        ProgressFigure.select(ProgressFigure.id).order_by(ProgressFigure.id).limit(10))).execute()
-    Target.update(total=Target.total + 1).execute()
+    Figure.delete().where(Figure.id.in_(Figure.select(Figure.id).order_by(Figure.id).limit(10))).execute()
+    Target.update(value=Target.value + 1).execute()
+    IndicatorSet.update(name=IndicatorSet.name.concat(" (sửa sau sao lưu)")).execute()
+    IndicatorGroup.update(position=IndicatorGroup.position + 10).execute()
+    Indicator.update(retired=True).execute()
+    AppendixColumn.update(label="Sửa sau sao lưu").execute()
+    FigureEntry.update(note="Sửa sau sao lưu").execute()
     Occurrence.delete().execute()
     Task.update(text=Task.text.concat(" (sửa sau sao lưu)")).execute()
     Assignment.update(state="done", percent=100, version=Assignment.version + 1).execute()

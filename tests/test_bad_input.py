@@ -36,6 +36,7 @@ def test_every_route_takes_ids_through_the_bounded_converter(app):
 @pytest.mark.parametrize("path", [
     "/giao-viec/{n}", "/giao-viec/{own}/minh-chung/{n}", "/giao-viec/{own}/ky-bao-cao/{n}/tep",
     "/bao-cao/{n}", "/bao-cao/{n}/pdf", "/so-lieu/2b/{n}", "/so-lieu/2a/{n}", "/van-ban/{n}",
+    "/chi-tieu/bo/{n}", "/so-lieu/bo/{n}/tong-hop/{n}", "/so-lieu/bo/1/nhap/{n}", "/quan-tri/bo-chi-tieu/{n}",
     "/quan-tri/nguoi-dung/{n}/sua", "/quan-tri/van-ban/{n}", "/quan-tri/don-vi/{n}/sua",
 ])
 def test_path_ids_too_large_for_the_database_are_404(own, client_for, path, number):
@@ -46,7 +47,7 @@ def test_path_ids_too_large_for_the_database_are_404(own, client_for, path, numb
 @pytest.mark.parametrize("username,path", [
     ("lanhdao", "/?unit={n}"), ("lanhdao", "/?directive={n}"), ("lanhdao", "/tong-hop/?unit={n}"),
     ("lanhdao", "/tong-hop/?directive={n}"), ("lanhdao", "/tong-hop/qua-han?unit={n}"),
-    ("admin", "/so-lieu/?unit={n}"), ("admin", "/quan-tri/nhat-ky?unit={n}"), ("admin", "/quan-tri/nhat-ky?user={n}"),
+    ("admin", "/chi-tieu/bo/1?year={n}"), ("admin", "/quan-tri/nhat-ky?unit={n}"), ("admin", "/quan-tri/nhat-ky?user={n}"),
     ("admin", "/quan-tri/nhat-ky?id={n}"), ("admin", "/quan-tri/nguoi-dung/?page={n}"), ("quaicang", "/?page={n}"),
 ])
 def test_query_numbers_too_large_for_the_database_are_404(demo, client_for, username, path):

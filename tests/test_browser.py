@@ -132,24 +132,32 @@ def test_leader_filters_the_dashboard_and_follows_a_number_to_the_overdue_items(
 
 
 def test_district_splits_a_target_among_communes_and_sees_the_live_sum(live_server, browser):
+    from webapp.core import indicators as sets
+    from webapp.models import Directive, IndicatorSet
+    indicator_set = IndicatorSet.select().join(Directive).where(Directive.number == "/UBND-KGVX").get()
+    base = sets.base_of(sets.indicators_of(indicator_set))
+    first = sets.groups_of(indicator_set)[0]
     page = browser.new_page()
     log_in(page, live_server, "giolinh")
     page.click("nav a:has-text('Chỉ tiêu, số liệu')")
-    page.click("a:has-text('Giao cho xã')")
+    page.click("a:has-text('Tiến độ mở tài khoản')")
+    page.click("a:has-text('Giao cho cấp dưới')")
     page.wait_for_selector("h1:has-text('Giao chỉ tiêu')")
-    total_cell = page.locator('[data-sum="nguoi_co_cong-total"]')
+    key = f"{first.id}-{base.id}-0"
+    total_cell = page.locator(f'[data-sum="{key}"]')
     assert total_cell.inner_text().startswith("0")
-    inputs = page.locator('table.split input[name$="-nguoi_co_cong-total"]')
+    inputs = page.locator(f'table.split input[name$="-{key}"]').first.locator("xpath=ancestor::table").locator(
+        f'input[name$="-{key}"]')
     inputs.nth(0).fill("1200")
     inputs.nth(1).fill("1.000")
     # Locator waits, not wait_for_function: the pages' CSP forbids evaluating strings.
-    page.locator('[data-sum="nguoi_co_cong-total"]', has_text=re.compile(r"^\s*2\.200")).wait_for()
-    assert "thấp hơn chỉ tiêu của huyện" in page.locator("#split-sums").inner_text()
+    page.locator(f'[data-sum="{key}"]', has_text=re.compile(r"^\s*2\.200")).wait_for()
+    assert "thấp hơn chỉ tiêu được giao" in page.locator("#split-sums").inner_text()
     inputs.nth(2).fill("191")
-    page.locator('[data-sum="nguoi_co_cong-total"]', has_text=re.compile(r"^\s*2\.391\s*$")).wait_for()
-    page.click("button:has-text('Lưu chỉ tiêu các xã')")
-    page.wait_for_selector(".flash:has-text('Đã lưu chỉ tiêu cho 17 xã')")
-    assert page.locator('table.split input[name$="-nguoi_co_cong-total"]').nth(0).input_value() == "1200"
+    page.locator(f'[data-sum="{key}"]', has_text=re.compile(r"^\s*2\.391\s*$")).wait_for()
+    page.click("button:has-text('Lưu chỉ tiêu của các đơn vị')")
+    page.wait_for_selector(".flash:has-text('Đã lưu chỉ tiêu cho 17 đơn vị')")
+    assert page.locator(f'table.split input[name$="-{key}"]').nth(0).input_value() == "1.200"
     page.close()
 
 
@@ -244,7 +252,8 @@ def test_every_form_field_has_a_label_and_focus_is_visible(live_server, browser)
     page = browser.new_page()
     log_in(page, live_server, "admin")
     for path in ("/", "/tong-hop/", "/chi-tieu/", "/bao-cao/", "/quan-tri/van-ban/moi", "/quan-tri/nguoi-dung/moi",
-                 "/so-lieu/?unit=1", "/doi-mat-khau"):
+                 "/so-lieu/bo/1/nhap/23", "/quan-tri/bo-chi-tieu/1", "/quan-tri/bo-chi-tieu/1/phu-luc",
+                 "/doi-mat-khau"):
         page.goto(live_server + path)
         unlabeled = page.evaluate("""() => [...document.querySelectorAll('input, select, textarea')]
             .filter(e => e.type !== 'hidden' && !e.labels.length && !e.getAttribute('aria-label'))

@@ -9,7 +9,7 @@ from datetime import date, datetime
 import pytest
 
 from bench.loadtest import CONFLICT, SUCCESS, Browser, start_gunicorn, version_on
-from tests.helpers import DEMO_PASSWORD, FAST_HASH, TEST_NOW, load_demo, make_app
+from tests.helpers import DEMO_PASSWORD, FAST_HASH, TEST_NOW, load_demo, make_app, reported_without_figures
 from webapp.core.users import create_user
 from webapp.db import database
 from webapp.models import Assignment, Task, Update, User
@@ -27,6 +27,7 @@ def server(tmp_path_factory):
     url = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp / 'concurrency.db'}"
     make_app(tmp, DATABASE_URL=url)
     load_demo()
+    reported_without_figures()  # the weekly report is submitted on its own form here, without figures
     quaicang = User.get(User.username == "quaicang")
     first = Assignment.select().where(Assignment.unit == quaicang.unit_id).order_by(Assignment.id).first()
     for n in (1, 2, 3):

@@ -2,7 +2,7 @@
 holding none of that import.
 
 The import's write path is queries.upsert_targets (what import_appendix and the split form call),
-all in one transaction. A separate Python process runs it for 20,000 districts (40,000 rows, far
+all in one transaction. A separate Python process runs it for 20,000 districts (200,000 targets, far
 past the web import's 2,000-row cap, so the kill surely lands before the end), prints a marker once
 it has sent 3,000 statements of the transaction, and is killed at once. With a tiny page cache the
 SQLite child has by then spilled uncommitted pages into the WAL file, as a real crash would leave
@@ -22,24 +22,37 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import make_app
+from tests.helpers import make_app, set_like_phu_luc_01
+from webapp.core import indicators as sets
 from webapp.core.targets import upsert_targets
 from webapp.db import database
-from webapp.models import Target, Unit
+from webapp.models import Directive, IndicatorSet, Target, Unit
 
 ROOT = Path(__file__).resolve().parent.parent
 DISTRICTS = 20_000
 ALREADY_IMPORTED = 500   # districts whose targets were committed before: the import updates them
 MARKER_AFTER = 3_000     # statements of the import's transaction sent before the child says so
 YEAR = 2025
-GROUPS = ("nguoi_co_cong", "bao_tro_xa_hoi")
+PER_DISTRICT = 10  # two groups × (the beneficiaries' total and four quarters)
+
+
+def values_for(indicator_set, ids, total, quarters):
+    """The targets of Phụ lục 01 for the districts: the same numbers for each."""
+    base, _, paid = sets.indicators_of(indicator_set)
+    values = {}
+    for unit_id in ids:
+        for group in sets.groups_of(indicator_set):
+            values[(unit_id, base.id, group.id, 0)] = float(total)
+            values.update({(unit_id, paid.id, group.id, q): float(v) for q, v in enumerate(quarters, 1)})
+    return values
 
 CHILD = textwrap.dedent("""
     import sys
     from datetime import datetime
     sys.path.insert(0, {root!r})
     from webapp.db import database, open_database, is_sqlite
-    from webapp.models import Unit
+    from webapp.models import IndicatorSet, Unit
+    from webapp.core import indicators as sets
     from webapp.core.targets import upsert_targets
 
     open_database(sys.argv[1])
@@ -48,7 +61,13 @@ CHILD = textwrap.dedent("""
         # A small page cache, so that uncommitted pages go to the WAL file during the transaction.
         database.execute_sql("PRAGMA cache_size = 16")
     ids = [u.id for u in Unit.select(Unit.id).where(Unit.kind == "ubnd_huyen").order_by(Unit.id)]
-    values = {{(unit_id, group): (900, 100, 200, 300, 300) for unit_id in ids for group in {groups!r}}}
+    indicator_set = IndicatorSet.get()
+    base, _, paid = sets.indicators_of(indicator_set)
+    values = {{}}
+    for unit_id in ids:
+        for group in sets.groups_of(indicator_set):
+            values[(unit_id, base.id, group.id, 0)] = 900.0
+            values.update({{(unit_id, paid.id, group.id, q): float(v) for q, v in enumerate((100, 200, 300, 300), 1)}})
     db = database.obj
     original = db.execute_sql
     sent = [0]
@@ -62,7 +81,7 @@ CHILD = textwrap.dedent("""
         return result
 
     db.execute_sql = counting
-    upsert_targets(values, {year}, datetime(2024, 3, 20, 10, 0))
+    upsert_targets(indicator_set, values, {year}, datetime(2024, 3, 20, 10, 0))
     print("FINISHED", flush=True)
 """)
 
@@ -79,10 +98,13 @@ def prepare(tmp_path, kind):
                 for i in range(DISTRICTS)]
         for start in range(0, len(rows), 1000):
             Unit.insert_many(rows[start:start + 1000]).execute()
+    directive = Directive.create(number="1/UBND-SAP", subject="V/v thử", issuer=province,
+                                 created_at=datetime(2024, 1, 1))
+    indicator_set = set_like_phu_luc_01(directive, province)
     first = [u.id for u in Unit.select(Unit.id).where(Unit.kind == "ubnd_huyen").order_by(Unit.id)
              .limit(ALREADY_IMPORTED)]
-    upsert_targets({(unit_id, group): (500, 50, 100, 150, 200) for unit_id in first for group in GROUPS},
-                   YEAR, datetime(2024, 3, 1, 8, 0))
+    upsert_targets(indicator_set, values_for(indicator_set, first, 500, (50, 100, 150, 200)), YEAR,
+                   datetime(2024, 3, 1, 8, 0))
     return url
 
 
@@ -93,7 +115,7 @@ def targets():
 def run_and_kill(tmp_path, url):
     """Start the child, wait for its marker, SIGKILL it; returns what it printed."""
     script = tmp_path / "crash_child.py"
-    script.write_text(CHILD.format(root=str(ROOT), groups=GROUPS, marker=MARKER_AFTER, year=YEAR))
+    script.write_text(CHILD.format(root=str(ROOT), marker=MARKER_AFTER, year=YEAR))
     child = subprocess.Popen([sys.executable, str(script), url], cwd=ROOT, stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE, start_new_session=True)
     printed = b""
@@ -124,7 +146,7 @@ def run_and_kill(tmp_path, url):
 def test_a_process_killed_mid_import_leaves_the_database_intact_and_without_the_import(tmp_path, kind):
     url = prepare(tmp_path, kind)
     before = targets()
-    assert len(before) == ALREADY_IMPORTED * len(GROUPS)
+    assert len(before) == ALREADY_IMPORTED * PER_DISTRICT
     database.close()  # the last connection checkpoints: on SQLite the WAL is now empty
     db_file = tmp_path / "crash.db"
     wal = Path(f"{db_file}-wal")
@@ -138,13 +160,13 @@ def test_a_process_killed_mid_import_leaves_the_database_intact_and_without_the_
         assert wal.exists() and wal.stat().st_size > 100_000, wal.stat().st_size if wal.exists() else None
         with sqlite3.connect(db_file, timeout=10) as conn:
             assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
-            assert conn.execute("SELECT COUNT(*) FROM target").fetchone()[0] == len(before)
+            assert conn.execute("SELECT COUNT(*) FROM indicator_target").fetchone()[0] == len(before)
     assert targets() == before  # none of the killed import: no new row, no updated figure
     # Nothing is left locked: the same import can run now, and it commits.
     started = time.monotonic()
     ids = [u.id for u in Unit.select(Unit.id).where(Unit.kind == "ubnd_huyen").order_by(Unit.id).limit(50)]
-    counts = upsert_targets({(unit_id, group): (900, 100, 200, 300, 300) for unit_id in ids for group in GROUPS},
+    counts = upsert_targets(IndicatorSet.get(), values_for(IndicatorSet.get(), ids, 900, (100, 200, 300, 300)),
                             YEAR, datetime(2024, 3, 21, 8, 0))
-    assert counts == {"created": 0, "updated": 100, "unchanged": 0}
+    assert counts == {"created": 0, "updated": 50 * PER_DISTRICT, "unchanged": 0}
     assert time.monotonic() - started < 10
     database.close()

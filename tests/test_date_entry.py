@@ -124,21 +124,22 @@ def test_typing_a_day_on_the_dashboard_reloads_once_when_finished_not_on_every_k
     assert len(requests) == 1, requests  # Enter both changes the field and submits: one request
 
 
-def test_typing_a_day_on_phu_luc_2a_reloads_the_tables_once_and_keeps_the_field(live_server, english_browser):
+def test_typing_a_day_on_the_province_roll_up_reloads_the_tables_once_and_keeps_the_field(live_server, english_browser):
     page = logged_in_page(english_browser, live_server, "sldtbxh")
     province_id = Unit.get(Unit.name == "UBND tỉnh Quảng Trị").id
-    page.goto(f"{live_server}/so-lieu/2a/{province_id}?day=2024-03-18")
+    page.goto(f"{live_server}/so-lieu/2a/{province_id}?day=2024-03-18")  # the old address leads to the set's
+    assert "/tong-hop/" in page.url
     requests = []
-    page.on("request", lambda r: requests.append(r.url) if "/so-lieu/2a/" in r.url else None)
+    page.on("request", lambda r: requests.append(r.url) if "/tong-hop/" in r.url else None)
     field = page.locator("#r-day")
     assert field.input_value() == "18/03/2024"
     field.fill("")
     field.press_sequentially("22/3/2024", delay=60)
     page.wait_for_timeout(400)
     assert requests == []  # nothing reloads while the day is being typed
-    with page.expect_response(lambda r: "/so-lieu/2a/" in r.url):
+    with page.expect_response(lambda r: "/tong-hop/" in r.url):
         field.press("Enter")
-    page.wait_for_selector("#report-body :text('số liệu đến ngày 22/03/2024')")
+    page.wait_for_selector("#rollup-body :text('mới nhất đến ngày 22/03/2024')")
     assert field.input_value() == "22/03/2024" and page.evaluate("document.activeElement.id") == "r-day"
     assert len(requests) == 1, requests
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import database_fingerprint
+from tests.test_targets_import import qt_set
 from webapp.core import targets as queries
 from webapp.rules import appendix
 
@@ -39,7 +40,7 @@ def test_a_bad_file_is_refused_clearly_quickly_and_changes_nothing(demo, app, na
     tracemalloc.start()
     started = time.perf_counter()
     with pytest.raises(appendix.AppendixError) as refused:
-        queries.import_appendix(data, 2024, datetime(2024, 5, 1))
+        queries.import_appendix(qt_set(), data, 2024, datetime(2024, 5, 1))
     elapsed = time.perf_counter() - started
     peak_mb = tracemalloc.get_traced_memory()[1] / 1e6
     tracemalloc.stop()
@@ -53,7 +54,7 @@ def test_a_bad_file_is_refused_clearly_quickly_and_changes_nothing(demo, app, na
 def test_the_web_upload_shows_the_error_escaped_and_saves_nothing(demo, client_for, name):
     client = client_for("admin")
     before = database_fingerprint()
-    response = client.post("/chi-tieu/nhap", content_type="multipart/form-data",
+    response = client.post(f"/chi-tieu/bo/{qt_set().id}/nhap", content_type="multipart/form-data",
                            data={"year": "2024", "file": (io.BytesIO((CORPUS / name).read_bytes()), name)})
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and "Không có số liệu nào được lưu" in page

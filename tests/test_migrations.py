@@ -90,7 +90,13 @@ ADDED_BY = {
          ("user", "email"), ("user", "email_reminders"))),
     10: ((), (("unit", "abbreviation"), ("monthly_report", "period"), ("monthly_report", "signed_on"))),
     11: ((), (("directive", "attachment_name"), ("directive", "attachment_path"), ("directive", "attachment_size"))),
+    12: (("indicator_figure", "figure_entry", "indicator_target", "appendix_column", "indicator", "indicator_group",
+          "indicator_set"),
+         (("unit", "position"),)),
 }
+# What a migration took away, put back when going back before it: version 12 replaced the fixed
+# targets and figures tables (and the "2a"/"2b" mark on tasks) that version 3 made.
+RESTORED_BY = {12: lambda migrator: migrations.v3_targets(migrator)}
 
 
 def rewind_schema(version):
@@ -108,6 +114,8 @@ def rewind_schema(version):
         for table in tables:
             database.execute_sql(f'DROP TABLE "{table}"')
         run(*(migrator.drop_column(table, column, **options) for table, column in columns))
+        if added in RESTORED_BY:
+            RESTORED_BY[added](migrator)
     SchemaVersion.update(version=max(v for v, _ in migrations.MIGRATIONS if v <= version)).execute()
 
 
@@ -209,7 +217,7 @@ def test_a_database_before_version_10_gets_suggested_abbreviations_and_keeps_its
                 assessment="Đánh giá", submitted_at=datetime(2024, 3, 1), frozen='{"month": "02/2024"}', created_at=t)
         assert "abbreviation" not in {c.name for c in database.get_columns("unit")}
 
-        assert migrations.upgrade() == [10, 11]
+        assert migrations.upgrade() == [10, 11, 12]
 
         assert [(u.id, u.abbreviation) for u in Unit.select().order_by(Unit.id)] == [
             (1, "UBND"), (2, "SLĐTBXH"), (3, "BCĐĐA06")]
@@ -241,10 +249,97 @@ def test_a_database_before_version_11_upgrades_keeping_its_directives_tasks_and_
         _insert("assignment", id=1, task_id=1, unit_id=1, role="lead", state="not_started", percent=0, version=1,
                 instructions="")
 
-        assert migrations.upgrade() == [11]
+        assert migrations.upgrade() == [11, 12]
 
         directive = Directive.get_by_id(1)
         assert (directive.attachment_name, directive.attachment_path, directive.attachment_size) == (None, None, None)
         assert Task.select().count() == 1 and Assignment.select().count() == 1  # nothing went by cascade
         Directive.update(attachment_name="cong-van.docx", attachment_path="a" * 32, attachment_size=2048).execute()
         assert Directive.get_by_id(1).attachment_name == "cong-van.docx"
+
+
+# --- Version 12: the fixed Phụ lục 01 / 2a / 2b tables become one indicator set ---------------------
+
+def test_a_database_at_version_11_keeps_every_target_and_figure_in_one_set(app):
+    from datetime import date, datetime
+
+    from webapp.core import figures, targets
+    from webapp.core import indicators as sets
+    from webapp.models import Figure, FigureEntry, IndicatorSet, Target, Task, Unit
+    from webapp.rules import appendix
+    with database.connection_context():
+        rewind_schema(11)
+        t = datetime(2024, 1, 1)
+        for uid, name, kind, parent, path in ((1, "UBND tỉnh T", "ubnd_tinh", None, "/1/"),
+                                              (2, "UBND thành phố Một", "ubnd_huyen", 1, "/1/2/"),
+                                              (3, "UBND huyện Hai", "ubnd_huyen", 1, "/1/3/"),
+                                              (4, "UBND xã A", "ubnd_xa", 2, "/1/2/4/"),
+                                              (5, "Sở S", "so_nganh", 1, "/1/5/")):
+            _insert("unit", id=uid, name=name, kind=kind, parent_id=parent, path=path, sort_name=name, active=True,
+                    created_at=t)
+        _insert("user", id=1, username="a", password_hash="x", full_name="Người A", role="staff", unit_id=4,
+                active=True, must_change_password=False, session_generation=0, email="", email_reminders=True,
+                created_at=t)
+        _insert("directive", id=1, number="/UBND-T", issued_precision="day", issuer_id=1, place="", subject="V/v",
+                legal_bases="", recipients="", copies="", signing_authority="", signer_title="", signer_name="",
+                shift_days_off=True, needs_confirmation=True, created_at=t)
+        for task_id, mark in ((1, "2a"), (2, "2b")):
+            _insert("task", id=task_id, directive_id=1, section="", position=task_id, number=str(task_id), text="T",
+                    addressed_to="", deadline_text="", deadline_kind="daily", working_days_only=True,
+                    figures_report=mark, created_at=t)
+        for aid, task_id, unit_id in ((1, 1, 5), (2, 2, 2), (3, 2, 3)):
+            _insert("assignment", id=aid, task_id=task_id, unit_id=unit_id, role="lead", state="not_started",
+                    percent=0, version=1, instructions="")
+        for tid, unit_id, group, numbers in ((1, 2, "nguoi_co_cong", (1912, 96, 191, 287, 382)),
+                                              (2, 2, "bao_tro_xa_hoi", (3260, 163, 326, 489, 652)),
+                                              (3, 3, "nguoi_co_cong", (1151, 58, 115, 173, 230)),
+                                              (4, 4, "nguoi_co_cong", (100, 5, 10, 15, 20))):
+            _insert("target", id=tid, unit_id=unit_id, year=2024, group=group, total=numbers[0], q1=numbers[1],
+                    q2=numbers[2], q3=numbers[3], q4=numbers[4], updated_at=datetime(2024, 1, 5))
+        for fid, unit_id, day, group, counts, note in (
+                (1, 4, date(2024, 3, 18), "nguoi_co_cong", (100, 40, 30), "Rà soát"),
+                (2, 4, date(2024, 3, 18), "bao_tro_xa_hoi", (50, 10, 8), ""),
+                (3, 3, date(2024, 3, 19), "nguoi_co_cong", (1151, 300, 250), "")):
+            _insert("progress_figure", id=fid, unit_id=unit_id, day=day, group=group, beneficiaries=counts[0],
+                    accounts_opened=counts[1], paid_cashless=counts[2], note=note, entered_by_id=1,
+                    entered_at=datetime.combine(day, datetime.min.time()).replace(hour=8))
+        if not migrations.is_sqlite():  # the ids above were typed: move PostgreSQL's sequences past them
+            for table in ("unit", "user", "directive", "task", "assignment", "target", "progress_figure"):
+                database.execute_sql(f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), "
+                                     f"(SELECT MAX(id) FROM \"{table}\"))")
+
+        assert migrations.upgrade() == [12]
+
+        tables = set(database.get_tables())
+        assert "target" not in tables and "progress_figure" not in tables
+        assert "figures_report" not in {c.name for c in database.get_columns("task")}
+        [s] = IndicatorSet.select()
+        assert (s.directive_id, s.task_id, s.scope_id, s.reporting_kind, s.target_period) == (1, 2, 1, "ubnd_xa",
+                                                                                              "quarter")
+        groups = sets.groups_of(s)
+        assert [g.name for g in groups] == ["Người có công", "Đối tượng bảo trợ xã hội"]
+        base, opened, paid = sets.indicators_of(s)
+        assert (base.is_base, base.aggregation, opened.at_most_id, paid.has_targets) == (True, "stock", base.id, True)
+        # Every row of the fixed tables is kept: five targets per row, three figures per row.
+        assert Target.select().count() == 4 * 5 and Figure.select().count() == 3 * 3
+        one = Unit.get_by_id(2)
+        assert targets.targets_of(s, [2], 2024) == {
+            (2, base.id, groups[0].id, 0): 1912, (2, paid.id, groups[0].id, 1): 96, (2, paid.id, groups[0].id, 2): 191,
+            (2, paid.id, groups[0].id, 3): 287, (2, paid.id, groups[0].id, 4): 382,
+            (2, base.id, groups[1].id, 0): 3260, (2, paid.id, groups[1].id, 1): 163, (2, paid.id, groups[1].id, 2): 326,
+            (2, paid.id, groups[1].id, 3): 489, (2, paid.id, groups[1].id, 4): 652}
+        entry = FigureEntry.get((FigureEntry.unit == 4) & (FigureEntry.day == date(2024, 3, 18)))
+        assert (entry.note, entry.entered_by_id, entry.proxy_id) == ("Rà soát", 1, None)
+        # The roll-up reads them as the 2a/2b pages did.
+        result = figures.rollup(s, Unit.get_by_id(1), date(2024, 3, 19))
+        rows = {r.unit.id: r for r in result.rows}
+        assert [r.unit.id for r in result.rows] == [3, 2]  # the districts, alphabetically (no official order yet)
+        assert rows[2].value(paid.id, groups[0].id) == 30 and rows[2].target(paid.id, groups[0].id) == 96
+        assert rows[3].value(opened.id, groups[0].id) == 300
+        # Phụ lục 01 is the set's appendix: its columns and totals as before.
+        layout = sets.layout_of(s)
+        assert [c.number_label for c in layout.columns][:7] == ["1", "2", "3", "4", "5", "6=2+3+4+5", "7=6/1"]
+        data = targets.export_appendix(s, [Unit.get_by_id(2), Unit.get_by_id(3)], 2024)
+        back = {r.name: r.values for r in appendix.read_appendix(data, layout)}
+        assert back["Thành phố Một"][1] == 1912 and back["Huyện Hai"][2] == 58
+        assert Task.get_by_id(1).deadline_kind == "daily" and one.position == 0

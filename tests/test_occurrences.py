@@ -3,6 +3,7 @@ from datetime import date, datetime, time
 
 import pytest
 
+from tests.helpers import reported_without_figures
 from webapp.core import occurrences
 from webapp.core.directives import save_task
 from webapp.models import Assignment, Directive, Occurrence, Task, Unit
@@ -99,6 +100,9 @@ def test_submission_is_once_and_late_is_shown_as_late(app, factory):
 
 
 def weekly_assignment(unit_name="Tổ công tác Đề án 06 xã Quài Cang"):
+    """The weekly report of a commune group, reported plainly (its indicator set detached): these
+    tests are about occurrences themselves; a set's reports are submitted with their figures."""
+    reported_without_figures()
     return (Assignment.select().join(Task).switch(Assignment).join(Unit)
             .where((Unit.name == unit_name) & (Task.number == "1.2") & (Task.deadline_kind == "weekly")).get())
 

@@ -37,3 +37,72 @@ def test_query_counts_do_not_grow_with_the_data(tmp_path):
     assert small == large
     print(small)
     assert all(n <= 20 for n in small.values()), small
+
+
+# --- The roll-ups of an indicator set --------------------------------------------------------------
+
+def build_set(units, communes, indicators, groups):
+    """A province of `units` districts of `communes` communes each, a set with `indicators` indicators
+    (the first the base, the last with quarterly targets) and `groups` groups; every commune has figures
+    on two days and targets."""
+    from datetime import date, time
+
+    from tests.helpers import TEST_NOW, Factory
+    from webapp.core import figures, targets
+    from webapp.core import indicators as sets
+    from webapp.core.figures import RowInput
+    factory = Factory(TEST_NOW)
+    province = factory.unit("UBND tỉnh Thử", kind="ubnd_tinh")
+    districts = [factory.unit(f"UBND huyện {d}", kind="ubnd_huyen", parent=province) for d in range(units)]
+    leaves = {d.id: [factory.unit(f"UBND xã {d.id}-{c}", kind="ubnd_xa", parent=d) for c in range(communes)]
+              for d in districts}
+    directive = factory.directive(issuer=province)
+    task = factory.task(directive, lead=districts, kind="daily", deadline_time=time(9, 0),
+                        window_start=date(2024, 3, 1))
+    s = sets.create_set(directive, "Bộ thử", task, province, "ubnd_xa", "quarter", now=TEST_NOW)
+    rows = [sets.IndicatorInput(None, f"Chỉ số {i}", aggregation="stock" if i == 0 else "cumulative" if i % 2 else "period",
+                                is_base=i == 0, has_targets=i == indicators - 1) for i in range(indicators)]
+    sets.save_definition(s, rows, [sets.GroupInput(None, f"Nhóm {g}") for g in range(groups)], now=TEST_NOW)
+    made_indicators, made_groups = sets.indicators_of(s), sets.groups_of(s)
+    user = factory.user(role="admin")
+    values = {}
+    for district in districts:
+        for commune in leaves[district.id]:
+            for step, day in enumerate((date(2024, 3, 18), date(2024, 3, 19))):
+                row = RowInput({(i.id, g.id): float(100 if n == 0 else 10 + step) for n, i in enumerate(made_indicators)
+                                for g in made_groups})
+                figures.save(s, commune, day, {commune.id: row}, user.id, TEST_NOW)
+            for g in made_groups:
+                values.update({(commune.id, made_indicators[-1].id, g.id, q): 5.0 for q in range(1, 5)})
+        for g in made_groups:
+            values.update({(district.id, made_indicators[-1].id, g.id, q): 20.0 for q in range(1, 5)})
+    targets.upsert_targets(s, values, 2024, TEST_NOW)
+    return s, province, districts[0], user
+
+
+def rollup_query_counts(tmp_path, units, communes, indicators, groups):
+    from tests.helpers import PASSWORD
+    from tests.helpers import log_in as sign_in
+    app = make_app(tmp_path)
+    s, province, district, user = build_set(units, communes, indicators, groups)
+    client = sign_in(app.test_client(), user.username, PASSWORD)
+    counts = {}
+    for name, url in (("province", f"/so-lieu/bo/{s.id}/tong-hop/{province.id}?day=2024-03-20"),
+                      ("district", f"/so-lieu/bo/{s.id}/tong-hop/{district.id}?day=2024-03-20"),
+                      ("excel", f"/so-lieu/bo/{s.id}/tong-hop/{province.id}/excel?day=2024-03-20"),
+                      ("targets", f"/chi-tieu/bo/{s.id}?year=2024")):
+        client.get(url)
+        with count_queries() as counter:
+            response = client.get(url)
+        assert response.status_code == 200, (name, response.status_code)
+        counts[name] = counter["n"]
+    return counts
+
+
+def test_roll_up_query_counts_do_not_grow_with_units_indicators_or_groups(tmp_path):
+    (tmp_path / "small").mkdir()
+    (tmp_path / "large").mkdir()
+    small = rollup_query_counts(tmp_path / "small", units=2, communes=2, indicators=3, groups=1)
+    large = rollup_query_counts(tmp_path / "large", units=6, communes=4, indicators=7, groups=3)
+    assert small == large, (small, large)
+    assert all(n <= 30 for n in small.values()), small

@@ -9,17 +9,27 @@ from docx import Document
 from docx.oxml.ns import qn
 from pypdf import PdfReader
 
-from tests.helpers import fallback_fonts, pdf_fonts, pdf_hlines, pdf_runs, soffice_convert
-from webapp.core import occurrences
+from tests.helpers import (
+    fallback_fonts,
+    figures_row,
+    pdf_fonts,
+    pdf_hlines,
+    pdf_runs,
+    put_target,
+    set_like_phu_luc_01,
+    soffice_convert,
+)
+from webapp.core import figures, occurrences
+from webapp.core import indicators as sets
 from webapp.core import reports as queries
 from webapp.core.users import create_user
 from webapp.models import (
     Assignment,
     Directive,
+    Figure,
+    Indicator,
     MonthlyReport,
     Occurrence,
-    ProgressFigure,
-    Target,
     Task,
     Unit,
 )
@@ -51,10 +61,11 @@ def case(app, factory, clock):
         occ = (Occurrence.select().join(Assignment).where((Assignment.unit == d1.id)
                                                           & (Occurrence.due_at == datetime(2024, 3, day, 9))).get())
         occurrences.submit(occ, staff.id, "", None, datetime.combine(date(2024, 3, day), at))
-    Target.create(unit=d1, year=2024, group="nguoi_co_cong", total=100, q1=10, q2=20, q3=30, q4=40)
-    Target.create(unit=d2, year=2024, group="nguoi_co_cong", total=200, q1=20, q2=40, q3=60, q4=80)
-    ProgressFigure.create(unit=d1, day=date(2024, 3, 30), group="nguoi_co_cong", beneficiaries=100,
-                          accounts_opened=8, paid_cashless=6, entered_by=staff, entered_at=datetime(2024, 3, 30))
+    indicator_set = set_like_phu_luc_01(directive, province)
+    put_target(indicator_set, d1, 2024, 0, 100, (10, 20, 30, 40))
+    put_target(indicator_set, d2, 2024, 0, 200, (20, 40, 60, 80))
+    figures.save(indicator_set, d1, date(2024, 3, 30), {d1.id: figures_row(indicator_set, [(100, 8, 6)])}, staff.id,
+                 datetime(2024, 3, 30))
     clock.now = datetime(2024, 4, 2, 9, 0)
     occurrences.ensure_current(clock.now)
     report = queries.open_draft(so, directive, 2024, 3, staff.id, clock.now)
@@ -116,7 +127,8 @@ def test_submitting_freezes_the_report_and_counts_as_the_months_report(case, clo
     assert monthly.submitted_at == clock.now
     # The data changes afterwards; the submitted report does not.
     Assignment.update(done_at=datetime(2024, 4, 2), state="done").where(Assignment.unit == case["d2"].id).execute()
-    ProgressFigure.update(paid_cashless=50).execute()
+    Figure.update(value=50).where(Figure.indicator == Indicator.get(Indicator.name == "Đã chi trả không dùng tiền mặt")
+                                  ).execute()
     clock.now = datetime(2024, 4, 20)
     after = queries.report_data(MonthlyReport.get_by_id(report.id), clock.now)
     for section in ("tasks", "targets", "discipline", "overdue", "assessment", "signature"):
@@ -171,38 +183,41 @@ def test_only_the_unit_and_those_above_see_its_reports(case, client_for, factory
 @pytest.fixture
 def figures_case(app, factory, clock):
     """Province Q with Sở T and districts E1, E2, each owing the daily Phụ lục 2b report (09:00,
-    25–31/03/2024) with Q1 targets of 96 and 50 people. E1's staff enter E1's figures of 26/03 through the
-    figures page at 08:30; E2 sends none."""
+    25–31/03/2024), whose figures are a set shaped like Phụ lục 01 entered by the districts themselves,
+    with Q1 targets of 96 and 50 people. E1's staff enter E1's figures of 26/03 through the figures page
+    at 08:30; E2 sends none."""
     clock.now = datetime(2024, 3, 25, 8, 0)
     province = factory.unit("UBND tỉnh Q", kind="ubnd_tinh")
     so = factory.unit("Sở T", kind="so_nganh", parent=province)
     e1 = factory.unit("Huyện E1", kind="ubnd_huyen", parent=province)
     e2 = factory.unit("Huyện E2", kind="ubnd_huyen", parent=province)
     directive = factory.directive(issuer=province, number="7/UBND-VX", place="Q")
-    factory.task(directive, lead=[e1, e2], kind="daily", deadline_time=time(9, 0), window_start=date(2024, 3, 25),
-                 window_end=date(2024, 3, 31), number="3.6", figures_report="2b")
+    daily = factory.task(directive, lead=[e1, e2], kind="daily", deadline_time=time(9, 0),
+                         window_start=date(2024, 3, 25), window_end=date(2024, 3, 31), number="3.6")
     factory.task(directive, lead=[so], kind="monthly", month_day=28, window_start=date(2024, 3, 1), number="1.5")
+    indicator_set = set_like_phu_luc_01(directive, province, task=daily, reporting_kind="")
     for unit, q1 in ((e1, 96), (e2, 50)):
-        for group in ("nguoi_co_cong", "bao_tro_xa_hoi"):
-            Target.create(unit=unit, year=2024, group=group, total=4 * q1, q1=q1, q2=q1, q3=q1, q4=q1)
+        for group_index in (0, 1):
+            put_target(indicator_set, unit, 2024, group_index, 4 * q1, (q1, q1, q1, q1))
     factory.user("canbo_e1", unit=e1)
     factory.user("canbo_t", unit=so)
-    return {"so": so, "e1": e1, "e2": e2, "directive": directive}
+    return {"so": so, "e1": e1, "e2": e2, "directive": directive, "set": indicator_set}
 
 
-def enter_figures(client, day, **groups):
-    form = {}
-    for group, (total, opened, paid) in groups.items():
-        form.update({f"{group}-beneficiaries": f"{total:,}".replace(",", "."), f"{group}-accounts_opened": str(opened),
-                     f"{group}-paid_cashless": str(paid), f"{group}-note": ""})
-    return client.post(f"/so-lieu/?day={day:%Y-%m-%d}", data=form)
+def enter_figures(client, indicator_set, unit, day, *per_group):
+    """Post a unit's figures page: per group, in order, (beneficiaries, accounts opened, paid)."""
+    indicators, groups = sets.indicators_of(indicator_set), sets.groups_of(indicator_set)
+    form = {f"note-{unit.id}": ""}
+    for group, numbers in zip(groups, per_group):
+        form.update({f"v-{unit.id}-{i.id}-{group.id}": f"{n:,}".replace(",", ".") for i, n in zip(indicators, numbers)})
+    return client.post(f"/so-lieu/bo/{indicator_set.id}/nhap/{unit.id}?day={day:%Y-%m-%d}", data=form)
 
 
 def test_figures_a_district_enters_count_as_its_2b_report_and_a_silent_one_is_not_reported(figures_case, client_for,
                                                                                           clock):
     clock.now = datetime(2024, 3, 26, 8, 30)
-    response = enter_figures(client_for("canbo_e1"), date(2024, 3, 26), nguoi_co_cong=(1944, 360, 342),
-                             bao_tro_xa_hoi=(3330, 360, 342))
+    response = enter_figures(client_for("canbo_e1"), figures_case["set"], figures_case["e1"], date(2024, 3, 26),
+                             (1944, 360, 342), (3330, 360, 342))
     assert response.status_code == 302
     clock.now = datetime(2024, 4, 2, 9, 0)
     occurrences.ensure_current(clock.now)

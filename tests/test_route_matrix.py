@@ -11,11 +11,16 @@ from webapp.core.assignments import post_update
 from webapp.core.directives import save_task
 from webapp.core.uploads import store_evidence
 from webapp.models import (
+    AppendixColumn,
     Assignment,
     Cooperation,
     CooperationInput,
     Directive,
     Extension,
+    FigureEntry,
+    Indicator,
+    IndicatorGroup,
+    IndicatorSet,
     MonthlyReport,
     Notification,
     Occurrence,
@@ -89,7 +94,15 @@ def objects(demo, app):
                      attachment_size=document.size).where(Directive.id == tuan_giao.id).execute()
     holder = Assignment.get((Assignment.unit == gio_linh.id)
                             & (Assignment.task == Task.get((Task.number == "3.5") & (Task.directive == quang_tri.id))))
+    qt_set = IndicatorSet.get(IndicatorSet.directive == quang_tri.id)
+    tg_set = IndicatorSet.get(IndicatorSet.directive == tuan_giao.id)
     return {
+        "qt_set": qt_set.id, "tg_set": tg_set.id, "sets": IndicatorSet.select().count(),
+        "group1": qt_set.groups.order_by(IndicatorGroup.position).first().id,
+        "base": qt_set.indicators.where(Indicator.is_base).get().id,
+        "columns": AppendixColumn.select().count(), "entries": FigureEntry.select().count(),
+        "quaicang_group": Unit.get(Unit.name == "Tổ công tác Đề án 06 xã Quài Cang").id,
+        "plain_weekly": assignment("Công an huyện Tuần Giáo", "2.2").id,  # a report with no indicator set
         "letter": letter.id, "work_day": day.id,
         "request_owner": request.assignment_id, "request": request.id, "partner": partner.id, "input": sent.id,
         "holder": holder.id, "updates": Update.select().count(),
@@ -110,7 +123,7 @@ def objects(demo, app):
 
 
 LONG = {"note": "x" * 5001}          # fails validation: nothing changes
-BAD_SPLIT = {"v-{commune}-nguoi_co_cong-total": "abc"}
+BAD_SPLIT = {"t-{commune}-{group1}-{base}-0": "abc"}
 
 # (endpoint, method): (path, form data or None, expected answer per role in ROLES order)
 MATRIX = {
@@ -156,16 +169,28 @@ MATRIX = {
     ("calendar.ics", "GET"): ("/lich/" + "t" * 43 + ".ics", None, (200, 200, 200, 200, 200, 200)),
     ("calendar.renew", "POST"): ("/lich/tao-moi", {}, (L, 302, 302, 302, 302, 302)),
     ("targets.index", "GET"): ("/chi-tieu/", None, (L, 200, 200, 200, 200, 200)),
-    ("targets.export", "GET"): ("/chi-tieu/xuat", None, (L, 200, 200, 200, 200, 200)),
-    ("targets.import_file", "POST"): ("/chi-tieu/nhap", {}, (L, 403, 403, 403, 403, 200)),
-    ("targets.split", "GET"): ("/chi-tieu/chia/{gio_linh}", None, (L, 404, 200, 404, 403, 200)),
-    ("targets.split", "POST"): ("/chi-tieu/chia/{gio_linh}", BAD_SPLIT, (L, 404, 200, 404, 403, 200)),
-    ("targets.figures", "GET"): ("/so-lieu/", None, (L, 200, 200, 200, 200, 200)),
-    ("targets.figures", "POST"): ("/so-lieu/", {}, (L, 200, 200, 200, 200, 200)),
-    ("targets.report_2a", "GET"): ("/so-lieu/2a/{province}", None, (L, 404, 200, 404, 200, 200)),
-    ("targets.report_2a_excel", "GET"): ("/so-lieu/2a/{province}/excel", None, (L, 404, 200, 404, 200, 200)),
-    ("targets.report_2b", "GET"): ("/so-lieu/2b/{gio_linh}", None, (L, 404, 200, 404, 200, 200)),
-    ("targets.report_2b_excel", "GET"): ("/so-lieu/2b/{gio_linh}/excel", None, (L, 404, 200, 404, 200, 200)),
+    # The Quảng Trị set: the province's districts and bodies, leaders above, admins; a district splits
+    # and enters for itself and its communes; only admins import.
+    ("targets.set_targets", "GET"): ("/chi-tieu/bo/{qt_set}", None, (L, 404, 200, 404, 200, 200)),
+    ("targets.export", "GET"): ("/chi-tieu/bo/{qt_set}/xuat", None, (L, 404, 200, 404, 200, 200)),
+    ("targets.import_file", "POST"): ("/chi-tieu/bo/{qt_set}/nhap", {}, (L, 404, 403, 404, 403, 200)),
+    ("targets.split", "GET"): ("/chi-tieu/bo/{qt_set}/chia/{gio_linh}", None, (L, 404, 200, 404, 403, 200)),
+    ("targets.split", "POST"): ("/chi-tieu/bo/{qt_set}/chia/{gio_linh}", BAD_SPLIT, (L, 404, 200, 404, 403, 200)),
+    ("targets.figures_index", "GET"): ("/so-lieu/", None, (L, 200, 200, 200, 200, 200)),
+    ("targets.entry", "GET"): ("/so-lieu/bo/{qt_set}/nhap/{gio_linh}", None, (L, 404, 200, 404, 403, 200)),
+    ("targets.entry", "POST"): ("/so-lieu/bo/{qt_set}/nhap/{gio_linh}", {}, (L, 404, 200, 404, 403, 200)),
+    ("targets.rollup", "GET"): ("/so-lieu/bo/{qt_set}/tong-hop/{province}", None, (L, 404, 200, 404, 200, 200)),
+    ("targets.rollup_excel", "GET"): ("/so-lieu/bo/{qt_set}/tong-hop/{province}/excel", None,
+                                      (L, 404, 200, 404, 200, 200)),
+    # The addresses of the fixed Phụ lục 01 / 2a / 2b pages lead to the set (or to the list of sets).
+    ("targets.legacy_export", "GET"): ("/chi-tieu/xuat", None, (L, 302, 302, 302, 302, 302)),
+    ("targets.legacy_import", "POST"): ("/chi-tieu/nhap", {}, (L, 302, 307, 302, 307, 307)),
+    ("targets.legacy_split", "GET"): ("/chi-tieu/chia/{gio_linh}", None, (L, 302, 302, 302, 302, 302)),
+    ("targets.legacy_split", "POST"): ("/chi-tieu/chia/{gio_linh}", BAD_SPLIT, (L, 302, 307, 302, 307, 307)),
+    ("targets.legacy_2a", "GET"): ("/so-lieu/2a/{province}", None, (L, 302, 302, 302, 302, 302)),
+    ("targets.legacy_2a_excel", "GET"): ("/so-lieu/2a/{province}/excel", None, (L, 302, 302, 302, 302, 302)),
+    ("targets.legacy_2b", "GET"): ("/so-lieu/2b/{gio_linh}", None, (L, 302, 302, 302, 302, 302)),
+    ("targets.legacy_2b_excel", "GET"): ("/so-lieu/2b/{gio_linh}/excel", None, (L, 302, 302, 302, 302, 302)),
     ("reports.index", "GET"): ("/bao-cao/", None, (L, 200, 200, 200, 200, 200)),
     ("reports.create", "POST"): ("/bao-cao/tao", {}, (L, 200, 200, 200, 200, 200)),  # empty form: refused
     ("reports.detail", "GET"): ("/bao-cao/{draft}", None, (L, 404, 404, 404, 200, 200)),
@@ -213,6 +238,11 @@ for endpoint, path, methods in [
     ("admin.audit", "/quan-tri/nhat-ky", ("GET",)),
     ("admin.work_days", "/quan-tri/lich-lam-viec", ("GET", "POST")),  # an empty form: refused
     ("admin.work_day_delete", "/quan-tri/lich-lam-viec/{work_day}/xoa", ("GET", "POST")),
+    ("admin.indicator_sets", "/quan-tri/bo-chi-tieu/", ("GET",)),
+    ("admin.indicator_set_new", "/quan-tri/bo-chi-tieu/moi", ("GET", "POST")),
+    ("admin.indicator_set", "/quan-tri/bo-chi-tieu/{qt_set}", ("GET", "POST")),
+    ("admin.indicator_set_columns", "/quan-tri/bo-chi-tieu/{qt_set}/phu-luc", ("GET", "POST")),
+    ("admin.indicator_set_delete", "/quan-tri/bo-chi-tieu/{qt_set}/xoa", ("GET", "POST")),  # has data: refused
 ]:
     for method in methods:
         MATRIX[(endpoint, method)] = (path, {} if method == "POST" else None, ADMIN_ONLY)
@@ -266,3 +296,5 @@ def test_every_route_answers_each_kind_of_user_as_declared(objects, app):
     assert UrgingLetter.select().count() == 1 and UrgingLetter.get().new_due != "x"
     assert WorkDay.select().count() == 0  # the admin's confirmed delete, the only post that may change it
     assert Directive.select().count() == 2  # no empty review saved a directive
+    assert (IndicatorSet.select().count(), AppendixColumn.select().count(), FigureEntry.select().count()) == (
+        objects["sets"], objects["columns"], objects["entries"])

@@ -1,18 +1,22 @@
 """The demo data holds both seed directives completely, placed around today or at their own dates."""
 import re
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from peewee import fn
 
 from tests.helpers import load_demo, make_app
+from webapp.core import figures
+from webapp.core import indicators as sets
 from webapp.models import (
     Assignment,
     Cooperation,
     Directive,
     Extension,
     Occurrence,
-    ProgressFigure,
+    Figure,
+    FigureEntry,
+    IndicatorSet,
     Target,
     Task,
     Unit,
@@ -106,15 +110,19 @@ def test_units_and_demo_users(demo):
 
 
 def test_demo_targets_are_the_seed_appendix_and_dong_ha_is_split(demo):
-    from peewee import fn
-    province = (Target.select(Target.group, fn.SUM(Target.total), fn.SUM(Target.q1 + Target.q2 + Target.q3 + Target.q4))
-                .join(Unit).where((Target.year == 2024) & (Unit.kind == "ubnd_huyen")).group_by(Target.group).tuples())
-    assert dict((g, (t, y)) for g, t, y in province) == {"nguoi_co_cong": (16975, 5385),
-                                                         "bao_tro_xa_hoi": (47479, 13519)}
+    qt_set = IndicatorSet.select().join(Directive).where(Directive.number == "/UBND-KGVX").get()
+    total, _, paid = sets.indicators_of(qt_set)
+    first, second = sets.groups_of(qt_set)
+    districts = Target.select(Target.group, Target.indicator, fn.SUM(Target.value)).join(
+        Unit, on=(Target.unit == Unit.id)).where((Target.year == 2024) & (Unit.kind == "ubnd_huyen")).group_by(
+        Target.group, Target.indicator).tuples()
+    assert {(g, i): v for g, i, v in districts} == {(first.id, total.id): 16975, (first.id, paid.id): 5385,
+                                                     (second.id, total.id): 47479, (second.id, paid.id): 13519}
     dong_ha = Unit.get(Unit.name == "UBND thành phố Đông Hà")
-    wards = (Target.select(fn.SUM(Target.total), fn.SUM(Target.q1)).join(Unit)
-             .where((Unit.parent == dong_ha.id) & (Target.group == "nguoi_co_cong")).tuples().get())
-    assert wards == (1912, 96)
+    wards = {part: value for part, value in Target.select(Target.part, fn.SUM(Target.value)).join(
+        Unit, on=(Target.unit == Unit.id)).where((Unit.parent == dong_ha.id) & (Target.group == first.id)).group_by(
+        Target.part).tuples()}
+    assert (wards[0], wards[1]) == (1912, 96)
 
 
 # --- The demo placed around today -------------------------------------------------------------
@@ -145,7 +153,7 @@ def test_the_demo_lives_around_today(app, client_for, now):
     # Nothing has happened after now.
     assert not Update.select().where(Update.created_at > now).exists()
     assert not Occurrence.select().where(Occurrence.submitted_at > now).exists()
-    assert not ProgressFigure.select().where(ProgressFigure.entered_at > now).exists()
+    assert not FigureEntry.select().where(FigureEntry.entered_at > now).exists()
     assert not Extension.select().where(Extension.requested_at > now).exists()
     # Every status class shows on the leader's home, something waits for confirmation.
     counts = counts_on_home(client_for("lanhdao"))
@@ -161,13 +169,39 @@ def test_the_demo_lives_around_today(app, client_for, now):
     assert submitted.where(Occurrence.submitted_at > Occurrence.due_at).exists()
     # Đông Hà's wards entered figures as users do, and their beneficiaries add up to the city's Phụ lục 01.
     dong_ha = Unit.get(Unit.name == "UBND thành phố Đông Hà")
-    last_day = ProgressFigure.select(fn.MAX(ProgressFigure.day)).scalar()
+    qt_set = IndicatorSet.get(IndicatorSet.directive == qt.id)
+    base = sets.base_of(sets.indicators_of(qt_set))
+    wards = Figure.select(Figure.day).join(Unit, on=(Figure.unit == Unit.id)).where(Unit.parent == dong_ha.id)
+    last_day = wards.select(fn.MAX(Figure.day)).scalar()
     assert 0 < (now.date() - last_day).days <= 4
-    beneficiaries = (ProgressFigure.select(ProgressFigure.group, fn.SUM(ProgressFigure.beneficiaries))
-                     .join(Unit).where((Unit.parent == dong_ha.id) & (ProgressFigure.day == last_day))
-                     .group_by(ProgressFigure.group).tuples())
-    assert dict(beneficiaries) == {"nguoi_co_cong": 1912, "bao_tro_xa_hoi": 3260}
+    beneficiaries = (Figure.select(Figure.group, fn.SUM(Figure.value)).join(Unit, on=(Figure.unit == Unit.id))
+                     .where((Unit.parent == dong_ha.id) & (Figure.day == last_day) & (Figure.indicator == base.id))
+                     .group_by(Figure.group).tuples())
+    assert sorted(v for _, v in beneficiaries) == [1912, 3260]
     assert Target.select().where(Target.year == qt.issued_on.year).count() == Target.select().count() > 0
+    # The other districts enter their own figures as their daily report; every figure of a district
+    # report went in through the form, counted as that day's report.
+    entered = FigureEntry.select().join(Unit, on=(FigureEntry.unit == Unit.id)).where(
+        (Unit.kind == "ubnd_huyen") & (FigureEntry.indicator_set == qt_set.id))
+    assert entered.count() > 10
+    for entry in entered:
+        report = (Occurrence.select().join(Assignment)
+                  .where((Assignment.task == qt_set.task_id) & (Assignment.unit == entry.unit_id)
+                         & (Occurrence.due_at >= datetime.combine(entry.day, time.min))
+                         & (Occurrence.due_at <= datetime.combine(entry.day, time.max))).get())
+        assert report.submitted_at == entry.entered_at
+    # Tuần Giáo's commune groups send their weekly numbers; the district sees them by commune.
+    tg_set = IndicatorSet.get(IndicatorSet.directive == tg.id)
+    weekly = FigureEntry.select().where(FigureEntry.indicator_set == tg_set.id)
+    assert weekly.count() >= 10
+    district = Unit.get(Unit.name == "UBND huyện Tuần Giáo")
+    result = figures.rollup(tg_set, district, figures.last_day(tg_set, district, now.date()),
+                            since=figures.last_day(tg_set, district, now.date()) - timedelta(days=6))
+    assert len(result.rows) == 19 and all(r.unit.kind == "ubnd_xa" for r in result.rows)
+    opened, left = sets.indicators_of(tg_set)
+    [group] = sets.groups_of(tg_set)
+    assert result.total.units_reported >= 12 and result.total.value(opened.id, group.id) > 0
+    assert result.total.value(left.id, group.id) > 0
 
 
 def test_seed_demo_places_the_demo_around_the_app_clock_or_keeps_the_original_dates(app, tmp_path):

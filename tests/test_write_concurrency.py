@@ -8,24 +8,26 @@ import os
 import re
 import threading
 import uuid
-from datetime import date
+from datetime import date, time
 
 import pytest
 
 from bench.loadtest import Browser, start_gunicorn
 from tests.helpers import DEMO_PASSWORD, FAST_HASH, TEST_NOW, form_values, load_demo, make_app
+from webapp.core import indicators as sets
 from webapp.core.directives import save_task
 from webapp.core.users import create_user
 from webapp.db import database
 from webapp.models import (
-    GROUPS,
     Assignment,
     Cooperation,
     Directive,
     Extension,
+    Figure,
+    FigureEntry,
+    IndicatorSet,
     MonthlyReport,
     Occurrence,
-    ProgressFigure,
     Task,
     Unit,
     Update,
@@ -69,7 +71,20 @@ def server(tmp_path_factory):
                                    & (Cooperation.task == _lead("UBND huyện Hải Lăng", "3.2").task.directive.tasks
                                       .where(Task.number == "1.1").get().id)).id,
         "receipt": _receipt_duty().id,
+        # A recurring duty reported plainly (no indicator set): its occurrences' own form.
+        "plain_recurring": (Assignment.select().join(Task).switch(Assignment).join(Unit)
+                            .where((Unit.name == "Công an huyện Tuần Giáo") & (Task.number == "2.2")).get().id),
+        "free_task": _receipt_duty_weekly().id,
     }
+    qt_set = IndicatorSet.select().join(Directive).where(Directive.number == "/UBND-KGVX").get()
+    tg_set = IndicatorSet.select().join(Directive).where(Directive.number == "/BCĐĐA06").get()
+    ids["qt_set"], ids["tg_set"] = qt_set.id, tg_set.id
+    ids["qt_indicators"] = [i.id for i in sets.indicators_of(qt_set)]
+    ids["qt_groups"] = [g.id for g in sets.groups_of(qt_set)]
+    ids["tg_indicators"] = [i.id for i in sets.indicators_of(tg_set)]
+    ids["tg_group"] = sets.groups_of(tg_set)[0].id
+    ids["quaicang"] = weekly.unit_id
+    ids["paid"] = ids["qt_indicators"][2]
     ids["request"] = (ids["request"].assignment_id, ids["request"].id)
     database.close()
     env = {"DATABASE_URL": url, "SECRET_KEY": "writes-secret", "DB_DIR": str(tmp),
@@ -112,6 +127,14 @@ def _lead(unit_name, number):
     return (Assignment.select().join(Task).switch(Assignment).join(Unit)
             .where((Unit.name == unit_name) & (Task.number == number) & (Task.directive == quang_tri.id)
                    & Assignment.delegated_from.is_null()).get())
+
+
+def _receipt_duty_weekly():
+    """A weekly duty no indicator set fills yet: the one the admins race to give a set."""
+    tuan_giao = Directive.get(Directive.number == "/BCĐĐA06")
+    return save_task(Task(directive=tuan_giao, number="9.8", text="Báo cáo tiêm chủng hằng tuần", deadline_kind="weekly",
+                          weekday=4, deadline_time=time(16, 0)), [Unit.get(Unit.name == "UBND xã Quài Cang")], [],
+                     now=TEST_NOW)
 
 
 def _receipt_duty():
@@ -165,23 +188,32 @@ class Hammer:
             self.post("reports.detail", report, {"number": f"{t}/BC-SLĐTBXH", "assessment": f"Luồng {t}"})
             self.post("reports.submit", f"{report}/nop", {})
         # One unit's figures, the same day, sixteen times at once.
-        figures = {}
-        for group in GROUPS:
-            figures.update({f"{group}-beneficiaries": str(100 + t), f"{group}-accounts_opened": "10",
-                            f"{group}-paid_cashless": "5", f"{group}-note": f"luồng {t}"})
-        self.post("targets.figures", f"/so-lieu/?unit={ids['gio_an']}&day=2024-03-19", figures)
-        split = {f"v-{c}-{g}-total": str(10 + t) for c in ids["communes"][:3] for g in GROUPS}
-        self.post("targets.split", f"/chi-tieu/chia/{ids['gio_linh']}?year=2024", split)
+        s, gio_an = ids["qt_set"], ids["gio_an"]
+        figures = {f"v-{gio_an}-{i}-{g}": str(number) for g in ids["qt_groups"]
+                   for i, number in zip(ids["qt_indicators"], (100 + t, 10, 5))}
+        self.post("targets.entry", f"/so-lieu/bo/{s}/nhap/{gio_an}?day=2024-03-19",
+                  {**figures, f"note-{gio_an}": f"luồng {t}"})
+        # A commune group's weekly figures: the first one submits the week's report.
+        group = ids["quaicang"]
+        weekly = {f"v-{group}-{i}-{ids['tg_group']}": str(n) for i, n in zip(ids["tg_indicators"], (5 + t, 40))}
+        self.post("targets.entry", f"/so-lieu/bo/{ids['tg_set']}/nhap/{group}?day=2024-03-13",
+                  {**weekly, "report_note": f"kỳ {t}"})
+        split = {f"t-{c}-{g}-{ids['paid']}-1": str(10 + t) for c in ids["communes"][:3] for g in ids["qt_groups"]}
+        self.post("targets.split", f"/chi-tieu/bo/{s}/chia/{ids['gio_linh']}?year=2024", split)
+        self.post("targets.legacy_split", f"/chi-tieu/chia/{ids['gio_linh']}?year=2024", split)
         cookies = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.browser.cookies.items())}
-        _, workbook = self.browser._send("GET", "/chi-tieu/xuat?year=2024", None, cookies)  # the bytes as sent
-        self.check("targets.import_file", multipart(self.browser, "/chi-tieu/nhap", {"year": "2024"}, {
+        _, workbook = self.browser._send("GET", f"/chi-tieu/bo/{s}/xuat?year=2024", None, cookies)  # the bytes as sent
+        self.check("targets.import_file", multipart(self.browser, f"/chi-tieu/bo/{s}/nhap", {"year": "2024"}, {
+            "file": ("phu-luc-01.xlsx", workbook)}))
+        self.check("targets.legacy_import", multipart(self.browser, "/chi-tieu/nhap", {"year": "2024"}, {
             "file": ("phu-luc-01.xlsx", workbook)}))
         page = self.page(f"/giao-viec/{ids['assignment']}")
         version = re.search(r'name="version"[^>]*value="(\d+)"|value="(\d+)"[^>]*name="version"', page.body)
         self.post("assignments.detail", f"/giao-viec/{ids['assignment']}",
                   {"state": "in_progress", "percent": str(1 + t), "note": f"búa {t}",
                    "version": next(g for g in version.groups() if g)}, htmx=t % 2 == 0)
-        occurrence = re.findall(r'action="(/giao-viec/\d+/ky-bao-cao/\d+)"', self.page(f"/giao-viec/{ids['weekly']}").body)
+        occurrence = re.findall(r'action="(/giao-viec/\d+/ky-bao-cao/\d+)"',
+                                self.page(f"/giao-viec/{ids['plain_recurring']}").body)
         if occurrence:
             self.post("assignments.submit_occurrence", occurrence[t % len(occurrence)], {"note": f"kỳ {t}"})
         self.post("calendar.renew", "/lich/tao-moi", {})
@@ -234,6 +266,23 @@ class Hammer:
                   {"day": "30/12/2024", "working": "off", "label": f"Nghỉ thử {t}"})
         declared = re.findall(r'href="(/quan-tri/lich-lam-viec/\d+/xoa)"', self.page("/quan-tri/lich-lam-viec?nam=2024").body)
         self.post("admin.work_day_delete", declared[0] if declared else "/quan-tri/lich-lam-viec/1/xoa", {})
+        self.indicator_sets()
+
+    def indicator_sets(self):
+        """Everyone gives the same free duty a set at once (one wins), then edits, maps and deletes it."""
+        ids, t = self.ids, self.t
+        made = self.post("admin.indicator_set_new", "/quan-tri/bo-chi-tieu/moi", {
+            "name": f"Tiêm chủng {t}", "task": ids["free_task"], "scope": ids["gio_linh"], "reporting_kind": "",
+            "target_period": "quarter"})
+        found = re.search(r'href="(/quan-tri/bo-chi-tieu/\d+)">Tiêm chủng', self.page("/quan-tri/bo-chi-tieu/").body)
+        path = made.headers.get("Location", "") or (found.group(1) if found else "/quan-tri/bo-chi-tieu/999")
+        self.post("admin.indicator_set", path, {
+            "name": f"Tiêm chủng {t}", "task": ids["free_task"], "scope": ids["gio_linh"], "reporting_kind": "",
+            "target_period": "quarter", "ind-0-name": f"Số trẻ {t}", "ind-0-aggregation": "stock", "base": "0",
+            "ind-1-name": f"Số trẻ đã tiêm {t}", "ind-1-aggregation": "period", "ind-1-has_targets": "1"})
+        self.post("admin.indicator_set_columns", f"{path}/phu-luc", {"label": "Phụ lục T", "title": "TIÊM CHỦNG",
+                                                                     "col-0-content": "f", "col-0-formula": "1+1"})
+        self.post("admin.indicator_set_delete", f"{path}/xoa", {})
 
     def admin_writes(self):
         ids, t = self.ids, self.t
@@ -307,9 +356,11 @@ def test_every_write_route_at_once_gives_no_server_error_and_no_locked_database(
     reports = list(MonthlyReport.select().where((MonthlyReport.unit == so) & (MonthlyReport.year == 2024)
                                                 & (MonthlyReport.month == 3)))
     assert len(reports) == 1 and reports[0].submitted_at is not None  # one report, submitted once
-    figures = ProgressFigure.select().where((ProgressFigure.unit == server.ids["gio_an"])
-                                            & (ProgressFigure.day == date(2024, 3, 19)))
-    assert sorted(f.group for f in figures) == sorted(GROUPS)
+    figures = Figure.select().where((Figure.unit == server.ids["gio_an"]) & (Figure.day == date(2024, 3, 19)))
+    assert figures.count() == 6  # one row per indicator and group, whoever won
+    assert FigureEntry.select().where((FigureEntry.unit == server.ids["quaicang"])
+                                      & (FigureEntry.day == date(2024, 3, 13))).count() == 1
+    assert IndicatorSet.select().where(IndicatorSet.task == server.ids["free_task"]).count() == 0  # made, then deleted
     assert Directive.select().where(Directive.number.endswith("/BUA")).count() == 0  # each made, then deleted
     read = Directive.select().where(Directive.number.endswith("/BUA-DOC"))
     assert read.count() == THREADS and all(len(d.tasks) == 1 for d in read)  # each read and saved whole, once

@@ -14,6 +14,7 @@ from .db import database, open_database
 from .rules import status
 from .rules.deadlines import WEEKDAY_LABELS, due_label
 from .rules.nd30 import addressee_lines
+from .rules.indicators import show as show_figure
 from .rules.vietnamese import format_number, format_percent
 
 # One blueprint per area; each area's views.py holds its routes.
@@ -92,6 +93,7 @@ def _register_filters(app: Flask) -> None:
     app.add_template_filter(lambda d: d.strftime("%H:%M %d/%m/%Y") if d else "", "datetime")
     app.add_template_filter(format_number, "number")
     app.add_template_filter(format_percent, "percent")
+    app.add_template_filter(show_figure, "figure")
     app.add_template_global(web.url_with)
     app.add_template_global(web.unread_notifications)
     app.add_template_filter(web.moved_note, "moved_note")

@@ -8,11 +8,12 @@ import click
 from flask import current_app
 
 from .backup import BackupError, backup, restore
+from .core import indicators as sets
 from .core import reminders, targets
 from .core.users import create_user
 from .db import database
 from .migrations import CURRENT_VERSION, current_version, upgrade
-from .models import ROLES, Unit, User
+from .models import ROLES, IndicatorSet, Unit, User
 from .rules import appendix
 from .rules.directive_reader import read_directive
 from .rules.document_text import DocumentError, text_from_upload
@@ -50,7 +51,7 @@ def register_commands(app):
                 click.echo("Dữ liệu đã có sẵn, không nạp lại dữ liệu mẫu.")
             else:
                 load_demo(os.environ.get("DEMO_PASSWORD", "doimatkhau"), current_app.config["PASSWORD_METHOD"], _now(),
-                          original_dates=original_dates)
+                          original_dates=original_dates, upload_dir=current_app.config["UPLOAD_DIR"])
                 click.echo("Đã nạp dữ liệu mẫu" + (" với ngày tháng gốc năm 2024." if original_dates else
                                                     ", đặt quanh ngày hôm nay."))
         password = "giá trị DEMO_PASSWORD" if os.environ.get("DEMO_PASSWORD") else "doimatkhau"
@@ -61,32 +62,42 @@ def register_commands(app):
     @app.cli.command("import-targets")
     @click.argument("path", type=click.Path(exists=True, dir_okay=False))
     @click.option("--year", type=int, required=True, help="Năm của chỉ tiêu, ví dụ 2024.")
-    def import_targets(path, year):
-        """Import Phụ lục 01 (targets per district) from an .xlsx file: all of it or nothing."""
+    @click.option("--set", "set_id", type=int, default=None,
+                  help="Mã số bộ chỉ tiêu (mặc định: bộ chỉ tiêu duy nhất đã có chỉ tiêu).")
+    def import_targets(path, year, set_id):
+        """Import a set's appendix of targets from an .xlsx file laid out as its mapping: all or nothing."""
         with open(path, "rb") as fh:
             data = fh.read()
         with database.connection_context():
+            indicator_set = _chosen_set(set_id)
             try:
-                result = targets.import_appendix(data, year, _now())
+                result = targets.import_appendix(indicator_set, data, year, _now())
             except appendix.AppendixError as exc:
                 for problem in exc.problems:
                     click.echo(f"- {problem}", err=True)
                 raise click.ClickException(f"Tệp chưa được nhập: {len(exc.problems)} lỗi, không lưu gì.") from None
-        click.echo(f"Đã nhập chỉ tiêu năm {year}: {result['created']} mới, {result['updated']} thay đổi, "
-                   f"{result['unchanged']} không đổi.")
+        click.echo(f"Đã nhập chỉ tiêu năm {year} vào «{indicator_set.name}»: {result['created']} mới, "
+                   f"{result['updated']} thay đổi, {result['unchanged']} không đổi.")
 
     @app.cli.command("export-targets")
     @click.argument("path", type=click.Path(dir_okay=False, writable=True))
     @click.option("--year", type=int, required=True, help="Năm của chỉ tiêu, ví dụ 2024.")
-    def export_targets(path, year):
-        """Write the districts' targets as Phụ lục 01 (.xlsx)."""
+    @click.option("--set", "set_id", type=int, default=None,
+                  help="Mã số bộ chỉ tiêu (mặc định: bộ chỉ tiêu duy nhất đã có chỉ tiêu).")
+    def export_targets(path, year, set_id):
+        """Write a set's targets as its appendix (.xlsx)."""
         with database.connection_context():
-            districts = list(Unit.select().where(Unit.kind == "ubnd_huyen").order_by(Unit.sort_name))
-            rows = targets.appendix_rows(districts, year)
-        if not rows:
-            raise click.ClickException(f"Chưa có chỉ tiêu năm {year}.")
+            indicator_set = _chosen_set(set_id)
+            units = targets.appendix_units(indicator_set)
+            rows = targets.appendix_rows(indicator_set, units, year)
+            if not rows:
+                raise click.ClickException(f"Bộ chỉ tiêu «{indicator_set.name}» chưa có chỉ tiêu năm {year}.")
+            try:
+                body = targets.export_appendix(indicator_set, units, year)
+            except sets.SetError as exc:
+                raise click.ClickException(str(exc)) from None
         with open(path, "wb") as fh:
-            fh.write(appendix.build_appendix(year, [(unit.name, figures) for unit, figures in rows]))
+            fh.write(body)
         click.echo(f"Đã ghi {path}: {len(rows)} địa phương.")
 
     @app.cli.command("send-reminders")
@@ -178,6 +189,22 @@ def register_commands(app):
             when = task["deadline"]["text"] or ("không ghi thời hạn" if task["deadline"]["kind"] == "none"
                                                 else task["deadline"]["kind"])
             click.echo(f"  {task['ref']}. {lead}: {when}")
+
+
+def _chosen_set(set_id):
+    """The set a command names, or the only set with targets; a clear refusal otherwise."""
+    if set_id is not None:
+        found = IndicatorSet.get_or_none(IndicatorSet.id == set_id)
+        if found is None:
+            raise click.ClickException(f"Không có bộ chỉ tiêu mã số {set_id}.")
+        return found
+    with_targets = targets.sets_with_targets()
+    if len(with_targets) == 1:
+        return with_targets[0]
+    listed = "; ".join(f"{s.id}: {s.name}" for s in IndicatorSet.select().order_by(IndicatorSet.id)) or "chưa có"
+    raise click.ClickException("Hãy chọn bộ chỉ tiêu bằng --set MÃ_SỐ "
+                               f"({'có nhiều bộ đã có chỉ tiêu' if with_targets else 'chưa bộ nào có chỉ tiêu'}). "
+                               f"Các bộ chỉ tiêu: {listed}.")
 
 
 # What `parse-directive --json` prints: the reader's findings in the documented shape, without the

@@ -12,6 +12,7 @@ from peewee import (
     CharField,
     DateField,
     DateTimeField,
+    DoubleField,
     Field,
     ForeignKeyField,
     IntegerField,
@@ -491,6 +492,169 @@ def v11_directive_attachment(migrator):
     )
 
 
+def v12_indicator_sets(migrator):
+    """Indicator sets (bộ chỉ tiêu báo cáo) defined per directive, their targets and figures, and the
+    units' official order. What the fixed Phụ lục 01 / 2a / 2b tables held becomes one set, every row
+    kept: its groups, three indicators, a target per number of the appendix (the beneficiaries' total
+    for the whole year, the quarterly increments), a figure per count, and the appendix's columns.
+    Task.figures_report (the "2a"/"2b" literal) goes: the set names its duty."""
+    def frozen(table, indexes=(), **fields):
+        meta = type("Meta", (), {"database": database, "table_name": table, "indexes": indexes})
+        return type(f"{table.title().replace('_', '')}V10", (Model,), {**fields, "Meta": meta})
+
+    SetV10 = frozen(
+        "indicator_set",
+        directive=ForeignKeyField(Directive, on_delete="RESTRICT", backref="+"), name=CharField(max_length=200),
+        task=ForeignKeyField(Task, null=True, unique=True, on_delete="SET NULL", backref="+"),
+        scope=ForeignKeyField(Unit, on_delete="RESTRICT", backref="+"),
+        reporting_kind=CharField(max_length=40, default=""), target_period=CharField(max_length=10, default="quarter"),
+        appendix_label=CharField(max_length=100, default=""), appendix_title=TextField(default=""),
+        created_at=DateTimeField(), updated_at=DateTimeField(null=True))
+    GroupV10 = frozen(
+        "indicator_group", indicator_set=ForeignKeyField(SetV10, on_delete="CASCADE", backref="+"),
+        name=CharField(max_length=200, default=""), position=IntegerField(default=0))
+    IndicatorV10 = frozen(
+        "indicator", indicator_set=ForeignKeyField(SetV10, on_delete="CASCADE", backref="+"),
+        name=CharField(max_length=200), decimals=BooleanField(default=False),
+        aggregation=CharField(max_length=12, default="cumulative"),
+        at_most=ForeignKeyField("self", null=True, on_delete="SET NULL", backref="+"),
+        is_base=BooleanField(default=False), has_targets=BooleanField(default=False),
+        position=IntegerField(default=0), retired=BooleanField(default=False))
+    ColumnV10 = frozen(
+        "appendix_column", indexes=((("indicator_set", "number"), True),),
+        indicator_set=ForeignKeyField(SetV10, on_delete="CASCADE", backref="+"), number=IntegerField(),
+        indicator=ForeignKeyField(IndicatorV10, null=True, on_delete="CASCADE", backref="+"),
+        group=ForeignKeyField(GroupV10, null=True, on_delete="CASCADE", backref="+"),
+        part=IntegerField(default=0), formula=CharField(max_length=100, default=""),
+        label=CharField(max_length=300, default=""))
+    TargetV10 = frozen(
+        "indicator_target", indexes=((("indicator", "group", "unit", "year", "part"), True),),
+        indicator=ForeignKeyField(IndicatorV10, on_delete="CASCADE", backref="+"),
+        group=ForeignKeyField(GroupV10, on_delete="CASCADE", backref="+"),
+        unit=ForeignKeyField(Unit, on_delete="RESTRICT", backref="+"), year=IntegerField(),
+        part=IntegerField(default=0), value=DoubleField(), updated_at=DateTimeField(null=True))
+    EntryV10 = frozen(
+        "figure_entry", indexes=((("indicator_set", "unit", "day"), True),),
+        indicator_set=ForeignKeyField(SetV10, on_delete="CASCADE", backref="+"),
+        unit=ForeignKeyField(Unit, on_delete="RESTRICT", backref="+"), day=DateField(),
+        note=TextField(default=""), entered_by=ForeignKeyField(User, on_delete="RESTRICT", backref="+"),
+        entered_at=DateTimeField(), proxy=ForeignKeyField(Unit, null=True, on_delete="RESTRICT", backref="+"))
+    FigureV10 = frozen(
+        "indicator_figure", indexes=((("indicator", "group", "unit", "day"), True),),
+        entry=ForeignKeyField(EntryV10, on_delete="CASCADE", backref="+"),
+        indicator=ForeignKeyField(IndicatorV10, on_delete="CASCADE", backref="+"),
+        group=ForeignKeyField(GroupV10, on_delete="CASCADE", backref="+"),
+        unit=ForeignKeyField(Unit, on_delete="RESTRICT", backref="+"), day=DateField(index=True),
+        value=DoubleField())
+
+    _add_filled_column(migrator, "unit", "position", IntegerField(default=0), "INTEGER")
+    database.create_tables([SetV10, GroupV10, IndicatorV10, ColumnV10, TargetV10, EntryV10, FigureV10])
+    _appendix_tables_to_a_set(SetV10, GroupV10, IndicatorV10, ColumnV10, TargetV10, EntryV10, FigureV10)
+    migrate(migrator.drop_column("task", "figures_report"))
+    database.execute_sql('DROP TABLE "progress_figure"')
+    database.execute_sql('DROP TABLE "target"')
+
+
+# The groups the fixed tables knew, in the appendix's order (models.GROUPS of versions 3 to 9).
+_V9_GROUPS = {"nguoi_co_cong": "Người có công", "bao_tro_xa_hoi": "Đối tượng bảo trợ xã hội"}
+
+
+def _appendix_tables_to_a_set(SetV10, GroupV10, IndicatorV10, ColumnV10, TargetV10, EntryV10, FigureV10):
+    """Part of v12: the rows of `target` and `progress_figure` (and the task marked "2b") as one set."""
+    def frozen(table, **fields):
+        meta = type("Meta", (), {"database": database, "table_name": table})
+        return type(f"{table.title().replace('_', '')}V9", (Model,), {**fields, "Meta": meta})
+
+    TargetV9 = frozen("target", unit_id=IntegerField(), year=IntegerField(), group=CharField(),
+                      total=IntegerField(), q1=IntegerField(), q2=IntegerField(), q3=IntegerField(),
+                      q4=IntegerField(), updated_at=DateTimeField(null=True))
+    FigureV9 = frozen("progress_figure", unit_id=IntegerField(), day=DateField(), group=CharField(),
+                      beneficiaries=IntegerField(), accounts_opened=IntegerField(), paid_cashless=IntegerField(),
+                      note=TextField(), entered_by_id=IntegerField(), entered_at=DateTimeField())
+    TaskV9 = frozen("task", directive_id=IntegerField(), figures_report=CharField(null=True))
+    DirectiveV9 = frozen("directive", issuer_id=IntegerField(), number=CharField(), issued_precision=CharField(),
+                         place=CharField(), subject=TextField(), legal_bases=TextField(), recipients=TextField(),
+                         copies=TextField(), signing_authority=CharField(), signer_title=CharField(),
+                         signer_name=CharField(), shift_days_off=BooleanField(), needs_confirmation=BooleanField(),
+                         created_at=DateTimeField())
+    UnitV9 = frozen("unit", parent_id=IntegerField(null=True), path=CharField())
+    AssignmentV9 = frozen("assignment", task_id=IntegerField(), unit_id=IntegerField(),
+                          delegated_from_id=IntegerField(null=True))
+
+    targets = list(TargetV9.select().order_by(TargetV9.id))
+    figures = list(FigureV9.select().order_by(FigureV9.day, FigureV9.unit_id, FigureV9.id))
+    task = TaskV9.select().where(TaskV9.figures_report == "2b").order_by(TaskV9.id).first()
+    if not targets and not figures and task is None:
+        return
+    now = vietnam_now()
+    if task is not None:
+        directive_id = task.directive_id
+    elif first := DirectiveV9.select(DirectiveV9.id).order_by(DirectiveV9.id).first():
+        directive_id = first.id
+    else:  # targets but no directive at all: one to hold them, issued by the top of their tree
+        path = UnitV9.get_by_id((targets or figures)[0].unit_id).path
+        directive_id = DirectiveV9.create(
+            issuer_id=int(path.strip("/").split("/")[0]), number="", issued_precision="day", place="",
+            subject="Chỉ tiêu và số liệu chuyển từ phiên bản trước", legal_bases="", recipients="", copies="",
+            signing_authority="", signer_title="", signer_name="", shift_days_off=True, needs_confirmation=True,
+            created_at=now).id
+    # The appendix lists the units one level below the duty's lead units' parent (the districts of a
+    # province), else below the directive's issuer.
+    parents = {row.parent_id for row in UnitV9.select(UnitV9.parent_id).join(
+        AssignmentV9, on=(AssignmentV9.unit_id == UnitV9.id)).where(
+        (AssignmentV9.task_id == task.id) & AssignmentV9.delegated_from_id.is_null())} if task else set()
+    scope_id = parents.pop() if len(parents) == 1 and None not in parents else \
+        DirectiveV9.get_by_id(directive_id).issuer_id
+    indicator_set = SetV10.create(
+        directive=directive_id, task=task.id if task else None, scope=scope_id, reporting_kind="ubnd_xa",
+        name="Tiến độ mở tài khoản, chi trả không dùng tiền mặt (Phụ lục 01, 2a, 2b)", target_period="quarter",
+        appendix_label="Phụ lục 01",
+        appendix_title="GIAO CHỈ TIÊU SỐ LƯỢNG CÁC ĐỐI TƯỢNG HƯỞNG CHÍNH SÁCH AN SINH XÃ HỘI\n"
+                       "ĐƯỢC MỞ TÀI KHOẢN, CHI TRẢ KHÔNG DÙNG TIỀN MẶT TRONG NĂM {năm}",
+        created_at=now)
+    keys = list(_V9_GROUPS) + sorted({row.group for row in targets + figures} - set(_V9_GROUPS))
+    groups = {key: GroupV10.create(indicator_set=indicator_set, name=_V9_GROUPS.get(key, key), position=index)
+              for index, key in enumerate(keys, 1)}
+    total = IndicatorV10.create(indicator_set=indicator_set, name="Tổng số đối tượng", aggregation="stock",
+                                is_base=True, has_targets=True, position=1)
+    opened = IndicatorV10.create(indicator_set=indicator_set, name="Đã mở tài khoản", aggregation="cumulative",
+                                 at_most=total, position=2)
+    paid = IndicatorV10.create(indicator_set=indicator_set, name="Đã chi trả không dùng tiền mặt",
+                               aggregation="cumulative", at_most=total, has_targets=True, position=3)
+    number = 0
+    for key in keys:  # per group: total, four quarters, the year (= their sum), the rate (year / total)
+        group, first = groups[key], number + 1
+        ColumnV10.create(indicator_set=indicator_set, number=first, indicator=total, group=group, part=0,
+                         label=f"Tổng số {group.name[:1].lower() + group.name[1:]}")
+        for quarter in range(1, 5):
+            ColumnV10.create(indicator_set=indicator_set, number=first + quarter, indicator=paid, group=group,
+                             part=quarter, label=f"Quý {quarter}/{{năm}}")
+        ColumnV10.create(indicator_set=indicator_set, number=first + 5, label="Tổng số cả năm {năm}",
+                         formula="+".join(str(first + q) for q in range(1, 5)))
+        ColumnV10.create(indicator_set=indicator_set, number=first + 6, label="Tỷ lệ % đạt được cả năm {năm}",
+                         formula=f"{first + 5}/{first}")
+        number = first + 6
+    for row in targets:
+        parts = [(total, 0, row.total)] + [(paid, q, getattr(row, f"q{q}")) for q in range(1, 5)]
+        for indicator, part, value in parts:
+            TargetV10.create(indicator=indicator, group=groups[row.group], unit=row.unit_id, year=row.year,
+                             part=part, value=value, updated_at=row.updated_at)
+    by_entry = {}
+    for row in figures:
+        by_entry.setdefault((row.unit_id, row.day), []).append(row)
+    for (unit_id, day), rows in by_entry.items():
+        notes = [(row.group, row.note.strip()) for row in rows if (row.note or "").strip()]
+        note = notes[0][1] if len(notes) == 1 else "; ".join(f"{groups[k].name}: {n}" for k, n in notes)
+        last = max(rows, key=lambda r: r.entered_at)
+        entry = EntryV10.create(indicator_set=indicator_set, unit=unit_id, day=day, note=note,
+                                entered_by=last.entered_by_id, entered_at=last.entered_at)
+        for row in rows:
+            for indicator, value in ((total, row.beneficiaries), (opened, row.accounts_opened),
+                                     (paid, row.paid_cashless)):
+                FigureV10.create(entry=entry, indicator=indicator, group=groups[row.group], unit=unit_id, day=day,
+                                 value=value)
+
+
 # Version 1 is the schema created by create_tables for the models of the first release
 # (tests/data/schema_v1.sqlite.sql).
 MIGRATIONS = [
@@ -503,6 +667,7 @@ MIGRATIONS = [
     (9, v9_workdays_reminders),
     (10, v10_documents),
     (11, v11_directive_attachment),
+    (12, v12_indicator_sets),
 ]
 
 CURRENT_VERSION = MIGRATIONS[-1][0]

@@ -4,6 +4,7 @@ No Flask here, and no default taken from the wall clock: the code that creates a
 times from the `now` it was given (webapp/clock.py is the only reader of the wall clock).
 """
 import json
+from collections.abc import Mapping
 
 from peewee import (
     SQL,
@@ -11,6 +12,7 @@ from peewee import (
     CharField,
     DateField,
     DateTimeField,
+    DoubleField,
     ForeignKeyField,
     IntegerField,
     Model,
@@ -21,7 +23,7 @@ from peewee import (
 from .db import database
 from .rules.deadlines import DeadlineRule
 from .rules.progress import AWAITING, STATES
-from .rules.vietnamese import fold, sort_key
+from .rules.vietnamese import fold, place_name, sort_key
 
 UNIT_KINDS = {
     "ubnd_tinh": "UBND tỉnh",
@@ -58,6 +60,9 @@ class Unit(BaseModel):
     # The abbreviation its documents carry in their symbol: "SLĐTBXH" in "Số: 12/BC-SLĐTBXH".
     # A default in the database as well: rows written by other tools (SQL, restores) need no value.
     abbreviation = CharField(max_length=30, default="", constraints=[SQL("DEFAULT ''")])
+    # The official order among its siblings (the order appendices list localities in); 0: after
+    # the numbered ones, alphabetically.
+    position = IntegerField(default=0, constraints=[SQL("DEFAULT 0")])  # rows written by other tools too
     created_at = DateTimeField()
 
     @property
@@ -67,6 +72,16 @@ class Unit(BaseModel):
     def save(self, *args, **kwargs):
         self.sort_name = sort_key(self.name)
         return super().save(*args, **kwargs)
+
+    @property
+    def place_name(self):
+        """How an appendix names the locality: "Thành phố Đông Hà" for "UBND thành phố Đông Hà"."""
+        return place_name(self.name)
+
+    @property
+    def order_key(self):
+        """Official order first (position), then Vietnamese alphabetical order."""
+        return (self.position <= 0, self.position, self.sort_name)
 
     def __str__(self):
         return self.name
@@ -186,8 +201,6 @@ class Task(BaseModel):
     counted_from = CharField(max_length=10, null=True)  # issue | receipt
     # Recurring duties owed on working days only (daily: none on days off; others: moved off them).
     working_days_only = BooleanField(default=False)
-    # A daily report whose figures are the progress figures: "2b" (district) or "2a" (province).
-    figures_report = CharField(max_length=10, null=True)
     created_at = DateTimeField()
 
     @property
@@ -385,43 +398,122 @@ class CooperationInput(BaseModel):
         return COOPERATION_INPUT_KINDS.get(self.kind, self.kind)
 
 
-GROUPS = {"nguoi_co_cong": "Người có công", "bao_tro_xa_hoi": "Đối tượng bảo trợ xã hội"}
+AGGREGATIONS = {
+    "cumulative": "Lũy kế (số cộng dồn, không giảm nếu không có lý do)",
+    "stock": "Số tại thời điểm báo cáo (có thể tăng, giảm)",
+    "period": "Số trong kỳ (cộng các kỳ lại)",
+}
+TARGET_PERIODS = {"year": "Cả năm", "quarter": "Theo quý (số tăng thêm mỗi quý)",
+                  "month": "Theo tháng (số tăng thêm mỗi tháng)"}
+
+
+class IndicatorSet(BaseModel):
+    """Bộ chỉ tiêu báo cáo: what a recurring report of a directive asks for, defined by the admin.
+
+    Its indicators are counted per group (none: one unnamed group), per unit and per period. The duty
+    (a recurring task) is the report whose occurrences the figures fill: its lead units report, or,
+    with `reporting_kind`, the units of that kind below them (a lead unit may enter for them, and for
+    itself where they do not). `scope` is the unit whose children are the appendix's rows."""
+    directive = ForeignKeyField(Directive, backref="indicator_sets", on_delete="RESTRICT")
+    name = CharField(max_length=200)
+    task = ForeignKeyField(Task, null=True, unique=True, backref="indicator_sets", on_delete="SET NULL")
+    scope = ForeignKeyField(Unit, backref="+", on_delete="RESTRICT")
+    reporting_kind = CharField(max_length=40, default="")  # "": the duty's lead units themselves
+    target_period = CharField(max_length=10, default="quarter")  # year | quarter | month
+    appendix_label = CharField(max_length=100, default="")  # "Phụ lục 01"
+    appendix_title = TextField(default="")  # the appendix's title lines, one per line
+    created_at = DateTimeField()
+    updated_at = DateTimeField(null=True)
+
+    @property
+    def target_period_label(self):
+        return TARGET_PERIODS.get(self.target_period, self.target_period)
+
+
+class IndicatorGroup(BaseModel):
+    """A disaggregation group (nhóm đối tượng). A set without groups has one, unnamed."""
+    indicator_set = ForeignKeyField(IndicatorSet, backref="groups", on_delete="CASCADE")
+    name = CharField(max_length=200, default="")
+    position = IntegerField(default=0)
+
+
+class Indicator(BaseModel):
+    """One number a set asks for (chỉ số). A retired one keeps its data and is no longer asked."""
+    indicator_set = ForeignKeyField(IndicatorSet, backref="indicators", on_delete="CASCADE")
+    name = CharField(max_length=200)
+    decimals = BooleanField(default=False)  # a decimal number; else whole
+    aggregation = CharField(max_length=12, default="cumulative")  # cumulative | stock | period
+    # "Not more than" another indicator of the set, in the same group and unit and period.
+    at_most = ForeignKeyField("self", null=True, backref="+", on_delete="SET NULL")
+    is_base = BooleanField(default=False)  # the indicator rates are computed against
+    has_targets = BooleanField(default=False)
+    position = IntegerField(default=0)
+    retired = BooleanField(default=False)
+
+    @property
+    def aggregation_label(self):
+        return AGGREGATIONS.get(self.aggregation, self.aggregation)
+
+
+class AppendixColumn(BaseModel):
+    """One numbered column of the set's appendix (the "1, 2, … n" row): a target value (indicator,
+    group, part of the year) or a formula over other columns ("2+3+4+5", "6/1"). The mapping is what
+    import and export read and write."""
+    indicator_set = ForeignKeyField(IndicatorSet, backref="columns", on_delete="CASCADE")
+    number = IntegerField()
+    indicator = ForeignKeyField(Indicator, null=True, backref="+", on_delete="CASCADE")
+    group = ForeignKeyField(IndicatorGroup, null=True, backref="+", on_delete="CASCADE")
+    part = IntegerField(default=0)  # 0: the whole year; else the quarter or month
+    formula = CharField(max_length=100, default="")
+    label = CharField(max_length=300, default="")
+
+    class Meta:
+        indexes = ((("indicator_set", "number"), True),)
 
 
 class Target(BaseModel):
-    """Chỉ tiêu: for a unit, group and year, the beneficiaries and the minimum reached per quarter."""
+    """Chỉ tiêu: for an indicator, group, unit and year, the value of one part of the year (0: the whole
+    year; quarters and months are increments, not running totals)."""
+    indicator = ForeignKeyField(Indicator, backref="targets", on_delete="CASCADE")
+    group = ForeignKeyField(IndicatorGroup, backref="targets", on_delete="CASCADE")
     unit = ForeignKeyField(Unit, backref="targets", on_delete="RESTRICT")
     year = IntegerField()
-    group = CharField(max_length=20)
-    total = IntegerField(default=0)
-    q1 = IntegerField(default=0)
-    q2 = IntegerField(default=0)
-    q3 = IntegerField(default=0)
-    q4 = IntegerField(default=0)
+    part = IntegerField(default=0)
+    value = DoubleField()
     updated_at = DateTimeField(null=True)
 
     class Meta:
-        indexes = ((("unit", "year", "group"), True),)
-
-    @property
-    def quarters(self):
-        return (self.q1, self.q2, self.q3, self.q4)
+        table_name = "indicator_target"
+        indexes = ((("indicator", "group", "unit", "year", "part"), True),)
 
 
-class ProgressFigure(BaseModel):
-    """Số liệu tiến độ of a unit on a day for a group; the two counts are cumulative."""
-    unit = ForeignKeyField(Unit, backref="figures", on_delete="RESTRICT")
+class FigureEntry(BaseModel):
+    """The figures of one unit for one period (its day: the day of the report), entered by the unit, or
+    for it by a unit above (`proxy`)."""
+    indicator_set = ForeignKeyField(IndicatorSet, backref="entries", on_delete="CASCADE")
+    unit = ForeignKeyField(Unit, backref="figure_entries", on_delete="RESTRICT")
     day = DateField()
-    group = CharField(max_length=20)
-    beneficiaries = IntegerField(default=0)
-    accounts_opened = IntegerField(default=0)
-    paid_cashless = IntegerField(default=0)
     note = TextField(default="")
-    entered_by = ForeignKeyField(User, backref="figures", on_delete="RESTRICT")
+    entered_by = ForeignKeyField(User, backref="figure_entries", on_delete="RESTRICT")
     entered_at = DateTimeField()
+    proxy = ForeignKeyField(Unit, null=True, backref="+", on_delete="RESTRICT")
 
     class Meta:
-        indexes = ((("unit", "day", "group"), True),)
+        indexes = ((("indicator_set", "unit", "day"), True),)
+
+
+class Figure(BaseModel):
+    """One number of an entry; unit and day are the entry's, copied so that roll-ups are plain SQL."""
+    entry = ForeignKeyField(FigureEntry, backref="figures", on_delete="CASCADE")
+    indicator = ForeignKeyField(Indicator, backref="figures", on_delete="CASCADE")
+    group = ForeignKeyField(IndicatorGroup, backref="figures", on_delete="CASCADE")
+    unit = ForeignKeyField(Unit, backref="+", on_delete="RESTRICT")
+    day = DateField(index=True)
+    value = DoubleField()
+
+    class Meta:
+        table_name = "indicator_figure"
+        indexes = ((("indicator", "group", "unit", "day"), True),)
 
 
 class LoginAttempt(BaseModel):
@@ -581,10 +673,41 @@ class UrgingItem(BaseModel):
         indexes = ((("letter", "assignment"), True),)
 
 
+class _ReportGroups(Mapping):
+    """{group id: name} of the indicator sets shaped like Phụ lục 01 / 2a / 2b (a base indicator and an
+    indicator with targets), read when used. Kept for the monthly report's section II, which reads
+    figures through core.progress.rollup, until it reads the sets itself."""
+
+    def _groups(self) -> dict:
+        with_base = Indicator.select(Indicator.indicator_set).where(Indicator.is_base)
+        with_targets = Indicator.select(Indicator.indicator_set).where(Indicator.has_targets & ~Indicator.is_base)
+        rows = (IndicatorGroup.select(IndicatorGroup.id, IndicatorGroup.name, IndicatorSet.name.alias("set_name"))
+                .join(IndicatorSet).where(IndicatorGroup.indicator_set.in_(with_base)
+                                          & IndicatorGroup.indicator_set.in_(with_targets))
+                .order_by(IndicatorGroup.indicator_set, IndicatorGroup.position, IndicatorGroup.id).dicts())
+        return {row["id"]: row["name"] or row["set_name"] for row in rows}
+
+    def __getitem__(self, key):
+        return self._groups()[key]
+
+    def __iter__(self):
+        return iter(self._groups())
+
+    def __len__(self):
+        return len(self._groups())
+
+    def items(self):
+        return self._groups().items()
+
+
+GROUPS = _ReportGroups()
+
+
 class SchemaVersion(BaseModel):
     version = IntegerField()
 
 
-MODELS = [Unit, User, Directive, Task, Assignment, Update, Occurrence, Target, ProgressFigure,
+MODELS = [Unit, User, Directive, Task, Assignment, Update, Occurrence, IndicatorSet, IndicatorGroup, Indicator,
+          AppendixColumn, Target, FigureEntry, Figure,
           LoginAttempt, AuditEntry, MonthlyReport, WorkDay, Notification, NotificationCheck, ReminderMail,
           UrgingLetter, UrgingItem, Extension, Cooperation, CooperationInput]

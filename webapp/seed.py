@@ -12,19 +12,23 @@ import calendar
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from .core import cooperation, followup, occurrences, progress
+import io
+
+from openpyxl import Workbook
+
+from .core import cooperation, figures, followup, occurrences, targets
+from .core import indicators as sets
 from .core.assignments import post_update
 from .core.directives import save_task
 from .core.units import create_unit
 from .core.users import create_user
 from .db import database
+from .core.uploads import store_evidence
 from .models import (
-    GROUPS,
     Assignment,
     Cooperation,
     Directive,
     Occurrence,
-    Target,
     Task,
     Unit,
 )
@@ -153,8 +157,10 @@ def _units(now):
     add("Bưu điện tỉnh Quảng Trị", "buu_dien", "UBND tỉnh Quảng Trị")
     add("Công an tỉnh Quảng Trị", "cong_an", "UBND tỉnh Quảng Trị")
     add("Phòng Cảnh sát QLHC về TTXH, Công an tỉnh", "cong_an", "Công an tỉnh Quảng Trị")
-    for ubnd, place in QT_DISTRICTS:
+    for position, (ubnd, place) in enumerate(QT_DISTRICTS, 1):
         add(ubnd, "ubnd_huyen", "UBND tỉnh Quảng Trị")
+        u[ubnd].position = position  # the order Phụ lục 01 lists them in
+        u[ubnd].save()
         add(f"Phòng Lao động - Thương binh và Xã hội {place}", "phong_huyen", ubnd)
         # A district post office belongs to the province's post office (the postal hierarchy), not to
         # the district: Bưu điện tỉnh directs it ("Chỉ đạo Bưu điện cấp huyện…") and passes tasks to it.
@@ -232,8 +238,7 @@ def _quang_tri_directive(u, now, qt: Timeline):
          "giám sát; định kỳ tổng hợp tiến độ, kết quả triển khai thực hiện trên toàn tỉnh (theo Mẫu Phụ lục "
          "2a) gửi về Công an tỉnh (qua Phòng Cảnh sát Quản lý hành chính về trật tự xã hội).",
          "Hàng ngày (trước 10 giờ hàng ngày)",
-         _rule(dl.DAILY, time=time(10, 0), window_start=since, figures_report="2a",
-               working_days_only=True), "", [so], districts),
+         _rule(dl.DAILY, time=time(10, 0), window_start=since, working_days_only=True), "", [so], districts),
         (s1, "1.5", "Báo cáo kết quả thực hiện nội dung yêu cầu tại Công văn này về UBND tỉnh.",
          "Định kỳ trước ngày 28 hàng tháng", _rule(dl.MONTHLY, day=28, window_start=since), "", [so], []),
         (s2, "2.1", "Khẩn trương hoàn thành việc chi trả không dùng tiền mặt cho 386 đối tượng đã đăng ký "
@@ -268,8 +273,7 @@ def _quang_tri_directive(u, now, qt: Timeline):
         (s3, "3.6", "Theo dõi, đôn đốc, kiểm tra, giám sát, tổng hợp báo cáo; chỉ đạo Phòng Lao động - TB&XH "
          "tổng hợp tiến độ, kết quả triển khai trên địa bàn (theo Mẫu Phụ lục 2b) gửi về Sở Lao động - TB&XH.",
          "Hàng ngày (trước 09 giờ hàng ngày)",
-         _rule(dl.DAILY, time=time(9, 0), window_start=since, figures_report="2b",
-               working_days_only=True),
+         _rule(dl.DAILY, time=time(9, 0), window_start=since, working_days_only=True),
          districts_label, districts, []),
     ], now)
 
@@ -529,43 +533,100 @@ def _demo_cooperation(u, users, qt_tasks, qt: Timeline):
          qt.at(2024, 2, 6, 9, 0))
 
 
+# The Quảng Trị directive's numbers as an indicator set: the districts' daily Phụ lục 2b (task 3.6),
+# entered by the communes (or a district for itself), rolled up as 2a for the province; Phụ lục 01 is
+# its appendix of targets.
+QT_GROUPS = ["Người có công", "Đối tượng bảo trợ xã hội"]
+QT_TITLE = ("GIAO CHỈ TIÊU SỐ LƯỢNG CÁC ĐỐI TƯỢNG HƯỞNG CHÍNH SÁCH AN SINH XÃ HỘI\n"
+            "ĐƯỢC MỞ TÀI KHOẢN, CHI TRẢ KHÔNG DÙNG TIỀN MẶT TRONG NĂM {năm}")
+
+
+def _quang_tri_set(u, directive, task, now):
+    """The set, its indicators and groups and the Phụ lục 01 columns, through the admin's code."""
+    indicator_set = sets.create_set(directive, "Tiến độ mở tài khoản, chi trả không dùng tiền mặt (Phụ lục 2a, 2b)",
+                                    task, u["UBND tỉnh Quảng Trị"], "ubnd_xa", "quarter", now=now)
+    sets.save_definition(indicator_set, [
+        sets.IndicatorInput(None, "Tổng số đối tượng", aggregation="stock", is_base=True, has_targets=True)],
+        [sets.GroupInput(None, name) for name in QT_GROUPS], now=now)
+    total = sets.indicators_of(indicator_set)[0]
+    sets.save_definition(indicator_set, [
+        sets.IndicatorInput(total.id, total.name, aggregation="stock", is_base=True, has_targets=True),
+        sets.IndicatorInput(None, "Đã mở tài khoản", aggregation="cumulative", at_most=total.id),
+        sets.IndicatorInput(None, "Đã chi trả không dùng tiền mặt", aggregation="cumulative", at_most=total.id,
+                            has_targets=True)],
+        [sets.GroupInput(g.id, g.name) for g in sets.groups_of(indicator_set)], now=now)
+    _, _, paid = sets.indicators_of(indicator_set)
+    columns = []
+    for group in sets.groups_of(indicator_set):
+        first = len(columns) + 1
+        columns.append(sets.ColumnInput(first, total.id, group.id, 0, label=f"Tổng số {group.name.lower()}"))
+        columns += [sets.ColumnInput(first + q, paid.id, group.id, q, label=f"Quý {q}/{{năm}}") for q in range(1, 5)]
+        columns.append(sets.ColumnInput(first + 5, formula="+".join(str(first + q) for q in range(1, 5)),
+                                        label="Tổng số cả năm {năm}"))
+        columns.append(sets.ColumnInput(first + 6, formula=f"{first + 5}/{first}", label="Tỷ lệ % đạt được cả năm {năm}"))
+    sets.save_columns(indicator_set, columns, "Phụ lục 01", QT_TITLE, now=now)
+    return indicator_set
+
+
+def _tuan_giao_set(u, directive, task, now):
+    """Tuần Giáo's weekly commune report: accounts opened online in the week, people still without one."""
+    indicator_set = sets.create_set(directive, "Kết quả mở tài khoản online hằng tuần của tổ công tác cấp xã",
+                                    task, u["UBND huyện Tuần Giáo"], "", "year", now=now)
+    sets.save_definition(indicator_set, [
+        sets.IndicatorInput(None, "Số tài khoản mở online trong tuần", aggregation="period"),
+        sets.IndicatorInput(None, "Số đối tượng còn chưa có tài khoản", aggregation="stock")], [], now=now)
+    return indicator_set
+
+
 def _shares(whole: int, parts: int) -> list[int]:
     """Even shares, the remainder to the first parts, so that they add up to the whole."""
     return [whole // parts + (1 if index < whole % parts else 0) for index in range(parts)]
 
 
-def _targets(u, year: int):
-    """The seed's Phụ lục 01 for the districts, and Đông Hà's split among its wards."""
-    rows = []
-    for district, *groups in APPENDIX_01:
-        for group, (total, *quarters) in zip(GROUPS, groups):
-            rows.append({"unit": u[district].id, "year": year, "group": group, "total": total,
-                         "q1": quarters[0], "q2": quarters[1], "q3": quarters[2], "q4": quarters[3]})
+def _targets(u, indicator_set, year: int, now):
+    """The seed's Phụ lục 01 for the districts, and Đông Hà's split among its wards, saved as the split
+    form and the import save them."""
+    total, _, paid = sets.indicators_of(indicator_set)
+    groups = sets.groups_of(indicator_set)
+    values = {}
+
+    def put(unit, group, numbers):
+        values[(unit.id, total.id, group.id, 0)] = float(numbers[0])
+        for quarter, value in enumerate(numbers[1:], 1):
+            values[(unit.id, paid.id, group.id, quarter)] = float(value)
+    for district, *rows in APPENDIX_01:
+        for group, numbers in zip(groups, rows):
+            put(u[district], group, numbers)
     wards = [u[f"UBND {name}"] for name in COMMUNES["UBND thành phố Đông Hà"]]
     _, *dong_ha_groups = APPENDIX_01[0]
-    for group, figures in zip(GROUPS, dong_ha_groups):
-        columns = [_shares(f, len(wards)) for f in figures]
+    for group, numbers in zip(groups, dong_ha_groups):
+        columns = [_shares(n, len(wards)) for n in numbers]
         for index, ward in enumerate(wards):
-            total, q1, q2, q3, q4 = (column[index] for column in columns)
-            rows.append({"unit": ward.id, "year": year, "group": group, "total": total,
-                         "q1": q1, "q2": q2, "q3": q3, "q4": q4})
-    Target.insert_many(rows).execute()
+            put(ward, group, [column[index] for column in columns])
+    targets.upsert_targets(indicator_set, values, year, now)
 
 
-def _figures(u, users, days: list[tuple[date, time]]):
+def _row(indicator_set, numbers_by_group: list[tuple]) -> figures.RowInput:
+    """A form row: per group (in order), the indicators' numbers (in order)."""
+    indicators, groups = sets.indicators_of(indicator_set), sets.groups_of(indicator_set)
+    return figures.RowInput({(i.id, g.id): float(n) for g, numbers in zip(groups, numbers_by_group)
+                             for i, n in zip(indicators, numbers)})
+
+
+def _figures(u, users, indicator_set, days: list[tuple[date, time]]):
     """Đông Hà's wards enter their day's figures as a user would (each entry is also Đông Hà's Phụ lục
     2b report of that day): beneficiaries as the city's Phụ lục 01 total shared among the wards, accounts
     opened and paid without cash rising day by day. days: (day, the time the wards enter it)."""
     dong_ha = next(row for row in APPENDIX_01 if row[0] == "UBND thành phố Đông Hà")
     wards = COMMUNES["UBND thành phố Đông Hà"]
-    beneficiaries = {group: _shares(figures[0], len(wards)) for group, figures in zip(GROUPS, dong_ha[1:])}
+    beneficiaries = [_shares(numbers[0], len(wards)) for numbers in dong_ha[1:]]
     for step, (day, entered) in enumerate(days):
         for index, name in enumerate(wards):
             opened = 20 + 3 * index + 4 * step
-            entries = {group: {"beneficiaries": beneficiaries[group][index], "accounts_opened": opened,
-                               "paid_cashless": opened - 2, "note": ""} for group in GROUPS}
+            row = _row(indicator_set, [(b[index], opened, opened - 2) for b in beneficiaries])
             at = datetime.combine(day, entered) + timedelta(minutes=5 * index)
-            progress.save_figures(u[f"UBND {name}"], day, entries, users["admin"].id, at)
+            ward = u[f"UBND {name}"]
+            figures.save(indicator_set, ward, day, {ward.id: row}, users["admin"].id, at)
 
 
 def _soon_working_day(today: date) -> date:
@@ -597,15 +658,18 @@ def _due_reports(task, unit_ids=None):
     return list(query.order_by(Assignment.unit, Occurrence.due_at))
 
 
-def _demo_reports(u, users, qt_tasks, tg_tasks, now: datetime, qt: Timeline):
+def _demo_reports(u, users, qt_tasks, tg_tasks, sets_by_name, now: datetime, qt: Timeline, upload_dir=None):
     """Recurring reports in today's demo, sent through the same code as a user's: Đông Hà's wards enter
-    their figures most working days (one day forgotten, one day late), the other districts send their
-    daily Phụ lục 2b, the Sở its 2a, Tuần Giáo's commune groups their weekly report, mostly on time,
-    a few late, a few missing."""
+    their figures most working days (one day forgotten, one day late), the other districts enter their
+    own figures as their daily Phụ lục 2b, the Sở sends its 2a, Tuần Giáo's commune groups their weekly
+    figures (with the named lists attached when there is an upload folder), mostly on time, a few
+    late, a few missing."""
     admin = users["admin"]
+    qt_set, tg_set = sets_by_name["qt"], sets_by_name["tg"]
     days = _recent_working_days(now.date() - timedelta(days=1), qt.day(2024, 1, 9), 10)
     forgotten, late = (days[-4], days[-6]) if len(days) >= 6 else (None, None)
-    _figures(u, users, [(day, time(10, 30) if day == late else time(8, 0)) for day in days if day != forgotten])
+    _figures(u, users, qt_set, [(day, time(10, 30) if day == late else time(8, 0))
+                                for day in days if day != forgotten])
     occurrences.ensure_current(now)
 
     def send(occurrence, user, when, note):
@@ -614,28 +678,79 @@ def _demo_reports(u, users, qt_tasks, tg_tasks, now: datetime, qt: Timeline):
 
     dong_ha = u["UBND thành phố Đông Hà"].id
     district_ids = [u[name].id for name, _ in QT_DISTRICTS if u[name].id != dong_ha]
+    appendix = {u[name].id: rows for name, *rows in APPENDIX_01}
+    steps = {}
     for index, o in enumerate(_due_reports(qt_tasks["3.6"], district_ids)):
         if index % 7 == 3:  # a few days missing, spread over the districts
             continue
         when = o.due_at + (timedelta(hours=2) if index % 11 == 5 else -timedelta(minutes=40))
-        user = users["giolinh"] if o.assignment.unit_id == u["UBND huyện Gio Linh"].id else admin
-        send(o, user, when, f"Gửi Phụ lục 2b ngày {o.due_at:%d/%m/%Y}.")
+        if when > now:
+            continue
+        district = o.assignment.unit
+        step = steps[district.id] = steps.get(district.id, 0) + 1
+        numbers = [(total, total * (4 + step) // 100, total * (3 + step) // 100)
+                   for total, *_ in appendix[district.id]]
+        user = users["giolinh"] if district.id == u["UBND huyện Gio Linh"].id else admin
+        figures.save(qt_set, district, o.due_at.date(), {district.id: _row(qt_set, numbers)}, user.id, when,
+                     note=f"Phụ lục 2b ngày {o.due_at:%d/%m/%Y}.")
     for index, o in enumerate(_due_reports(qt_tasks["1.4"])):
         if index % 6 != 4:
             send(o, users["sldtbxh"], o.due_at - timedelta(minutes=30), f"Gửi Phụ lục 2a ngày {o.due_at:%d/%m/%Y}.")
+    remaining = {}
     for index, o in enumerate(_due_reports(tg_tasks["1.2"])):
         if index % 9 == 4:
             continue
         when = o.due_at + (timedelta(hours=19) if index % 8 == 2 else -timedelta(hours=4))
-        user = users["quaicang"] if o.assignment.unit_id == u["Tổ công tác Đề án 06 xã Quài Cang"].id else admin
-        send(o, user, when, "Kết quả mở tài khoản trong tuần; danh sách đã mở và chưa mở gửi kèm bản giấy.")
+        if when > now:
+            continue
+        group = o.assignment.unit
+        left = remaining.get(group.id, 38 + (group.id * 7) % 45)
+        opened = min(left, 6 + (index * 5) % 17)
+        remaining[group.id] = left - opened
+        user = users["quaicang"] if group.id == u["Tổ công tác Đề án 06 xã Quài Cang"].id else admin
+        lists = _named_lists(group.name, opened, left - opened, upload_dir) if upload_dir else None
+        figures.save(tg_set, group, o.due_at.date(), {group.id: _row(tg_set, [(opened, left - opened)])}, user.id,
+                     when, note="Kết quả mở tài khoản trong tuần; danh sách đã mở và chưa mở "
+                                + ("gửi kèm." if lists else "gửi kèm bản giấy."), evidence=lists)
     for o in _due_reports(tg_tasks["2.2"]):
         send(o, admin, o.due_at - timedelta(hours=2), "Báo cáo tổng hợp kết quả các tổ công tác trong tuần.")
 
 
-def load_demo(password: str, method: str, now: datetime, *, original_dates: bool = False) -> None:
+FAMILY_NAMES = ["Lò", "Quàng", "Lường", "Cà", "Tòng", "Vì", "Mùa", "Giàng", "Lý", "Hoàng"]
+GIVEN_NAMES = ["Văn Sơn", "Thị Hoa", "Văn Pản", "Thị Ánh", "Văn Chung", "Thị Lả", "A Dơ", "Thị Xuân", "Văn Hùng",
+               "Thị Mai", "Văn Thắng", "Thị Ngọc"]
+
+
+class _Upload:
+    """Just what uploads.store_evidence reads of an uploaded file."""
+
+    def __init__(self, filename: str, data: bytes):
+        self.filename, self.stream = filename, io.BytesIO(data)
+
+
+def _named_lists(group_name: str, opened: int, left: int, upload_dir: str):
+    """The week's named lists of a commune group as an .xlsx: who opened an account, who has none yet."""
+    workbook = Workbook()
+    for sheet, (title, count, offset) in zip(
+            [workbook.active, workbook.create_sheet()],
+            [("Đã mở tài khoản", opened, 0), ("Chưa có tài khoản", left, opened)]):
+        sheet.title = title
+        sheet.append(["TT", "Họ và tên", "Ghi chú"])
+        for n in range(count):
+            k = offset + n
+            sheet.append([n + 1, f"{FAMILY_NAMES[k % len(FAMILY_NAMES)]} {GIVEN_NAMES[(k * 7) % len(GIVEN_NAMES)]}",
+                          "Mở trực tuyến tại UBND xã" if title.startswith("Đã") else ""])
+    out = io.BytesIO()
+    workbook.save(out)
+    name = f"Danh sách {group_name.removeprefix('Tổ công tác Đề án 06 ')}.xlsx"
+    return store_evidence(_Upload(name, out.getvalue()), upload_dir)
+
+
+def load_demo(password: str, method: str, now: datetime, *, original_dates: bool = False,
+              upload_dir: str | None = None) -> None:
     """Create the whole demo in one transaction: either all of it or nothing. `now` is when the
-    demo's rows are created; the directives are placed around it unless original_dates."""
+    demo's rows are created; the directives are placed around it unless original_dates. With an
+    upload folder, Tuần Giáo's weekly reports carry their named lists as files."""
     if original_dates:
         qt = tg = Timeline.original(now)
     else:
@@ -648,14 +763,16 @@ def load_demo(password: str, method: str, now: datetime, *, original_dates: bool
         users = {username: create_user(username, password, full_name, role, units[unit_name], method=method,
                                        now=now, email=f"{username}@{DEMO_MAIL_DOMAIN}")
                  for username, full_name, role, unit_name in DEMO_USERS}
-        _, qt_tasks = _quang_tri_directive(units, now, qt)
-        _, tg_tasks = _tuan_giao_directive(units, now, tg)
+        qt_directive, qt_tasks = _quang_tri_directive(units, now, qt)
+        tg_directive, tg_tasks = _tuan_giao_directive(units, now, tg)
+        indicator_sets = {"qt": _quang_tri_set(units, qt_directive, qt_tasks["3.6"], now),
+                          "tg": _tuan_giao_set(units, tg_directive, tg_tasks["1.2"], now)}
         _demo_history(units, users, qt_tasks, tg_tasks, qt, tg)
         _demo_confirmations(units, users, qt_tasks, tg_tasks, qt, tg)
         _demo_delegations(units, users, qt_tasks, qt)
         _demo_cooperation(units, users, qt_tasks, qt)
-        _targets(units, qt.day(2024, 1, 8).year)
+        _targets(units, indicator_sets["qt"], qt.day(2024, 1, 8).year, now)
         if original_dates:
-            _figures(units, users, [(date(2024, 3, day), time(8, 0)) for day in (18, 19, 20)])
+            _figures(units, users, indicator_sets["qt"], [(date(2024, 3, day), time(8, 0)) for day in (18, 19, 20)])
         else:
-            _demo_reports(units, users, qt_tasks, tg_tasks, now, qt)
+            _demo_reports(units, users, qt_tasks, tg_tasks, indicator_sets, now, qt, upload_dir)

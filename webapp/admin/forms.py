@@ -20,8 +20,9 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from ..core.indicators import ColumnInput, GroupInput, IndicatorInput
 from ..forms import NONE, Form, choices, optional_int
-from ..models import ROLES, UNIT_KINDS
+from ..models import AGGREGATIONS, ROLES, TARGET_PERIODS, UNIT_KINDS
 from ..rules.deadlines import COUNTED_FROM_LABELS, KIND_LABELS, MAX_DAYS, WEEKDAY_LABELS
 from ..rules.input import (
     DAY_HELP,
@@ -223,6 +224,9 @@ class UnitForm(Form):
     active = BooleanField("Đang hoạt động", description="Bỏ chọn khi đơn vị giải thể; lịch sử vẫn được giữ.")
     merged_into = SelectField("Đã sáp nhập vào", coerce=optional_int,
                               description="Chọn khi đơn vị đã sáp nhập vào đơn vị khác; đơn vị sẽ ngừng hoạt động.")
+    position = IntegerField("Thứ tự chính thức", validators=[Optional(), NumberRange(0, 9999)],
+                            description="Thứ tự trong đơn vị cấp trên mà các phụ lục in (1, 2, 3 …); để trống "
+                                        "hoặc 0: xếp sau, theo tên.")
 
 
     def validate_abbreviation(self, field):
@@ -293,3 +297,85 @@ class WorkDayForm(Form):
             raise ValidationError(str(exc)) from None
         if self.day_value is None:
             raise ValidationError("Vui lòng nhập ngày (dd/mm/yyyy).")
+
+
+# --- Indicator sets ---------------------------------------------------------------------------
+
+class IndicatorSetForm(Form):
+    name = StringField("Tên bộ chỉ tiêu", validators=[DataRequired("Vui lòng nhập tên bộ chỉ tiêu."), too_long(200)],
+                       description="Ví dụ: Phụ lục 2b – tiến độ hằng ngày; Tỷ lệ tiêm chủng hằng tuần.")
+    task = SelectField("Báo cáo định kỳ mà số liệu điền vào", coerce=optional_int,
+                       validators=[InputRequired("Chọn nhiệm vụ báo cáo định kỳ.")],
+                       description="Nộp số liệu của một kỳ là nộp kỳ báo cáo đó của nhiệm vụ.")
+    scope = SelectField("Phạm vi", coerce=optional_int, validators=[InputRequired("Chọn đơn vị phạm vi.")],
+                        description="Đơn vị mà các dòng của phụ lục, bảng tổng hợp là các đơn vị cấp dưới của nó "
+                                    "(ví dụ UBND tỉnh: các huyện; UBND huyện: các xã).")
+    reporting_kind = SelectField("Đơn vị nhập số liệu")
+    target_period = SelectField("Giao chỉ tiêu", choices=choices(TARGET_PERIODS))
+
+    def fill(self, task_options, unit_options):
+        self.task.choices = blank_first("— Chọn nhiệm vụ báo cáo định kỳ —", task_options)
+        self.scope.choices = blank_first("— Chọn đơn vị —", unit_options)
+        self.reporting_kind.choices = choices([("", "Đơn vị chủ trì nhiệm vụ báo cáo tự nhập")] + [
+            (kind, f"Các đơn vị «{label}» thuộc đơn vị chủ trì (đơn vị chủ trì nhập thay khi cần)")
+            for kind, label in UNIT_KINDS.items()])
+
+
+MAX_FORM_ROWS = 60
+
+
+def _rows(form, prefix: str) -> list[int]:
+    """The row numbers a dynamic table posted ("ind-3-name" -> 3), in order, bounded."""
+    found = set()
+    for key in form.keys():
+        parts = key.split("-")
+        if len(parts) >= 3 and parts[0] == prefix and _digits(parts[1]) and len(parts[1]) <= 3:
+            found.add(int(parts[1]))
+    return sorted(n for n in found if n < MAX_FORM_ROWS)
+
+
+def _digits(text: str) -> bool:
+    """ASCII digits only: "²" and "١٢٣" are digits to str.isdigit() but not to int()."""
+    return text.isascii() and text.isdigit()
+
+
+def _id(raw) -> int | None:
+    raw = (raw or "").strip()
+    return int(raw) if _digits(raw) and len(raw) <= 18 else None
+
+
+def parse_definition(form):
+    """(indicator rows, group rows) of the definition form, as core.indicators takes them."""
+    from_form = []
+    base = (form.get("base") or "").strip()
+    for n in _rows(form, "ind"):
+        get = lambda field: form.get(f"ind-{n}-{field}")  # noqa: E731
+        aggregation = get("aggregation") or "cumulative"
+        from_form.append(IndicatorInput(
+            id=_id(get("id")), name=stripped(get("name"))[:201], decimals=bool(get("decimals")),
+            aggregation=aggregation if aggregation in AGGREGATIONS else "?", at_most=_id(get("at_most")),
+            is_base=base == str(n), has_targets=bool(get("has_targets")), retired=bool(get("retired"))))
+    groups = [GroupInput(id=_id(form.get(f"grp-{n}-id")), name=stripped(form.get(f"grp-{n}-name"))[:201])
+              for n in _rows(form, "grp")]
+    return from_form, groups
+
+
+def parse_columns(form):
+    """The appendix mapping's rows: "t:<indicator>:<group>:<part>" for a target, or a formula."""
+    rows = []
+    for n in _rows(form, "col"):
+        content = (form.get(f"col-{n}-content") or "").strip()
+        formula = stripped(form.get(f"col-{n}-formula"))[:100]
+        label = stripped(form.get(f"col-{n}-label"))[:301]
+        indicator = group = None
+        part = 0
+        pieces = content.split(":")
+        if len(pieces) == 4 and pieces[0] == "t" and all(_digits(p) and len(p) <= 18 for p in pieces[1:]):
+            indicator, group, part = int(pieces[1]), int(pieces[2]), int(pieces[3])
+        elif content and content != "f":
+            indicator = -1  # not one of the set's: core refuses it by name
+        if not (indicator or formula or label):
+            continue
+        rows.append(ColumnInput(len(rows) + 1, indicator, group, part, formula if content == "f" or not indicator
+                                else "", label))
+    return rows

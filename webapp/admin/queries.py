@@ -6,8 +6,25 @@ from datetime import date
 
 from peewee import fn
 
+from ..core import indicators as sets
 from ..core.units import tree_order
-from ..models import Assignment, Cooperation, Directive, Task, Unit, User, WorkDay
+from ..models import (
+    AGGREGATIONS,
+    Assignment,
+    Cooperation,
+    Directive,
+    Figure,
+    FigureEntry,
+    Indicator,
+    IndicatorSet,
+    Target,
+    Task,
+    Unit,
+    User,
+    WorkDay,
+)
+from ..rules import appendix
+from ..rules import indicators as rules
 from ..rules.unit_match import UnitRef
 from ..rules.workdays import SATURDAY, SUNDAY
 
@@ -189,3 +206,73 @@ def unit_refs() -> list[UnitRef]:
     rows = (Unit.select(Unit.id, Unit.name, Unit.kind, Unit.path).where(Unit.active == True)  # noqa: E712
             .order_by(Unit.sort_name).tuples())
     return [UnitRef(*row) for row in rows]
+
+
+# --- Indicator sets ---------------------------------------------------------------------------
+
+def indicator_set_rows() -> list[dict]:
+    """Every set with its directive, duty, scope and how much it holds."""
+    entries = dict(FigureEntry.select(FigureEntry.indicator_set, fn.COUNT(FigureEntry.id))
+                   .group_by(FigureEntry.indicator_set).tuples())
+    target_counts = dict(Target.select(Indicator.indicator_set, fn.COUNT(Target.id)).join(Indicator)
+                         .group_by(Indicator.indicator_set).tuples())
+    indicator_counts = dict(Indicator.select(Indicator.indicator_set, fn.COUNT(Indicator.id))
+                            .where(Indicator.retired == False).group_by(Indicator.indicator_set).tuples())  # noqa: E712
+    rows = (IndicatorSet.select(IndicatorSet, Directive, Unit).join(Directive).switch(IndicatorSet)
+            .join(Unit, on=(IndicatorSet.scope == Unit.id)).order_by(IndicatorSet.id))
+    return [{"set": s, "entries": entries.get(s.id, 0), "targets": target_counts.get(s.id, 0),
+             "indicators": indicator_counts.get(s.id, 0)} for s in rows]
+
+
+def recurring_task_options() -> list[tuple[int, str]]:
+    return [(t.id, f"{t.directive.reference} – {t.number}. {t.text[:80]}{'…' if len(t.text) > 80 else ''} "
+                   f"({t.rule.describe()})") for t in sets.recurring_tasks()]
+
+
+def definition_context(indicator_set, rows=None, group_rows=None) -> dict:
+    """The definition form's rows (as posted, or as saved with blank rows to add), the choices of
+    "not more than", what each indicator holds, and the preview of the figures form."""
+    saved = sets.indicators_of(indicator_set, with_retired=True)
+    groups = sets.groups_of(indicator_set)
+    if rows is None:
+        rows = [sets.IndicatorInput(i.id, i.name, i.decimals, i.aggregation, i.at_most_id, i.is_base,
+                                    i.has_targets, i.retired) for i in saved]
+        rows += [sets.IndicatorInput(None, "") for _ in range(3 if saved else 4)]
+    if group_rows is None:
+        group_rows = [sets.GroupInput(g.id, g.name) for g in groups if g.name]
+        group_rows += [sets.GroupInput(None, "") for _ in range(2)]
+    figures_by_indicator = dict(Figure.select(Figure.indicator, fn.COUNT(Figure.id))
+                                .where(Figure.indicator.in_([i.id for i in saved] or [0]))
+                                .group_by(Figure.indicator).tuples())
+    reporting = sets.reporting_units(indicator_set)
+    active = [i for i in saved if not i.retired]
+    return {"rows": rows, "group_rows": group_rows, "aggregations": AGGREGATIONS,
+            "caps": [(i.id, i.name) for i in saved], "held": figures_by_indicator,
+            "preview_indicators": active, "preview_groups": groups, "preview_named": sets.named(groups),
+            "preview_unit": reporting[-1].name if reporting else "Đơn vị báo cáo",
+            "leads": len(sets.lead_units(indicator_set)), "reporting": len(reporting)}
+
+
+def columns_context(indicator_set, rows=None) -> dict:
+    """The mapping form's rows (as posted, saved, or a first guess), the choices of each column, and the
+    header the saved mapping prints."""
+    indicators = sets.indicators_of(indicator_set, with_retired=True)
+    groups = sets.groups_of(indicator_set)
+    named = sets.named(groups)
+    parts = [0] + [p for p in rules.parts(indicator_set.target_period) if p]
+    options = [(f"t:{i.id}:{g.id}:{p}", f"{i.name}{' – ' + g.name if named else ''} – "
+                                          f"{rules.part_label(p, indicator_set.target_period).lower()}")
+               for g in groups for i in indicators if not i.retired for p in parts]
+    saved = sets.columns_of(indicator_set)
+    if rows is None:
+        rows = [sets.ColumnInput(c.number, c.indicator_id, c.group_id, c.part, c.formula, c.label) for c in saved]
+        if not rows:
+            rows = sets.default_columns(indicator_set, indicators, groups)
+    blank = [sets.ColumnInput(len(rows) + n + 1) for n in range(4)]
+    try:
+        layout = sets.layout_of(indicator_set) if (saved or indicators) else None
+    except (KeyError, ValueError):
+        layout = None
+    return {"rows": list(rows) + blank, "options": options, "saved": bool(saved),
+            "header": appendix.header_table(layout) if layout else [],
+            "layout": layout}

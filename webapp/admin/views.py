@@ -6,6 +6,7 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_login import current_user
 
 from ..core import audit, uploads, work_calendar, workdays
+from ..core import indicators as sets
 from ..core.directives import (
     TaskRowError,
     create_directive_with_tasks,
@@ -28,7 +29,8 @@ from ..core.users import (
     username_taken,
 )
 from ..forms import Form, choices
-from ..models import UNIT_KINDS, Directive, Task, Unit, User, WorkDay
+from ..db import database
+from ..models import UNIT_KINDS, Directive, FigureEntry, IndicatorSet, Task, Unit, User, WorkDay
 from ..rules.deadlines import FROM_RECEIPT, RECURRING, default_working_days_only
 from ..rules.directive_reader import read_directive
 from ..rules.document_text import MAX_BYTES as MAX_DOCUMENT_BYTES
@@ -48,6 +50,7 @@ from . import bp, queries
 from .review import Review
 from .forms import (
     DirectiveForm,
+    IndicatorSetForm,
     NewUserForm,
     PasswordForm,
     ReadDirectiveForm,
@@ -57,6 +60,8 @@ from .forms import (
     WorkDayForm,
     add_error,
     blank_first,
+    parse_columns,
+    parse_definition,
 )
 
 
@@ -362,7 +367,7 @@ def _unit_initial(unit) -> dict:
     if unit is None:
         return {"active": True}
     return {"name": unit.name, "kind": unit.kind, "parent": unit.parent_id, "active": unit.active,
-            "merged_into": unit.merged_into_id, "abbreviation": unit.abbreviation}
+            "merged_into": unit.merged_into_id, "abbreviation": unit.abbreviation, "position": unit.position or None}
 
 
 def _fill_unit_choices(form, unit) -> None:
@@ -393,7 +398,7 @@ def _unit_form(unit):
         if parent_ok and merged_ok:
             try:
                 saved = save_unit(unit, form.name.data.strip(), form.kind.data, parent, form.active.data,
-                                  merged_into, now=now(), actor_id=current_user.id,
+                                  merged_into, now=now(), actor_id=current_user.id, position=form.position.data,
                                   # a post without the field (not from the form) leaves it as it is
                                   abbreviation=form.abbreviation.data if "abbreviation" in request.form else None)
             except InputError as exc:
@@ -577,15 +582,16 @@ def _object_url(entry) -> str | None:
     if kind in ("update", "occurrence"):
         assignment_id = audit.assignment_of(entry)
         return url_for("assignments.detail", assignment_id=assignment_id) if assignment_id else None
-    if kind == "progress_figure":
-        before, after = audit.values_of(entry)
-        day = after.get("day") or before.get("day")
-        return url_for("targets.figures", unit=entry.unit_id, day=day) if day else None
+    if kind == "figure_entry":
+        found = FigureEntry.get_or_none(FigureEntry.id == object_id)
+        return url_for("targets.entry", set_id=found.indicator_set_id, unit_id=found.proxy_id or found.unit_id,
+                       day=found.day.isoformat()) if found else None
     if kind == "work_day":
         before, after = audit.values_of(entry)
         day = after.get("day") or before.get("day")
         return url_for("admin.work_days", nam=day[:4]) if day else None
     endpoints = {"assignment": ("assignments.detail", "assignment_id"),
+                 "indicator_set": ("admin.indicator_set", "set_id"),
                  "urging_letter": ("dashboard.letter", "letter_id"),
                  "directive": ("admin.directive", "directive_id"), "task": ("admin.task_edit", "task_id"),
                  "unit": ("admin.unit_edit", "unit_id"), "user": ("admin.user_edit", "user_id")}
@@ -593,3 +599,114 @@ def _object_url(entry) -> str | None:
         endpoint, arg = endpoints[kind]
         return url_for(endpoint, **{arg: object_id})
     return None
+
+
+# --- Indicator sets ---------------------------------------------------------------------------
+
+@bp.route("/bo-chi-tieu/")
+def indicator_sets():
+    return render_template("admin/indicator_sets.html", rows=queries.indicator_set_rows())
+
+
+def _set_form(indicator_set=None):
+    initial = {"target_period": "quarter", "reporting_kind": ""}
+    if indicator_set is not None:
+        initial = {"name": indicator_set.name, "task": indicator_set.task_id, "scope": indicator_set.scope_id,
+                   "reporting_kind": indicator_set.reporting_kind, "target_period": indicator_set.target_period}
+    form = IndicatorSetForm(data=initial)
+    form.fill(queries.recurring_task_options(), queries.unit_options(
+        keep_ids=[indicator_set.scope_id] if indicator_set else []))
+    return form
+
+
+def _set_fields(form):
+    """(task, scope) the form names, or an error beside the field when one is gone."""
+    task = Task.get_or_none(Task.id == form.task.data) if form.task.data else None
+    scope = Unit.get_or_none(Unit.id == form.scope.data) if form.scope.data else None
+    if form.task.data and task is None:
+        add_error(form.task, "Nhiệm vụ không tồn tại.")
+    if form.scope.data and scope is None:
+        add_error(form.scope, "Đơn vị không tồn tại.")
+    return task, scope
+
+
+@bp.route("/bo-chi-tieu/moi", methods=["GET", "POST"])
+def indicator_set_new():
+    form = _set_form()
+    if form.validate_on_submit():
+        task, scope = _set_fields(form)
+        if task is not None and scope is not None:
+            try:
+                created = sets.create_set(task.directive, form.name.data, task, scope, form.reporting_kind.data,
+                                          form.target_period.data, now=now(), actor_id=current_user.id)
+            except InputError as exc:
+                show_error(form, exc)
+            else:
+                flash("Đã tạo bộ chỉ tiêu; hãy khai báo các chỉ số (và nhóm, nếu có).", "success")
+                return redirect(url_for("admin.indicator_set", set_id=created.id))
+    return render_template("admin/indicator_set_new.html", form=form)
+
+
+@bp.route("/bo-chi-tieu/<id:set_id>", methods=["GET", "POST"])
+def indicator_set(set_id):
+    """A set's definition: its fields, indicators and groups on one form, with a preview of the
+    figures form a reporting unit sees."""
+    indicator_set = get_or_404(IndicatorSet, IndicatorSet.id == set_id)
+    form = _set_form(indicator_set)
+    problem = None
+    rows, group_rows = None, None
+    if form.validate_on_submit():
+        rows, group_rows = parse_definition(request.form)
+        task, scope = _set_fields(form)
+        if task is not None and scope is not None:
+            try:
+                with database.atomic():
+                    sets.save_set(indicator_set, form.name.data, task, scope, form.reporting_kind.data,
+                                  form.target_period.data, now=now(), actor_id=current_user.id)
+                    sets.save_definition(indicator_set, rows, group_rows, now=now(), actor_id=current_user.id)
+            except InputError as exc:
+                problem = str(exc)
+            else:
+                flash("Đã lưu bộ chỉ tiêu.", "success")
+                return redirect(url_for("admin.indicator_set", set_id=indicator_set.id))
+    elif request.method == "POST":
+        rows, group_rows = parse_definition(request.form)
+    return render_template("admin/indicator_set.html", form=form, s=indicator_set, problem=problem,
+                           **queries.definition_context(indicator_set, rows, group_rows))
+
+
+@bp.route("/bo-chi-tieu/<id:set_id>/phu-luc", methods=["GET", "POST"])
+def indicator_set_columns(set_id):
+    """The appendix mapping: which indicator, group and part each numbered column holds, or its formula."""
+    indicator_set = get_or_404(IndicatorSet, IndicatorSet.id == set_id)
+    form = Form()
+    problem, rows = None, None
+    label = request.form.get("label", indicator_set.appendix_label)[:101]
+    title = request.form.get("title", indicator_set.appendix_title)[:2001]
+    if form.validate_on_submit():
+        rows = parse_columns(request.form)
+        try:
+            sets.save_columns(indicator_set, rows, label, title, now=now(), actor_id=current_user.id)
+        except InputError as exc:
+            problem = str(exc)
+        else:
+            flash("Đã lưu mẫu phụ lục.", "success")
+            return redirect(url_for("admin.indicator_set_columns", set_id=indicator_set.id))
+    return render_template("admin/indicator_set_columns.html", form=form, s=indicator_set, problem=problem,
+                           label=label, title=title, **queries.columns_context(indicator_set, rows))
+
+
+@bp.route("/bo-chi-tieu/<id:set_id>/xoa", methods=["GET", "POST"])
+def indicator_set_delete(set_id):
+    indicator_set = get_or_404(IndicatorSet, IndicatorSet.id == set_id)
+    form = Form()
+    if form.validate_on_submit():
+        try:
+            sets.delete_set(indicator_set, now=now(), actor_id=current_user.id)
+        except InputError as exc:
+            show_error(form, exc)
+        else:
+            flash(f"Đã xóa bộ chỉ tiêu {indicator_set.name}.", "success")
+            return redirect(url_for("admin.indicator_sets"))
+    return render_template("admin/indicator_set_delete.html", form=form, s=indicator_set,
+                           has_data=sets.has_data(indicator_set))

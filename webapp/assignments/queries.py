@@ -4,6 +4,8 @@ from datetime import timedelta
 
 from peewee import JOIN, Case, fn
 
+from ..core import figures
+from ..core import indicators as sets
 from ..core.access import decidable
 from ..core.units import tree_order
 from ..models import (
@@ -93,3 +95,20 @@ def waiting(user):
                 .where((Extension.state == "open") & decidable(user))
                 .order_by(Extension.requested_at, Extension.id))
     return awaiting, requests
+
+
+def figures_set(assignment):
+    """The indicator set whose figures this recurring duty's reports are (None: a plain report)."""
+    return sets.set_for_task(assignment.task_id) if assignment.delegated_from_id is None else None
+
+
+def occurrence_figures(assignment, shown) -> dict:
+    """For a duty an indicator set fills: the set, and the figures of each report shown ({day: {(indicator,
+    group): sum over the unit's subtree}}), with the indicators and groups to label them."""
+    indicator_set = figures_set(assignment)
+    if indicator_set is None:
+        return {"figures_set": None}
+    return {"figures_set": indicator_set, "figure_indicators": sets.indicators_of(indicator_set),
+            "figure_groups": sets.groups_of(indicator_set),
+            "figures_by_day": figures.figures_by_day(indicator_set, assignment.unit,
+                                                     [o.due_at.date() for o in shown])}

@@ -461,7 +461,8 @@ def _occurrence_context(assignment, form=None, form_for=None, message=None, take
     page = Page(queries.occurrences_shown(assignment, current, occurrences.AHEAD_DAYS), page_number(), 10)
     rows = [(o, status.classify(o.due_at, o.submitted_at, current, soon)) for o in page.items]
     return dict(occurrence_rows=rows, occurrence_page=page, occurrence_message=message,
-                occurrence_form=form or OccurrenceForm(formdata=None), form_for=form_for, taken=taken)
+                occurrence_form=form or OccurrenceForm(formdata=None), form_for=form_for, taken=taken,
+                **queries.occurrence_figures(assignment, page.items))
 
 
 def _render_occurrences(assignment, **kwargs):
@@ -487,7 +488,10 @@ def submit_occurrence(assignment_id, occurrence_id):
         abort(403)
     form = OccurrenceForm()
     taken = None
-    if form.validate_on_submit():
+    if form.validate_on_submit() and queries.figures_set(assignment) is not None:
+        # A report of an indicator set is its figures: submitted with them, on the figures form.
+        form.note.errors = [*form.note.errors, "Báo cáo này nộp cùng số liệu: hãy bấm «Nhập số liệu và nộp» của kỳ này."]
+    elif not form.errors:
         stored, taken = _store_submission(form, occurrence)
         if stored:
             message = f"Đã nộp báo cáo kỳ hạn {occurrence.due_at:%H:%M %d/%m/%Y}."

@@ -177,12 +177,18 @@ def can_view_rollup(user, unit) -> bool:
     return parent is not None and parent.kind == "ubnd_tinh" and unit.path.startswith(parent.path)
 
 
-def can_split_targets(user, district) -> bool:
-    return user.is_admin or user.unit_id == district.id
-
-
-def can_enter_figures(user, unit) -> bool:
+def can_split_targets(user, unit) -> bool:
+    """Share a unit's targets among the units below it: its own people, admins."""
     return user.is_admin or user.unit_id == unit.id
+
+
+def can_enter_figures(user, unit, scope) -> bool:
+    """Enter a unit's figures in a set whose tables start at `scope`: admins, the unit's own people, and
+    those of a unit above it inside the scope (a district for its communes), marked as such."""
+    if user.is_admin:
+        return True
+    mine = user.unit.path
+    return unit.path.startswith(mine) and mine.startswith(scope.path)
 
 
 def can_view_report(user, report) -> bool:

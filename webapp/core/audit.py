@@ -15,7 +15,6 @@ from ..models import (
     ASSIGNMENT_ROLES,
     COOPERATION_INPUT_KINDS,
     EXTENSION_STATES,
-    GROUPS,
     ROLES,
     STATES,
     UNIT_KINDS,
@@ -32,8 +31,10 @@ OBJECT_TYPES = {
     "assignment": "giao việc",
     "update": "cập nhật tiến độ",
     "occurrence": "kỳ báo cáo",
+    "indicator_set": "bộ chỉ tiêu",
     "target": "chỉ tiêu",
-    "progress_figure": "số liệu tiến độ",
+    "figure_entry": "số liệu",
+    "progress_figure": "số liệu tiến độ (phiên bản trước)",
     "unit": "đơn vị",
     "user": "người dùng",
     "monthly_report": "báo cáo tháng",
@@ -63,6 +64,10 @@ FIELD_LABELS = {
     "deadline_date": "Ngày hạn", "deadline_time": "Giờ hạn", "weekday": "Thứ trong tuần",
     "month_day": "Ngày trong tháng", "window_start": "Từ ngày", "window_end": "Đến ngày",
     "figures_report": "Báo cáo số liệu",
+    "indicator": "Chỉ số", "part": "Kỳ trong năm (0: cả năm)", "value": "Giá trị", "proxy": "Đơn vị nhập thay",
+    "scope": "Phạm vi", "reporting_kind": "Đơn vị nhập số liệu", "target_period": "Kỳ giao chỉ tiêu",
+    "appendix_label": "Tên phụ lục", "appendix_title": "Tiêu đề phụ lục", "columns": "Các cột phụ lục",
+    "indicators": "Chỉ số", "groups": "Nhóm",
     "task": "Nhiệm vụ", "state": "Tình trạng", "percent": "Tiến độ (%)", "due_at": "Hạn",
     "done_at": "Hoàn thành lúc", "version": "Phiên bản", "updated_at": "Cập nhật lúc",
     "occurrences_until": "Kỳ báo cáo đã tạo đến",
@@ -88,9 +93,9 @@ FIELD_LABELS = {
 }
 # Stored codes shown by their Vietnamese names.
 VALUE_LABELS = {"state": {**EXTENSION_STATES, **STATES}, "role": {**ROLES, **ASSIGNMENT_ROLES},
-                "kind": {**UNIT_KINDS, **UPDATE_KINDS, **COOPERATION_INPUT_KINDS}, "group": GROUPS}
+                "kind": {**UNIT_KINDS, **UPDATE_KINDS, **COOPERATION_INPUT_KINDS}}
 # Foreign keys shown by the name of the unit or user they point at.
-UNIT_FIELDS = frozenset({"unit", "parent", "merged_into", "issuer", "assigned_by"})
+UNIT_FIELDS = frozenset({"unit", "parent", "merged_into", "issuer", "assigned_by", "scope", "proxy"})
 USER_FIELDS = frozenset({"author", "submitted_by", "entered_by", "requested_by", "decided_by", "created_by"})
 
 

@@ -10,6 +10,7 @@ from ..models import (
     Cooperation,
     CooperationInput,
     Directive,
+    IndicatorSet,
     Occurrence,
     Task,
     Update,
@@ -87,6 +88,10 @@ def delete_directive(directive: Directive, *, now: datetime, actor_id=None) -> N
     n = _history_count(Task.directive == directive.id)
     if n:
         raise TaskError(HISTORY_KEPT.format(what="Văn bản này", n=n))
+    indicator_set = IndicatorSet.select().where(IndicatorSet.directive == directive.id).first()
+    if indicator_set is not None:
+        raise TaskError(f"Văn bản này có bộ chỉ tiêu «{indicator_set.name}»; hãy xóa bộ chỉ tiêu trước "
+                        "(quản trị · Bộ chỉ tiêu).")
     with database.atomic():
         tasks = list(Task.select().where(Task.directive == directive.id))
         _delete_tasks(tasks, directive.issuer_id, actor_id, now)

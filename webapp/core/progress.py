@@ -1,130 +1,27 @@
-"""Progress figures: entering a unit's daily figures, and rolling them up over the unit tree in SQL."""
+"""The monthly report's view of the figures, as it read them before indicator sets: per group, per unit
+below a parent, the beneficiaries, accounts opened and paid without cash, against the target to date.
+
+Kept so that the report's section II goes on working until it reads the sets itself. It reads the
+sets shaped like Phụ lục 01 / 2a / 2b (a base indicator and an indicator with targets, models.GROUPS
+lists their groups) and maps their indicators by role: the base is `beneficiaries`, the first
+indicator with targets that is not the base is `paid_cashless` (the progress measured against the
+target), and the first other one is `accounts_opened`.
+"""
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date
 
-from peewee import Case, fn
-
-from ..db import database
-from ..models import GROUPS, Assignment, Occurrence, ProgressFigure, Target, Task, Unit
-from ..rules.input import MAX_COUNT
-from ..rules.targets import rate, target_to_date
-from ..rules.vietnamese import format_number
-from . import audit, occurrences
-from .units import district_of
+from ..models import GROUPS, Indicator, IndicatorSet, Unit
+from ..rules.indicators import rate
+from . import figures
+from . import indicators as sets
 
 COUNTS = ("beneficiaries", "accounts_opened", "paid_cashless")
-CUMULATIVE = ("accounts_opened", "paid_cashless")
-LABELS = {"beneficiaries": "Tổng số đối tượng", "accounts_opened": "Đã mở tài khoản",
-          "paid_cashless": "Đã chi trả không dùng tiền mặt"}
-
-
-class FiguresError(ValueError):
-    """Figures we refuse: errors maps (group, field) to a Vietnamese message."""
-
-    def __init__(self, errors: dict):
-        super().__init__("; ".join(errors.values()))
-        self.errors = errors
-
-
-def previous_figures(unit_id: int, day: date) -> dict:
-    """The unit's latest figures before `day`, per group."""
-    latest = (ProgressFigure.select(ProgressFigure.group.alias("grp"), fn.MAX(ProgressFigure.day).alias("last"))
-              .where((ProgressFigure.unit == unit_id) & (ProgressFigure.day < day))
-              .group_by(ProgressFigure.group))
-    rows = (ProgressFigure.select()
-            .join(latest, on=((ProgressFigure.group == latest.c.grp) & (ProgressFigure.day == latest.c.last)))
-            .where(ProgressFigure.unit == unit_id))
-    return {f.group: f for f in rows}
-
-
-def figures_on(unit_id: int, day: date) -> dict:
-    return {f.group: f for f in ProgressFigure.select().where((ProgressFigure.unit == unit_id)
-                                                               & (ProgressFigure.day == day))}
-
-
-def check(entries: dict, previous: dict) -> dict:
-    """Field errors for one day's entries {group: {field: int or None, "note": str}}."""
-    errors = {}
-    for group, values in entries.items():
-        bad = False
-        for name in COUNTS:
-            if values[name] is None:
-                errors[(group, name)] = "Vui lòng nhập số (0 nếu chưa có)."
-                bad = True
-            elif values[name] < 0:
-                errors[(group, name)] = "Số liệu không được âm."
-                bad = True
-            elif values[name] > MAX_COUNT:
-                errors[(group, name)] = f"Số quá lớn: tối đa {format_number(MAX_COUNT)}."
-                bad = True
-        if bad:
-            continue
-        for name in CUMULATIVE:
-            if values[name] > values["beneficiaries"]:
-                errors[(group, name)] = "Không được lớn hơn tổng số đối tượng."
-        before = previous.get(group)
-        if before and not values["note"].strip():
-            lower = [LABELS[n].lower() for n in CUMULATIVE if values[n] < getattr(before, n)]
-            if lower:
-                errors[(group, "note")] = (f"Số {' và '.join(lower)} thấp hơn ngày {before.day:%d/%m/%Y}: "
-                                           "cần ghi lý do.")
-    return errors
-
-
-def save_figures(unit: Unit, day: date, entries: dict, user_id: int, now: datetime) -> None:
-    """Save one day's figures for a unit (all groups or none), then count them as that day's
-    Phụ lục 2b report of the unit's district."""
-    errors = check(entries, previous_figures(unit.id, day))
-    if errors:
-        raise FiguresError(errors)
-    rows = [{"unit": unit.id, "day": day, "group": group, "note": values["note"].strip(),
-             "entered_by": user_id, "entered_at": now, **{n: values[n] for n in COUNTS}}
-            for group, values in entries.items()]
-    with database.atomic():
-        before = figures_on(unit.id, day)
-        for row in rows:
-            (ProgressFigure.insert(row)
-             .on_conflict(conflict_target=[ProgressFigure.unit, ProgressFigure.day, ProgressFigure.group],
-                          update={getattr(ProgressFigure, k): row[k]
-                                  for k in (*COUNTS, "note", "entered_by", "entered_at")})
-             .execute())
-        _audit_figures(unit, day, before, figures_on(unit.id, day), user_id, now)
-        district = district_of(unit)
-        if district is not None:
-            _satisfy_daily_report(district, day, user_id, now, unit)
-
-
-AUDITED_FIGURES = ("day", "group", *COUNTS, "note")
-
-
-def _audit_figures(unit: Unit, day: date, before: dict, after: dict, user_id: int, now: datetime) -> None:
-    """One entry per group whose counts or note were created or changed; a resave of the same
-    figures records nothing."""
-    for group, figure in after.items():
-        old = before.get(group)
-        audit.record_change("progress_figure", figure.id,
-                            audit.snapshot(old, AUDITED_FIGURES) if old else None,
-                            audit.snapshot(figure, AUDITED_FIGURES), user_id=user_id, unit_id=unit.id, at=now,
-                            summary=f"{'Sửa' if old else 'Nhập'} số liệu {GROUPS.get(group, group)} "
-                                    f"ngày {day:%d/%m/%Y} của {unit.name}")
-
-
-def _satisfy_daily_report(district: Unit, day: date, user_id: int, now: datetime, unit: Unit) -> None:
-    occurrences.materialise(day, now.date())
-    start = datetime.combine(day, time.min)
-    occurrence = (Occurrence.select().join(Assignment).join(Task)
-                  .where((Assignment.unit == district.id) & (Task.figures_report == "2b")
-                         & (Occurrence.due_at >= start) & (Occurrence.due_at < start + timedelta(days=1))
-                         & Occurrence.submitted_at.is_null())
-                  .first())
-    if occurrence is not None:
-        occurrences.submit(occurrence, user_id, f"Số liệu ngày {day:%d/%m/%Y} do {unit.name} nhập.", None, now)
 
 
 @dataclass
 class RollupRow:
     unit: Unit
-    group: str
+    group: object
     beneficiaries: int = 0
     accounts_opened: int = 0
     paid_cashless: int = 0
@@ -146,60 +43,63 @@ class RollupRow:
         return min(100.0, self.rate_target or 0.0)
 
 
-def _latest_on(day: date):
-    """Each unit's latest figures on or before `day`, per group (a subquery)."""
-    last = (ProgressFigure.select(ProgressFigure.unit.alias("last_unit"), ProgressFigure.group.alias("last_group"),
-                                  fn.MAX(ProgressFigure.day).alias("last_day"))
-            .where(ProgressFigure.day <= day).group_by(ProgressFigure.unit, ProgressFigure.group))
-    return (ProgressFigure.select(ProgressFigure.unit, ProgressFigure.group,
-                                  *(getattr(ProgressFigure, n) for n in COUNTS))
-            .join(last, on=((ProgressFigure.unit == last.c.last_unit)
-                            & (ProgressFigure.group == last.c.last_group)
-                            & (ProgressFigure.day == last.c.last_day))))
+def shaped_set(parent: Unit) -> IndicatorSet | None:
+    """The first set shaped like Phụ lục 01 whose scope is `parent` or above or below it."""
+    with_base = Indicator.select(Indicator.indicator_set).where(Indicator.is_base)
+    with_targets = Indicator.select(Indicator.indicator_set).where(Indicator.has_targets & ~Indicator.is_base)
+    for candidate in (IndicatorSet.select(IndicatorSet, Unit).join(Unit, on=(IndicatorSet.scope == Unit.id))
+                      .where(IndicatorSet.id.in_(with_base) & IndicatorSet.id.in_(with_targets))
+                      .order_by(IndicatorSet.id)):
+        scope = candidate.scope
+        if parent.path.startswith(scope.path) or scope.path.startswith(parent.path):
+            return candidate
+    return None
+
+
+def roles(indicators) -> dict:
+    """{count name: indicator} by role (see the module's docstring)."""
+    base = sets.base_of(indicators)
+    progress = next((i for i in indicators if i.has_targets and not i.is_base), None)
+    other = next((i for i in indicators if i not in (base, progress)), None)
+    return {"beneficiaries": base, "accounts_opened": other, "paid_cashless": progress}
 
 
 def rollup(parent: Unit, child_kind: str, day: date) -> dict:
     """{group: [RollupRow per child]} for the active children of `parent` of a kind, each summing the
-    latest figures in its subtree as of `day`, in SQL. A child's own figures count only where
-    nothing below it reported: a district enters for itself where its communes do not."""
-    child = Unit.alias("child")
-    member = Unit.alias("member")
-    latest = _latest_on(day).alias("latest")
-    own = member.id == child.id
-    columns = [child.id.alias("cid"), latest.c.group.alias("grp"),
-               fn.SUM(Case(None, [(own, 0)], 1)).alias("below_rows")]
-    for name in COUNTS:
-        value = getattr(latest.c, name)
-        columns.append(fn.SUM(Case(None, [(own, 0)], value)).alias(f"below_{name}"))
-        columns.append(fn.SUM(Case(None, [(own, value)], 0)).alias(f"own_{name}"))
-    rows = (child.select(*columns)
-            .join(member, on=member.path.startswith(child.path))
-            .join(latest, on=(latest.c.unit_id == member.id))
-            .where((child.parent == parent.id) & (child.kind == child_kind))
-            .group_by(child.id, latest.c.group).dicts())
-    children = list(Unit.select().where((Unit.parent == parent.id) & (Unit.kind == child_kind)
-                                        & (Unit.active == True)).order_by(Unit.sort_name))  # noqa: E712
-    targets = {(t.unit_id, t.group): t for t in Target.select().where(
-        Target.unit.in_([c.id for c in children]) & (Target.year == day.year))}
-    table = {group: {c.id: RollupRow(c, group) for c in children} for group in GROUPS}
-    for row in rows:
-        cell = table.get(row["grp"], {}).get(row["cid"])
-        if cell is None:
+    latest figures in its subtree as of `day` (a child's own only where nothing below it reported),
+    with its own target to date; every group of models.GROUPS has its list (zeros where none)."""
+    children = sorted(Unit.select().where((Unit.parent == parent.id) & (Unit.kind == child_kind)
+                                          & (Unit.active == True)), key=lambda u: u.order_key)  # noqa: E712
+    indicator_set = shaped_set(parent)
+    table = {group: [RollupRow(c, group) for c in children] for group in GROUPS}
+    if indicator_set is None or not children:
+        return table
+    result = figures.rollup(indicator_set, parent, day, since=day, rows=children)
+    role = roles(result.indicators)
+    for group in result.groups:
+        rows = table.get(group.id)
+        if rows is None:
             continue
-        source = "below" if row["below_rows"] else "own"
-        for name in COUNTS:
-            setattr(cell, name, row[f"{source}_{name}"] or 0)
-        cell.reported = True
-    for group, by_unit in table.items():
-        for unit_id, cell in by_unit.items():
-            target = targets.get((unit_id, group))
-            if target:
-                cell.target_total = target.total
-                cell.target_to_date = target_to_date(target.quarters, day, target.year)
-    return {group: list(by_unit.values()) for group, by_unit in table.items()}
+        for cell, row in zip(rows, result.rows):
+            for name, indicator in role.items():
+                value = row.value(indicator.id, group.id) if indicator else None
+                setattr(cell, name, _whole(value))
+                cell.reported = cell.reported or value is not None
+            paid, base = role["paid_cashless"], role["beneficiaries"]
+            if paid is not None:
+                cell.target_to_date = _whole(row.target(paid.id, group.id))
+            if base is not None:
+                cell.target_total = _whole(row.year_targets.get((base.id, group.id)))
+    return table
 
 
-def total_of(rows: list, unit: Unit, group: str) -> RollupRow:
+def _whole(value):
+    if value is None:
+        return 0
+    return int(value) if float(value).is_integer() else value
+
+
+def total_of(rows: list, unit: Unit, group) -> RollupRow:
     """The Tổng cộng row of a table."""
     total = RollupRow(unit, group, reported=any(r.reported for r in rows))
     for name in (*COUNTS, "target_total", "target_to_date"):

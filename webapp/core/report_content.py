@@ -17,8 +17,8 @@ from ..models import (
     Cooperation,
     CooperationInput,
     Directive,
+    Figure,
     Occurrence,
-    ProgressFigure,
     Task,
     Unit,
 )
@@ -165,12 +165,11 @@ def _result_row(name, counts, extended=0, partners=(0, 0)) -> dict:
 def _latest_days(parent: Unit, child_kind: str, day: date) -> dict:
     """{(child id, group): the latest day with figures in the child's subtree, on or before `day`}."""
     child, member = Unit.alias("child"), Unit.alias("member")
-    rows = (child.select(child.id.alias("cid"), ProgressFigure.group.alias("grp"),
-                         fn.MAX(ProgressFigure.day).alias("last"))
+    rows = (child.select(child.id.alias("cid"), Figure.group.alias("grp"), fn.MAX(Figure.day).alias("last"))
             .join(member, on=member.path.startswith(child.path))
-            .join(ProgressFigure, on=(ProgressFigure.unit == member.id))
-            .where((child.parent == parent.id) & (child.kind == child_kind) & (ProgressFigure.day <= day))
-            .group_by(child.id, ProgressFigure.group).dicts())
+            .join(Figure, on=(Figure.unit == member.id))
+            .where((child.parent == parent.id) & (child.kind == child_kind) & (Figure.day <= day))
+            .group_by(child.id, Figure.group).dicts())
     return {(r["cid"], r["grp"]): r["last"] for r in rows}
 
 

@@ -69,16 +69,18 @@ def parent_error(unit: Unit | None, parent: Unit | None) -> str | None:
 
 
 def save_unit(unit: Unit | None, name: str, kind: str, parent: Unit | None, active: bool,
-              merged_into: Unit | None, *, now: datetime, actor_id=None, abbreviation: str | None = None) -> Unit:
+              merged_into: Unit | None, *, now: datetime, actor_id=None, abbreviation: str | None = None,
+              position: int | None = None) -> Unit:
     """Create a unit, or update one and move its subtree when the parent changes; audited.
 
     A unit merged into another is no longer active: new work goes to the unit that absorbed it.
     `abbreviation` None leaves it as it is (a new unit: suggested from its name).
     """
     active = active and merged_into is None
+    position = position or 0
     if unit is None:
         return create_unit(name, kind, parent, now=now, actor_id=actor_id, active=active, merged_into=merged_into,
-                           abbreviation=abbreviation or "")
+                           abbreviation=abbreviation or "", position=position)
     if message := parent_error(unit, parent):
         raise UnitError(message, "parent")
     if merged_into is not None and merged_into.id == unit.id:
@@ -88,6 +90,7 @@ def save_unit(unit: Unit | None, name: str, kind: str, parent: Unit | None, acti
         unit.name, unit.kind, unit.active, unit.merged_into = name, kind, active, merged_into
         if abbreviation is not None:
             unit.abbreviation = abbreviation
+        unit.position = position
         if unit.parent_id != (parent.id if parent else None):
             _reparent(unit, parent)  # saves the unit and rewrites the paths below it
         else:

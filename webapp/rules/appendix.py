@@ -1,10 +1,13 @@
-"""Phụ lục 01 (targets per locality, per beneficiary group, per quarter) read from and written to .xlsx.
+"""Appendix tables (Phụ lục) of an indicator set read from and written to .xlsx, in the layout a
+province prints: title lines, the header (group, indicator, column label), the column-number row
+"A, B, 1, 2, …, n", one row per locality, then "Tổng cộng".
+
+The columns are the set's own: each numbered column holds a value (a target) or a formula over
+earlier columns, a sum ("6 = 2+3+4+5") or a rate ("7 = 6/1"), described by a Layout. Reading checks
+the whole file and refuses it with every problem at its cell; writing puts the formulas the appendix
+shows, with their values cached so that every viewer shows numbers.
 
 Pure: openpyxl and the standard library only. Everything the user sees is Vietnamese.
-
-Layout (as in the Quảng Trị appendix): title lines, three merged header rows, the column-number row
-"A, B, 1, 2, …, 14", one row per locality, then "Tổng cộng". Columns 1–7 are người có công, 8–14
-đối tượng bảo trợ xã hội: total, four quarterly increments, year total (6 = 2+3+4+5), rate (7 = 6/1).
 """
 from __future__ import annotations
 
@@ -21,66 +24,87 @@ from typing import NamedTuple
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter, range_boundaries
+from openpyxl.worksheet.properties import PageSetupProperties
 
+from . import xlsx_cache
 from .input import MAX_COUNT
-
-GROUPS = ("nguoi_co_cong", "bao_tro_xa_hoi")
-GROUP_LABELS = {"nguoi_co_cong": "Người có công", "bao_tro_xa_hoi": "Đối tượng bảo trợ xã hội"}
 
 # Limits that keep one upload cheap whatever it contains.
 MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024  # sum of the zip members' declared sizes
-# A Phụ lục 01 holds a few hundred strings (a few KB); a million of them costs seconds and hundreds of
+# An appendix holds a few hundred strings (a few KB); a million of them costs seconds and hundreds of
 # MB before the first row is read, and zipfile never hands out more than a member's declared size.
 MAX_SHARED_STRINGS_BYTES = 2 * 1024 * 1024
 MAX_SHEET_XML_BYTES = 16 * 1024 * 1024
 MAX_DATA_ROWS = 2000
 MAX_SCANNED_ROWS = 10_000  # data rows plus blank rows read before giving up on "Tổng cộng"
 HEADER_SEARCH_ROWS = 30
-HEADER_SEARCH_COLUMNS = 40
+HEADER_SEARCH_COLUMNS = 60
+MAX_COLUMNS = 50  # numbered columns of a layout
 MAX_PROBLEMS = 200  # beyond this the list is cut, with one line saying how many were left out
-RATE_TOLERANCE = 1.0  # percentage points: the appendix prints rates rounded to whole percents
+RATE_TOLERANCE = 1.0  # percentage points: appendices print rates rounded to whole percents
 MAX_RATE = 100_000  # percent: far beyond any real rate, short enough to print
 
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls (and other old Office files)
 
-# Column numbers of one group relative to its first column ("1" or "8").
-_TOTAL, _QUARTERS, _YEAR, _RATE = 0, (1, 2, 3, 4), 5, 6
-_GROUP_FIRST_COLUMN = {"nguoi_co_cong": 1, "bao_tro_xa_hoi": 8}
-_COLUMN_LABELS = ("A", "B", 1, 2, 3, 4, 5, "6=2+3+4+5", "7=6/1",
-                  8, 9, 10, 11, 12, "13=9+10+11+12", "14=13/8")
-_TABLE_WIDTH = 16  # TT, name, 14 numbered columns
-
 
 # --- Public data -------------------------------------------------------------------------------
 
-@dataclass
-class Figures:
-    """One group's targets for one locality: the beneficiaries' total and four quarterly increments."""
-    total: int
-    quarters: tuple[int, int, int, int]
+@dataclass(frozen=True)
+class Column:
+    """One numbered column: a value (formula None), or ("sum", operands) / ("rate", (numerator,
+    denominator)) over earlier columns. group/heading/label are its three header lines."""
+    number: int
+    formula: tuple | None = None
+    decimals: bool = False
+    label: str = ""
+    heading: str = ""
+    group: str = ""
+
+    @property
+    def kind(self) -> str:
+        return self.formula[0] if self.formula else "value"
+
+    @property
+    def operands(self) -> tuple:
+        return self.formula[1] if self.formula else ()
+
+    @property
+    def number_label(self) -> str:
+        """How the column-number row prints it: "6=2+3+4+5", "7=6/1", or "3"."""
+        if not self.formula:
+            return str(self.number)
+        sign = "+" if self.kind == "sum" else "/"
+        return f"{self.number}={sign.join(str(n) for n in self.operands)}"
+
+
+@dataclass(frozen=True)
+class Layout:
+    """An appendix: its numbered columns (1..n in order), its name ("Phụ lục 01") and title lines."""
+    columns: tuple
+    label: str = "Phụ lục"
+    title_lines: tuple = ()
 
     def __post_init__(self):
-        self.quarters = tuple(int(q) for q in self.quarters)
-        if len(self.quarters) != 4:
-            raise ValueError("quarters must hold four numbers")
-        self.total = int(self.total)
+        if [c.number for c in self.columns] != list(range(1, len(self.columns) + 1)):
+            raise ValueError("columns must be numbered 1..n in order")
+        if not 1 <= len(self.columns) <= MAX_COLUMNS:
+            raise ValueError("an appendix has 1 to 50 numbered columns")
 
     @property
-    def year_total(self) -> int:
-        return sum(self.quarters)
+    def width(self) -> int:
+        return len(self.columns)
 
-    @property
-    def rate(self) -> float | None:
-        """Year total over total as a fraction (0.5 for 50%); None when the total is 0."""
-        return self.year_total / self.total if self.total else None
+    def column(self, number: int) -> Column:
+        return self.columns[number - 1]
 
 
 @dataclass
 class LocalityRow:
-    """One locality row of the table, its name exactly as written (outer spaces trimmed)."""
+    """One locality row of the table, its name exactly as written (outer spaces trimmed), and the
+    numbers of its columns (rates left out)."""
     name: str
     row: int  # 1-based Excel row
-    figures: dict[str, Figures]
+    values: dict
     name_column: str = "B"  # where the name sits, for problems that point at it
     sheet: str = ""
 
@@ -106,6 +130,20 @@ class AppendixError(Exception):
     def __init__(self, problems: list[Problem]):
         self.problems = list(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
+
+
+def computed(layout: Layout, values: dict) -> dict:
+    """The values of every numbered column given the value columns': sums added up, rates as fractions
+    (None when the denominator is 0 or missing)."""
+    result = dict(values)
+    for column in layout.columns:
+        if column.kind == "sum":
+            parts = [result.get(n) for n in column.operands]
+            result[column.number] = None if None in parts else sum(parts)
+        elif column.kind == "rate":
+            top, bottom = (result.get(n) for n in column.operands)
+            result[column.number] = top / bottom if top is not None and bottom else None
+    return result
 
 
 # --- Names -------------------------------------------------------------------------------------
@@ -213,6 +251,7 @@ def _unmatched_reason(name: str, by_key: dict[str, list[tuple[int, str]]]) -> st
     return reason
 
 
+
 # --- Reading: the file as a whole --------------------------------------------------------------
 
 class _Cell(NamedTuple):
@@ -224,22 +263,25 @@ _EMPTY = _Cell(None, "n")
 
 
 @dataclass
-class _Layout:
-    name_col: int  # 1-based column of "Tên địa phương"; number column k is name_col + k
+class _Place:
+    """Where the table sits: the name column (numbered column k is name_col + k), the TT column and
+    the first row after the header."""
+    name_col: int
     tt_col: int | None
-    first_row: int  # first row after the header
+    first_row: int
     skip_header_rows: bool = False  # no column-number row: skip unnamed header rows first
 
 
 @dataclass
 class _Table:
     sheet: str
-    layout: _Layout
+    place: _Place
     rows: list[tuple[int, tuple[_Cell, ...]]]  # (Excel row, cells from column 1)
     total: tuple[int, tuple[_Cell, ...]] | None
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # min_col, min_row, max_col, max_row
     hidden_rows: set[int] = field(default_factory=set)
     hidden_cols: set[int] = field(default_factory=set)
+    cached: dict = field(default_factory=dict)  # "H10" -> the value a formula cell's file keeps
 
 
 def _invalid_file(detail: str = "") -> AppendixError:
@@ -249,7 +291,7 @@ def _invalid_file(detail: str = "") -> AppendixError:
     return AppendixError([Problem("", "", reason)])
 
 
-def _check_container(data: bytes) -> None:
+def _check_container(data: bytes, label: str) -> None:
     """Refuse what is not an .xlsx zip, or would unpack to too much, before openpyxl sees it."""
     if data[:8] == OLE_SIGNATURE:
         raise _invalid_file("Đây là tệp Excel cũ (.xls) hoặc tệp Office cũ; hãy mở bằng Excel và "
@@ -261,7 +303,7 @@ def _check_container(data: bytes) -> None:
         raise _invalid_file("Hãy lưu tệp dưới dạng «Sổ làm việc Excel (.xlsx)» rồi tải lên lại.") from None
     if sum(m.file_size for m in members) > MAX_UNCOMPRESSED_BYTES:
         limit = _number(MAX_UNCOMPRESSED_BYTES // (1024 * 1024))
-        raise AppendixError([Problem("", "", f"Tệp giải nén ra quá lớn (hơn {limit} MB); bảng Phụ lục 01 "
+        raise AppendixError([Problem("", "", f"Tệp giải nén ra quá lớn (hơn {limit} MB); bảng {label} "
                                              "không cần lớn như vậy, tệp có thể bị hỏng hoặc độc hại.")])
     if not any(m.filename == "[Content_Types].xml" for m in members):
         raise _invalid_file("Tệp nén không chứa sổ làm việc Excel.")
@@ -270,22 +312,22 @@ def _check_container(data: bytes) -> None:
         if name == "xl/sharedstrings.xml" and member.file_size > MAX_SHARED_STRINGS_BYTES:
             raise AppendixError([Problem("", "", (
                 f"Tệp chứa quá nhiều chữ (bảng chuỗi hơn {_number(MAX_SHARED_STRINGS_BYTES // (1024 * 1024))} MB); "
-                "Phụ lục 01 chỉ cần vài trăm ô chữ. Hãy chép riêng bảng Phụ lục 01 sang một tệp mới rồi tải lên."))])
+                f"{label} chỉ cần vài trăm ô chữ. Hãy chép riêng bảng {label} sang một tệp mới rồi tải lên."))])
         if name.startswith("xl/worksheets/") and member.file_size > MAX_SHEET_XML_BYTES:
             raise AppendixError([Problem("", "", (
                 "Một trang tính của tệp quá lớn (hơn "
-                f"{_number(MAX_SHEET_XML_BYTES // (1024 * 1024))} MB); Phụ lục 01 chỉ có vài chục dòng. "
-                "Hãy chép riêng bảng Phụ lục 01 sang một tệp mới rồi tải lên."))])
+                f"{_number(MAX_SHEET_XML_BYTES // (1024 * 1024))} MB); {label} chỉ có vài chục dòng. "
+                f"Hãy chép riêng bảng {label} sang một tệp mới rồi tải lên."))])
 
 
-def _load_table(data: bytes) -> _Table:
+def _load_table(data: bytes, layout: Layout) -> _Table:
     """Open the workbook read-only and copy out the header search area and the table rows."""
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except Exception:  # openpyxl raises many kinds (KeyError, XML errors, …) on a broken file
         raise _invalid_file() from None
     try:
-        return _scan_workbook(workbook, data)
+        return _scan_workbook(workbook, data, layout)
     except AppendixError:
         raise
     except Exception:  # read-only sheets are parsed lazily, so a broken sheet only fails here
@@ -294,17 +336,19 @@ def _load_table(data: bytes) -> _Table:
         workbook.close()
 
 
-def _scan_workbook(workbook, data: bytes) -> _Table:
+def _scan_workbook(workbook, data: bytes, layout: Layout) -> _Table:
     for sheet in workbook.worksheets:
-        head = _grid(sheet, 1, HEADER_SEARCH_ROWS, HEADER_SEARCH_COLUMNS)
-        layout = _find_layout(head)
-        if layout is not None:
-            rows, total = _table_rows(sheet, layout)
+        head = _grid(sheet, 1, HEADER_SEARCH_ROWS, max(HEADER_SEARCH_COLUMNS, layout.width + 4))
+        place = _find_place(head, layout)
+        if place is not None:
+            rows, total = _table_rows(sheet, place, layout)
             xml = _sheet_xml(data, sheet)
-            return _Table(sheet.title, layout, rows, total, _merged_ranges(xml), *_hidden(xml))
+            has_formulas = any(c.data_type == "f" for _, cells in rows + ([total] if total else []) for c in cells)
+            return _Table(sheet.title, place, rows, total, _merged_ranges(xml), *_hidden(xml),
+                          cached=_cached_values(xml) if has_formulas else {})
     raise AppendixError([Problem("", "", (
-        "Không tìm thấy bảng Phụ lục 01: không trang tính nào có dòng tiêu đề «Tên địa phương» hoặc dòng "
-        f"số thứ tự cột A, B, 1, 2, …, 14 trong {HEADER_SEARCH_ROWS} dòng đầu."))])
+        f"Không tìm thấy bảng {layout.label}: không trang tính nào có dòng tiêu đề «Tên địa phương» hoặc dòng "
+        f"số thứ tự cột A, B, 1, 2, …, {layout.width} trong {HEADER_SEARCH_ROWS} dòng đầu."))])
 
 
 def _grid(sheet, min_row: int, max_row: int, max_col: int) -> list[tuple[_Cell, ...]]:
@@ -317,27 +361,27 @@ def _snapshot(cells) -> tuple[_Cell, ...]:
     return tuple(_Cell(c.value, c.data_type) if c.value is not None else _EMPTY for c in cells)
 
 
-def _table_rows(sheet, layout: _Layout):
+def _table_rows(sheet, place: _Place, layout: Layout):
     """The non-blank rows after the header, up to and including "Tổng cộng" (bounded)."""
-    last_col = layout.name_col + 14
-    rows, data_rows, in_header = [], 0, layout.skip_header_rows
-    for offset, cells in enumerate(sheet.iter_rows(min_row=layout.first_row,
-                                                   max_row=layout.first_row + MAX_SCANNED_ROWS - 1,
+    last_col = place.name_col + layout.width
+    rows, data_rows, in_header = [], 0, place.skip_header_rows
+    for offset, cells in enumerate(sheet.iter_rows(min_row=place.first_row,
+                                                   max_row=place.first_row + MAX_SCANNED_ROWS - 1,
                                                    min_col=1, max_col=last_col)):
-        row = (layout.first_row + offset, _snapshot(cells))
-        if _is_blank(row[1], layout):
+        row = (place.first_row + offset, _snapshot(cells))
+        if _is_blank(row[1], place, layout):
             continue
-        if _is_total_row(row[1], layout):
+        if _is_total_row(row[1], place):
             return rows, row
         if in_header:
-            name = row[1][layout.name_col - 1].value
+            name = row[1][place.name_col - 1].value
             if _blank(name) or _fold(name) == "ten dia phuong":
                 continue
             in_header = False
         data_rows += 1
         if data_rows > MAX_DATA_ROWS:
             raise AppendixError([Problem(sheet.title, "", (
-                f"Bảng có hơn {_number(MAX_DATA_ROWS)} dòng số liệu; Phụ lục 01 chỉ có một dòng cho mỗi "
+                f"Bảng có hơn {_number(MAX_DATA_ROWS)} dòng số liệu; {layout.label} chỉ có một dòng cho mỗi "
                 "địa phương. Hãy kiểm tra lại tệp."))])
         rows.append(row)
     return rows, None
@@ -382,6 +426,30 @@ def _merged_ranges(xml: bytes) -> list[tuple[int, int, int, int]]:
     return [range_boundaries(ref.decode("ascii")) for ref in refs]
 
 
+
+_CACHED = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?c\b([^>]*?)(?:/>|>(.*?)</(?:[A-Za-z_][\w.-]*:)?c>)', re.S)
+_CACHED_VALUE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?v>([^<]{1,40})</(?:[A-Za-z_][\w.-]*:)?v>")
+
+
+def _cached_values(xml: bytes) -> dict[str, float]:
+    """The values a file keeps beside its formulas ("H10" -> 956.0): what Excel showed when it saved."""
+    values = {}
+    for match in _CACHED.finditer(xml):
+        body = match.group(2) or b""
+        if b"<f" not in body and b":f" not in body:
+            continue
+        ref = re.search(rb'\br="([A-Z]{1,3}\d{1,7})"', match.group(1))
+        value = _CACHED_VALUE.search(body)
+        if ref and value and b't="s' not in match.group(1) and b't="e' not in match.group(1):
+            try:
+                number = float(value.group(1))
+            except ValueError:
+                continue
+            if math.isfinite(number):
+                values[ref.group(1).decode("ascii")] = number
+    return values
+
+
 # --- Reading: finding the header ---------------------------------------------------------------
 
 def _label(value) -> str:
@@ -392,51 +460,70 @@ def _label(value) -> str:
     return text.split("=", 1)[0]
 
 
-_EXPECTED_LABELS = tuple(str(label).split("=")[0].lower() for label in _COLUMN_LABELS)
+def _numbered_width(labels: list[str], col: int) -> int:
+    """How many numbered columns a column-number row starting at `col` ("a", "b", "1", "2", …) has."""
+    if labels[col:col + 3] != ["a", "b", "1"]:
+        return 0
+    count = 0
+    while col + 2 + count < len(labels) and labels[col + 2 + count] == str(count + 1):
+        count += 1
+    return count
 
 
-def _find_layout(head: list[tuple[_Cell, ...]]) -> _Layout | None:
-    """Locate the table by content: the column-number row, else the "Tên địa phương" row."""
-    name_row = None
+def _find_place(head: list[tuple[_Cell, ...]], layout: Layout) -> _Place | None:
+    """Locate the table by content: the column-number row, else the "Tên địa phương" row. A column-
+    number row with another count of columns is a file laid out for another appendix: refused."""
+    expected = ("a", "b", *(str(n) for n in range(1, layout.width + 1)))
+    name_row, other = None, None
     for index, cells in enumerate(head):
         labels = [_label(c.value) if c.value is not None else "" for c in cells]
-        for col in range(len(labels) - _TABLE_WIDTH + 1):
-            if tuple(labels[col:col + _TABLE_WIDTH]) == _EXPECTED_LABELS:
-                return _Layout(name_col=col + 2, tt_col=col + 1, first_row=index + 2)
+        for col in range(len(labels) - len(expected) + 1):
+            if tuple(labels[col:col + len(expected)]) == expected and _numbered_width(labels, col) == layout.width:
+                return _Place(name_col=col + 2, tt_col=col + 1, first_row=index + 2)
+        for col in range(len(labels) - 2):
+            if other is None and (width := _numbered_width(labels, col)) >= 2:
+                other = width
         if name_row is None:
             for col, cell in enumerate(cells, start=1):
                 if cell.value is not None and _fold(cell.value) == "ten dia phuong":
                     name_row = (index + 1, col)
                     break
+    if other is not None and other != layout.width:
+        raise AppendixError([Problem("", "", (
+            f"Bảng trong tệp có {other} cột đánh số (A, B, 1 … {other}) nhưng {layout.label} của bộ chỉ tiêu "
+            f"này có {layout.width} cột: tệp không theo mẫu của bộ chỉ tiêu này (kiểm tra lại bộ chỉ tiêu "
+            "đã chọn, hoặc mẫu phụ lục của nó)."))])
     if name_row is None:
         return None
     row, col = name_row
-    return _Layout(name_col=col, tt_col=col - 1 if col > 1 else None, first_row=row + 1, skip_header_rows=True)
+    return _Place(name_col=col, tt_col=col - 1 if col > 1 else None, first_row=row + 1, skip_header_rows=True)
 
 
 def _blank(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _table_cells(cells: tuple[_Cell, ...], layout: _Layout) -> list[_Cell]:
-    first = layout.tt_col or layout.name_col
-    return list(cells[first - 1:layout.name_col + 14])
+
+def _table_cells(cells: tuple[_Cell, ...], place: _Place, layout: Layout) -> list[_Cell]:
+    first = place.tt_col or place.name_col
+    return list(cells[first - 1:place.name_col + layout.width])
 
 
-def _is_blank(cells, layout) -> bool:
-    return all(_blank(c.value) for c in _table_cells(cells, layout))
+def _is_blank(cells, place, layout) -> bool:
+    return all(_blank(c.value) for c in _table_cells(cells, place, layout))
 
 
-def _is_total_row(cells, layout) -> bool:
-    labels = [cells[layout.name_col - 1].value]
-    if layout.tt_col:
-        labels.append(cells[layout.tt_col - 1].value)
+def _is_total_row(cells, place) -> bool:
+    labels = [cells[place.name_col - 1].value]
+    if place.tt_col:
+        labels.append(cells[place.tt_col - 1].value)
     return any(isinstance(v, str) and _fold(v) in ("tong cong", "cong") for v in labels)
 
 
 # --- Reading: cell values ----------------------------------------------------------------------
 
 _TEXT_COUNT = re.compile(r"\d+|\d{1,3}(?:\.\d{3})+")  # "1912" or "1.912", "16.975"
+_TEXT_DECIMAL = re.compile(r"(\d+|\d{1,3}(?:\.\d{3})+)(?:,(\d{1,6}))?")  # "1.234,5", "12,5"
 _TEXT_RATE = re.compile(r"(\d+(?:[.,]\d+)?)\s*(%?)")  # "50%", "31,7 %", "0,5"
 
 
@@ -460,31 +547,38 @@ def _not_value(cell: _Cell) -> str | None:
     return None
 
 
-def _parse_count(cell: _Cell) -> tuple[int | None, str | None]:
-    """A non-negative whole number, or the reason the cell is not one."""
+def _parse_value(cell: _Cell, decimals: bool = False) -> tuple[float | None, str | None]:
+    """A non-negative number (whole unless `decimals`), or the reason the cell is not one."""
     value = cell.value
+    wanted = "một số không âm" if decimals else "một số nguyên không âm"
     if _blank(value):
-        return None, "Ô trống; cần nhập một số nguyên không âm (nhập 0 nếu không có)."
+        return None, f"Ô trống; cần nhập {wanted} (nhập 0 nếu không có)."
     refused = _not_value(cell)
     if refused:
         return None, refused
-    too_big = f"Số quá lớn; số đối tượng tối đa {_number(MAX_COUNT)}."
+    too_big = f"Số quá lớn; tối đa {_number(MAX_COUNT)}."
     if isinstance(value, str):
         text = value.strip().replace("\u00a0", "")
-        if _TEXT_COUNT.fullmatch(text):
-            digits = text.replace(".", "")
-            return (None, too_big) if len(digits) > len(str(MAX_COUNT)) or int(digits) > MAX_COUNT else (int(digits), None)
-        if text.startswith("-") and _TEXT_COUNT.fullmatch(text[1:].strip()):
-            return None, f"Số âm {_quote(value)}; số đối tượng không thể âm."
-        return None, f"Ô chứa chữ {_quote(value)}, không phải số; cần nhập một số nguyên không âm."
+        pattern = _TEXT_DECIMAL if decimals else _TEXT_COUNT
+        if match := pattern.fullmatch(text):
+            digits = match.group(1).replace(".", "") if decimals else text.replace(".", "")
+            if len(digits) > len(str(MAX_COUNT)) or int(digits) > MAX_COUNT:
+                return None, too_big
+            fraction = match.group(2) if decimals else None
+            return (float(f"{digits}.{fraction}") if fraction else int(digits)), None
+        if text.startswith("-") and pattern.fullmatch(text[1:].strip()):
+            return None, f"Số âm {_quote(value)}; số liệu không thể âm."
+        return None, f"Ô chứa chữ {_quote(value)}, không phải số; cần nhập {wanted}."
     if isinstance(value, float) and not math.isfinite(value):
         return None, f"Giá trị {_quote(value)} không phải số hợp lệ."
     if value < 0:
-        return None, f"Số âm ({_number(value)}); số đối tượng không thể âm."
+        return None, f"Số âm ({_number(value)}); số liệu không thể âm."
     if value > MAX_COUNT:  # before printing it: 1e308 has 309 digits
         return None, too_big
     if isinstance(value, float) and not value.is_integer():
-        return None, f"Số có phần lẻ ({_number(value)}); số đối tượng phải là số nguyên."
+        if decimals:
+            return value, None
+        return None, f"Số có phần lẻ ({_number(value)}); cột này là số nguyên."
     return int(value), None
 
 
@@ -535,9 +629,10 @@ def _percent(value: float) -> str:
 class _Checker:
     """Collects problems while reading one table; knows where each numbered column sits."""
 
-    def __init__(self, table: _Table):
+    def __init__(self, table: _Table, layout: Layout):
         self.table = table
-        self.layout = table.layout
+        self.place = table.place
+        self.layout = layout
         self.problems: list[Problem] = []
         self.covered, self.merge_problems = self._merges()
 
@@ -545,8 +640,8 @@ class _Checker:
         self.problems.append(Problem(self.table.sheet, f"{get_column_letter(col)}{row}", reason))
 
     def column(self, number: int) -> int:
-        """Excel column of numbered column 1..14."""
-        return self.layout.name_col + number
+        """Excel column of numbered column 1..n."""
+        return self.place.name_col + number
 
     def _merges(self):
         """Cells hidden under a merge inside the table, and one problem per such merge."""
@@ -554,13 +649,13 @@ class _Checker:
         if not row_numbers:
             return set(), []
         first, last = row_numbers[0], row_numbers[-1]
-        left, right = self.layout.tt_col or self.layout.name_col, self.layout.name_col + 14
+        left, right = self.place.tt_col or self.place.name_col, self.place.name_col + self.layout.width
         covered, problems = set(), []
         for min_col, min_row, max_col, max_row in self.table.merged:
             if max_row < first or min_row > last or max_col < left or min_col > right:
                 continue
             total_label = (self.table.total and min_row == max_row == self.table.total[0]
-                           and max_col <= self.layout.name_col)
+                           and max_col <= self.place.name_col)
             if total_label:  # "Tổng cộng" spread over TT and name is usual and harmless
                 continue
             ref = f"{get_column_letter(min_col)}{min_row}:{get_column_letter(max_col)}{max_row}"
@@ -574,92 +669,112 @@ class _Checker:
 
     def hidden(self) -> None:
         """One problem per hidden column of the table and per hidden row among its rows."""
-        left = self.layout.tt_col or self.layout.name_col
-        for col in sorted(c for c in self.table.hidden_cols if left <= c <= self.layout.name_col + 14):
-            self.add(col, self.layout.first_row, f"Cột {get_column_letter(col)} đang bị ẩn; hãy bỏ ẩn cột "
-                                                 "(Unhide) để thấy và kiểm tra số liệu rồi tải lên lại.")
+        left = self.place.tt_col or self.place.name_col
+        right = self.place.name_col + self.layout.width
+        for col in sorted(c for c in self.table.hidden_cols if left <= c <= right):
+            self.add(col, self.place.first_row, f"Cột {get_column_letter(col)} đang bị ẩn; hãy bỏ ẩn cột "
+                                                "(Unhide) để thấy và kiểm tra số liệu rồi tải lên lại.")
         rows = [r for r, _ in self.table.rows] + ([self.table.total[0]] if self.table.total else [])
         for row in rows:
             if row in self.table.hidden_rows:
-                self.add(self.layout.name_col, row, f"Dòng {row} đang bị ẩn; hãy bỏ ẩn dòng (Unhide) để thấy "
-                                                    "và kiểm tra số liệu rồi tải lên lại.")
+                self.add(self.place.name_col, row, f"Dòng {row} đang bị ẩn; hãy bỏ ẩn dòng (Unhide) để thấy "
+                                                   "và kiểm tra số liệu rồi tải lên lại.")
 
     def flush_merges(self, up_to_row: int) -> None:
         """Emit merge problems in row order, next to the rows they affect."""
         while self.merge_problems and self.merge_problems[0][0] <= up_to_row:
             self.problems.append(self.merge_problems.pop(0)[1])
 
-    def counts(self, excel_row: int, cells) -> dict[int, int | None]:
-        """Numbered count columns (all but 7 and 14) parsed, with a problem for each bad cell."""
+    def _formula_value(self, excel_row: int, col: int, cell: _Cell):
+        """A formula where the appendix shows one (a sum or rate column, the Tổng cộng row): the value
+        the file keeps beside it; (None, True) when it keeps none, so that the checks skip it."""
+        if cell.data_type == "f" or (isinstance(cell.value, str) and cell.value.strip().startswith("=")):
+            return self.table.cached.get(f"{get_column_letter(col)}{excel_row}"), True
+        return None, False
+
+    def values(self, excel_row: int, cells, total_row: bool = False) -> dict:
+        """Numbered value and sum columns parsed, with a problem for each bad cell (None: unknown)."""
         values = {}
-        for number in range(1, 15):
-            if number in (7, 14):
+        for column in self.layout.columns:
+            if column.kind == "rate":
                 continue
-            col = self.column(number)
+            col = self.column(column.number)
             if (excel_row, col) in self.covered:
-                values[number] = None  # already reported as a merge
+                values[column.number] = None  # already reported as a merge
                 continue
-            values[number], reason = _parse_count(cells[col - 1])
+            cell = cells[col - 1]
+            if column.kind == "sum" or total_row:
+                cached, is_formula = self._formula_value(excel_row, col, cell)
+                if is_formula:
+                    values[column.number] = cached
+                    continue
+            values[column.number], reason = _parse_value(cell, column.decimals)
             if reason:
                 self.add(col, excel_row, reason)
         return values
 
-    def year_sums(self, excel_row: int, values: dict[int, int | None]) -> None:
-        """Columns 6 = 2+3+4+5 and 13 = 9+10+11+12."""
-        for first in (1, 8):
-            quarters = [values[first + q] for q in _QUARTERS]
-            year = values[first + _YEAR]
-            if year is None or None in quarters or year == sum(quarters):
+    def sums(self, excel_row: int, values: dict) -> None:
+        """Each sum column equals the sum of its operands: 6 = 2+3+4+5."""
+        for column in self.layout.columns:
+            if column.kind != "sum":
                 continue
-            formula = "+".join(str(first + q) for q in _QUARTERS)
-            shown = " + ".join(_number(q) for q in quarters)
-            self.add(self.column(first + _YEAR), excel_row,
-                     f"Cột {first + _YEAR} phải bằng {formula}: {shown} = {_number(sum(quarters))}, "
-                     f"nhưng ô ghi {_number(year)}.")
+            parts = [values.get(n) for n in column.operands]
+            value = values.get(column.number)
+            if value is None or None in parts or abs(value - sum(parts)) < 1e-6:
+                continue
+            formula = "+".join(str(n) for n in column.operands)
+            shown = " + ".join(_number(p) for p in parts)
+            self.add(self.column(column.number), excel_row,
+                     f"Cột {column.number} phải bằng {formula}: {shown} = {_number(sum(parts))}, "
+                     f"nhưng ô ghi {_number(value)}.")
 
-    def rates(self, excel_row: int, cells, values: dict[int, int | None]) -> None:
-        """Columns 7 ≈ 6/1 and 14 ≈ 13/8, within RATE_TOLERANCE percentage points; empty is fine."""
-        for first in (1, 8):
-            col = self.column(first + _RATE)
+    def rates(self, excel_row: int, cells, values: dict) -> None:
+        """Each rate column ≈ numerator/denominator, within RATE_TOLERANCE points; empty is fine."""
+        for column in self.layout.columns:
+            if column.kind != "rate":
+                continue
+            col = self.column(column.number)
             if (excel_row, col) in self.covered:
                 continue
-            meanings, reason = _parse_rate(cells[col - 1])
+            cached, is_formula = self._formula_value(excel_row, col, cells[col - 1])
+            if is_formula:
+                if cached is None:
+                    continue
+                meanings, reason = _rate_meanings(cached), None
+            else:
+                meanings, reason = _parse_rate(cells[col - 1])
             if reason:
                 self.add(col, excel_row, reason)
                 continue
-            total, year = values[first + _TOTAL], values[first + _YEAR]
-            if not meanings or total is None or year is None:
+            top_number, bottom_number = column.operands
+            top, bottom = values.get(top_number), values.get(bottom_number)
+            if not meanings or top is None or bottom is None:
                 continue
-            label = f"cột {first + _YEAR}/cột {first}"
-            if total == 0:
+            label = f"cột {top_number}/cột {bottom_number}"
+            if bottom == 0:
                 if any(m != 0 for m in meanings):
-                    self.add(col, excel_row, f"Cột {first} bằng 0 nên không có tỷ lệ; hãy để trống ô này.")
+                    self.add(col, excel_row, f"Cột {bottom_number} bằng 0 nên không có tỷ lệ; hãy để trống ô này.")
                 continue
-            expected = 100.0 * year / total
+            expected = 100.0 * top / bottom
             if all(abs(m - expected) > RATE_TOLERANCE + 1e-9 for m in meanings):
                 self.add(col, excel_row, f"Tỷ lệ ghi {_percent(meanings[0])} nhưng {label} = "
-                                         f"{_number(year)}/{_number(total)} = {_percent(expected)} "
+                                         f"{_number(top)}/{_number(bottom)} = {_percent(expected)} "
                                          f"(chênh quá {_number(RATE_TOLERANCE)} điểm phần trăm).")
 
 
-def _figures(values: dict[int, int | None]) -> dict[str, Figures]:
-    return {group: Figures(values[first], tuple(values[first + q] for q in _QUARTERS))
-            for group, first in _GROUP_FIRST_COLUMN.items()}
-
-
-def _check_table(table: _Table) -> tuple[list[LocalityRow], list[Problem]]:
-    checker = _Checker(table)
-    layout, sheet = table.layout, table.sheet
-    name_letter = get_column_letter(layout.name_col)
+def _check_table(table: _Table, layout: Layout) -> tuple[list[LocalityRow], list[Problem]]:
+    checker = _Checker(table, layout)
+    place, sheet = table.place, table.sheet
+    name_letter = get_column_letter(place.name_col)
     checker.hidden()
     result, seen = [], {}
-    sums = {n: 0 for n in range(1, 15) if n not in (7, 14)}
+    sums = {c.number: 0 for c in layout.columns if c.kind != "rate"}
     for excel_row, cells in table.rows:
         before = len(checker.problems)
         checker.flush_merges(excel_row)
-        name = _check_name(checker, excel_row, cells[layout.name_col - 1])
-        values = checker.counts(excel_row, cells)
-        checker.year_sums(excel_row, values)
+        name = _check_name(checker, excel_row, cells[place.name_col - 1])
+        values = checker.values(excel_row, cells)
+        checker.sums(excel_row, values)
         checker.rates(excel_row, cells, values)
         for number in sums:
             sums[number] = None if sums[number] is None or values[number] is None else sums[number] + values[number]
@@ -667,13 +782,14 @@ def _check_table(table: _Table) -> tuple[list[LocalityRow], list[Problem]]:
             key = normalise_name(name)
             if key in seen:
                 first_row, first_name = seen[key]
-                checker.add(layout.name_col, excel_row,
+                checker.add(place.name_col, excel_row,
                             f"Địa phương «{name}» bị trùng với dòng {first_row} "
                             f"(ô {name_letter}{first_row}, «{first_name}»).")
             else:
                 seen[key] = (excel_row, name)
         if name and len(checker.problems) == before:
-            result.append(LocalityRow(name, excel_row, _figures(values), name_letter, sheet))
+            kept = {c.number: values[c.number] for c in layout.columns if c.kind == "value"}
+            result.append(LocalityRow(name, excel_row, kept, name_letter, sheet))
     if not table.rows:
         checker.problems.append(Problem(sheet, "", "Bảng không có dòng địa phương nào."))
     _check_total(checker, table, sums)
@@ -683,7 +799,7 @@ def _check_table(table: _Table) -> tuple[list[LocalityRow], list[Problem]]:
 
 def _check_name(checker: _Checker, excel_row: int, cell: _Cell) -> str | None:
     """The locality name as text; HTML or script in it is just text and stays as written."""
-    col = checker.layout.name_col
+    col = checker.place.name_col
     if (excel_row, col) in checker.covered:
         return None
     if cell.data_type == "f":
@@ -695,16 +811,16 @@ def _check_name(checker: _Checker, excel_row: int, cell: _Cell) -> str | None:
     return str(cell.value).strip()
 
 
-def _check_total(checker: _Checker, table: _Table, sums: dict[int, int | None]) -> None:
-    """The "Tổng cộng" row: every count column equals the sum of the localities; rates as in rows."""
+def _check_total(checker: _Checker, table: _Table, sums: dict) -> None:
+    """The "Tổng cộng" row: every number column equals the sum of the localities; rates as in rows."""
     if table.total is None:
         checker.problems.append(Problem(table.sheet, "", "Không có dòng «Tổng cộng» ở cuối bảng."))
         return
     excel_row, cells = table.total
     checker.flush_merges(excel_row - 1)
-    values = checker.counts(excel_row, cells)
+    values = checker.values(excel_row, cells, total_row=True)
     for number, expected in sums.items():
-        if expected is not None and values[number] is not None and values[number] != expected:
+        if expected is not None and values[number] is not None and abs(values[number] - expected) > 1e-6:
             checker.add(checker.column(number), excel_row,
                         f"Dòng Tổng cộng, cột {number}: tổng các địa phương là {_number(expected)} "
                         f"nhưng ô ghi {_number(values[number])}.")
@@ -719,11 +835,12 @@ def _capped(problems: list[Problem]) -> list[Problem]:
                                                       "hãy sửa các lỗi trên rồi tải tệp lên lại.")]
 
 
-def read_appendix(data: bytes) -> list[LocalityRow]:
-    """The locality rows of a Phụ lục 01 .xlsx; AppendixError with every problem unless all is valid."""
-    _check_container(data)
-    table = _load_table(data)
-    rows, problems = _check_table(table)
+def read_appendix(data: bytes, layout: Layout) -> list[LocalityRow]:
+    """The locality rows of an appendix .xlsx laid out as `layout`; AppendixError with every problem
+    unless all is valid."""
+    _check_container(data, layout.label)
+    table = _load_table(data, layout)
+    rows, problems = _check_table(table, layout)
     if problems:
         raise AppendixError(_capped(problems))
     return rows
@@ -731,17 +848,18 @@ def read_appendix(data: bytes) -> list[LocalityRow]:
 
 # --- Writing -----------------------------------------------------------------------------------
 
-_FONT = "Times New Roman"
+FONT = "Times New Roman"
 _THIN = Side(style="thin")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 _LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
 _RIGHT = Alignment(horizontal="right", vertical="center")
-_HEADER_ROW = 6  # title lines on rows 1-4, a blank row, then the header
 _FORMULA_STARTS = ("=", "+", "-", "@")
+TT_WIDTH, NAME_WIDTH, NUMBER_WIDTH, RATE_WIDTH = 5, 26, 11.5, 10
+LINE_POINTS = 15.5  # one line of 12 pt Times New Roman with its leading
 
 
-def _safe_text(cell, text: str) -> None:
+def safe_text(cell, text: str) -> None:
     """Store text as a string even when it looks like a formula: Excel shows it, never runs it.
 
     openpyxl turns any string starting with "=" into a formula; forcing the string type undoes that,
@@ -753,130 +871,228 @@ def _safe_text(cell, text: str) -> None:
         cell.quotePrefix = True
 
 
-def _title_lines(year: int, reference: str) -> list[str]:
-    reference = reference.strip() or f"     /     ngày     /     /{year}"
-    return ["Phụ lục 01",
-            "GIAO CHỈ TIÊU SỐ LƯỢNG CÁC ĐỐI TƯỢNG HƯỞNG CHÍNH SÁCH AN SINH XÃ HỘI",
-            f"ĐƯỢC MỞ TÀI KHOẢN, CHI TRẢ KHÔNG DÙNG TIỀN MẶT TRONG NĂM {year}",
-            f"(Kèm theo Công văn số: {reference})"]
-
-
-def _header_cells(year: int) -> list[tuple[int, int, int, int, str]]:
-    """(first column, first row, last column, last row, text) of the header; row 0 is its first row."""
-    cells = [(1, 0, 1, 2, "TT"), (2, 0, 2, 2, "Tên địa phương")]
-    groups = ((3, "Người có công đang hưởng trợ cấp hàng tháng", "Tổng số người có công", "người có công"),
-              (10, "Đối tượng bảo trợ xã hội đang hưởng trợ cấp hàng tháng", "Tổng số đối tượng bảo trợ xã hội",
-               "đối tượng bảo trợ xã hội"))
-    for first, heading, total, who in groups:
-        cells += [(first, 0, first + 6, 0, heading),
-                  (first, 1, first, 2, total),
-                  (first + 1, 1, first + 6, 1, f"Số lượng {who} được mở tài khoản, chi trả không dùng tiền mặt "
-                                               "(mức tối thiểu đạt được)")]
-        cells += [(first + 1 + q, 2, first + 1 + q, 2, f"Quý {q + 1}/{year}") for q in range(4)]
-        cells += [(first + 5, 2, first + 5, 2, f"Tổng số cả năm {year}"),
-                  (first + 6, 2, first + 6, 2, f"Tỷ lệ % đạt được cả năm {year}")]
-    return cells
-
-
-def _style(cell, bold=False, align=_CENTER, size=12, border=True):
-    cell.font = Font(name=_FONT, size=size, bold=bold)
+def _style(cell, bold=False, align=_CENTER, size=12, border=True, italic=False):
+    cell.font = Font(name=FONT, size=size, bold=bold, italic=italic)
     cell.alignment = align
     if border:
         cell.border = _BORDER
 
 
-def _write_titles(sheet, year: int, reference: str) -> None:
-    last = get_column_letter(_TABLE_WIDTH)
-    for row, text in enumerate(_title_lines(year, reference), start=1):
-        sheet.merge_cells(f"A{row}:{last}{row}")
-        cell = sheet.cell(row=row, column=1)
-        _safe_text(cell, text)
-        _style(cell, bold=row < 4, size=13, border=False, align=Alignment(horizontal="center", vertical="center"))
-        if row == 4:
-            cell.font = Font(name=_FONT, size=13, italic=True)
+def lines_needed(text: str, width: float, bold: bool = False, size: int = 12) -> int:
+    """How many lines a wrapped text takes in a cell `width` characters wide (Excel's unit, about one
+    digit of the default font): a generous estimate, since a row LibreOffice cannot grow clips the
+    text instead."""
+    # A unit of width holds about one digit of Calibri 11; Times New Roman is narrower (measured in
+    # LibreOffice: about 1.2 bold and 1.35 regular characters of 12 pt per unit), less a margin for
+    # the words wrapping whole.
+    per_line = max(1.0, (width - 1) * (12 / size) * (1.1 if bold else 1.25))
+    return sum(max(1, math.ceil(len(part) / per_line)) for part in str(text).split("\n"))
 
 
-def _write_header(sheet, year: int) -> None:
-    top = _HEADER_ROW
-    for row in range(top, top + 3):  # border every cell, merged ones included, so lines print
-        for col in range(1, _TABLE_WIDTH + 1):
-            _style(sheet.cell(row=row, column=col), bold=True)
-    for min_col, min_row, max_col, max_row, text in _header_cells(year):
-        if (min_col, min_row) != (max_col, max_row):
-            sheet.merge_cells(start_row=top + min_row, start_column=min_col,
-                              end_row=top + max_row, end_column=max_col)
-        sheet.cell(row=top + min_row, column=min_col).value = text
-    for col, label in enumerate(_COLUMN_LABELS, start=1):
-        cell = sheet.cell(row=top + 3, column=col, value=label)
-        _style(cell, bold=True)
-    sheet.row_dimensions[top].height = 36
-    sheet.row_dimensions[top + 1].height = 48
-    sheet.row_dimensions[top + 2].height = 48
+def set_height(sheet, row: int, lines: int, size: int = 12) -> None:
+    sheet.row_dimensions[row].height = max(sheet.row_dimensions[row].height or 0,
+                                           round(lines * LINE_POINTS * size / 12 + 4, 1))
 
 
-def _write_figures(sheet, row: int, values: dict[str, Figures], bold=False) -> None:
-    for group, first in _GROUP_FIRST_COLUMN.items():
-        figures = values.get(group) or Figures(0, (0, 0, 0, 0))
-        numbers = [figures.total, *figures.quarters, figures.year_total]
-        for offset, number in enumerate(numbers):
-            cell = sheet.cell(row=row, column=2 + first + offset, value=int(number))
-            cell.number_format = "#,##0"
-            _style(cell, bold=bold, align=_RIGHT)
-        cell = sheet.cell(row=row, column=2 + first + _RATE, value=figures.rate)
-        cell.number_format = "0%"
-        _style(cell, bold=bold, align=_RIGHT)
+def width_of(number: int, layout: Layout) -> float:
+    """A column wide enough for its number label ("13=9+10+11+12") on one line."""
+    column = layout.column(number)
+    base = RATE_WIDTH if column.kind == "rate" else NUMBER_WIDTH
+    return max(base, round(len(column.number_label) * 0.95 + 2, 1))
 
 
-def _sum_figures(rows: list[tuple[str, dict[str, Figures]]]) -> dict[str, Figures]:
-    totals = {}
-    for group in GROUPS:
-        present = [values[group] for _, values in rows if values.get(group)]
-        totals[group] = Figures(sum(f.total for f in present),
-                                tuple(sum(f.quarters[q] for f in present) for q in range(4)))
-    return totals
+def title_lines(layout: Layout, year: int, reference: str) -> list[str]:
+    """The appendix's name, its title lines with the year, and "(Kèm theo …)"."""
+    reference = reference.strip() or "Công văn số:      /     ngày     /     /" + str(year)
+    lines = [layout.label] if layout.label else []
+    lines += [line.replace("{năm}", str(year)) for line in layout.title_lines if line.strip()]
+    return lines + [f"(Kèm theo {reference})"]
 
 
-def _page_setup(sheet, first_data_row: int) -> None:
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.print_options.horizontalCentered = True
-    sheet.page_margins.left = sheet.page_margins.right = 0.4
-    sheet.print_title_rows = f"{_HEADER_ROW}:{_HEADER_ROW + 3}"
-    sheet.freeze_panes = f"C{first_data_row}"
-    sheet.column_dimensions["A"].width = 5
-    sheet.column_dimensions["B"].width = 24
-    for col in range(3, _TABLE_WIDTH + 1):
-        sheet.column_dimensions[get_column_letter(col)].width = 11
+def header_levels(layout: Layout) -> list[list[str]]:
+    """The header's lines above the column numbers, per numbered column: [group], heading, label.
+    A formula column takes the group and heading of its first operand; a line no column uses is
+    left out."""
+    groups, headings = {}, {}
+    for column in layout.columns:
+        source = column
+        while source.formula and not (source.group or source.heading):
+            source = layout.column(source.operands[0])
+        groups[column.number] = column.group or source.group
+        headings[column.number] = column.heading or source.heading
+    levels = []
+    if any(groups.values()):
+        levels.append([groups[c.number] for c in layout.columns])
+    levels.append([headings[c.number] for c in layout.columns])
+    levels.append([c.label for c in layout.columns])
+    return levels
 
 
-def build_appendix(year: int, rows: list[tuple[str, dict[str, Figures]]], reference: str = "") -> bytes:
-    """Phụ lục 01 as .xlsx in the appendix layout; values, not formulas, for totals and rates.
+def header_cells(layout: Layout) -> list[tuple[int, int, int, int, str]]:
+    """(first column number, first level, last column number, last level, text) of the header: runs of
+    equal text inside the same run above are merged across; a heading over a single column (or a blank
+    one) is merged down with the label below, which it shows ("Tổng số người có công"), as appendices
+    print it."""
+    levels = header_levels(layout)
+    heading, labels = len(levels) - 2, levels[-1]
+    cells, parents, merged_down = [], [(1, layout.width)], set()
+    for level, texts in enumerate(levels[:-1]):
+        runs = []
+        for first, last in parents:
+            start = first
+            for number in range(first + 1, last + 2):
+                if number > last or texts[number - 1] != texts[start - 1]:
+                    runs.append((start, number - 1))
+                    start = number
+        parents = runs
+        for first, last in runs:
+            text = texts[first - 1]
+            if level == heading and (first == last or not text):
+                for number in range(first, last + 1):
+                    cells.append((number, level, number, level + 1, labels[number - 1] or text))
+                    merged_down.add(number)
+            else:
+                cells.append((first, level, last, level, text))
+    cells += [(c.number, heading + 1, c.number, heading + 1, labels[c.number - 1])
+              for c in layout.columns if c.number not in merged_down]
+    return cells
 
-    `reference` is the text after "Kèm theo Công văn số:", e.g. "15/UBND-KGVX ngày 05/01/2024 của
-    UBND tỉnh". A missing group in a row is written as zeros.
+
+def header_table(layout: Layout, year: int | None = None) -> list[list[dict]]:
+    """The header as HTML table rows of cells {text, colspan, rowspan}, TT and name included; with a
+    year, "{năm}" in the labels becomes it."""
+    depth = len(header_levels(layout))
+    rows = [[] for _ in range(depth)]
+    rows[0] += [{"text": "TT", "colspan": 1, "rowspan": depth},
+                {"text": "Tên địa phương", "colspan": 1, "rowspan": depth}]
+    for first, level, last, bottom, text in sorted(header_cells(layout), key=lambda c: (c[1], c[0])):
+        if year is not None:
+            text = text.replace("{năm}", str(year))
+        rows[level].append({"text": text, "colspan": last - first + 1, "rowspan": bottom - level + 1})
+    return rows
+
+
+def build_appendix(layout: Layout, year: int, rows: list, reference: str = "") -> bytes:
+    """The appendix as .xlsx: rows are (locality name, {column number: value}) for the value columns
+    (a missing one is 0). Sums and rates are the formulas the appendix shows, "Tổng cộng" sums each
+    column; every formula keeps its value, so the file opens with numbers everywhere.
+
+    `reference` follows "Kèm theo", e.g. "Công văn số /UBND-KGVX ngày 08/01/2024 của UBND tỉnh Quảng Trị".
     """
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = "Phụ lục 01"
-    _write_titles(sheet, year, reference)
-    _write_header(sheet, year)
-    first = _HEADER_ROW + 4
+    sheet.title = (layout.label or "Phụ lục")[:31]
+    cache = xlsx_cache.Cache()
+    width = layout.width + 2
+    last = get_column_letter(width)
+    sheet.column_dimensions["A"].width = TT_WIDTH
+    sheet.column_dimensions["B"].width = NAME_WIDTH
+    for number in range(1, layout.width + 1):
+        sheet.column_dimensions[get_column_letter(number + 2)].width = width_of(number, layout)
+    total_width = TT_WIDTH + NAME_WIDTH + sum(width_of(n, layout) for n in range(1, layout.width + 1))
+
+    titles = title_lines(layout, year, reference)
+    for row, text in enumerate(titles, start=1):
+        sheet.merge_cells(f"A{row}:{last}{row}")
+        cell = sheet.cell(row=row, column=1)
+        safe_text(cell, text)
+        italic = row == len(titles)
+        _style(cell, bold=not italic, italic=italic, size=13, border=False, align=_CENTER)
+        set_height(sheet, row, lines_needed(text, total_width, bold=not italic, size=13), size=13)
+
+    top = len(titles) + 2
+    levels = header_levels(layout)
+    depth = len(levels)
+    for row in range(top, top + depth + 1):  # border every cell, merged ones included, so lines print
+        for col in range(1, width + 1):
+            _style(sheet.cell(row=row, column=col), bold=True)
+    for col, text in ((1, "TT"), (2, "Tên địa phương")):
+        sheet.merge_cells(start_row=top, start_column=col, end_row=top + depth - 1, end_column=col)
+        sheet.cell(row=top, column=col).value = text
+    lines, tall = {}, []
+    for first, level, last_number, bottom, text in header_cells(layout):
+        text = text.replace("{năm}", str(year))
+        if (first, level) != (last_number, bottom):
+            sheet.merge_cells(start_row=top + level, start_column=first + 2, end_row=top + bottom,
+                              end_column=last_number + 2)
+        safe_text(sheet.cell(row=top + level, column=first + 2), text)
+        span = sum(width_of(n, layout) for n in range(first, last_number + 1))
+        needed = lines_needed(text, span, bold=True)
+        if bottom == level:
+            lines[level] = max(lines.get(level, 1), needed)
+        else:
+            tall.append((level, bottom, needed))
+    for level, bottom, needed in tall:  # a merge over several lines: what they lack goes to the last one
+        have = sum(lines.get(n, 1) for n in range(level, bottom + 1))
+        if needed > have:
+            lines[bottom] = lines.get(bottom, 1) + needed - have
+    for level in range(depth):
+        set_height(sheet, top + level, lines.get(level, 1))
+    numbers_row = top + depth
+    labels = ["A", "B"] + [c.number_label for c in layout.columns]
+    for col, label in enumerate(labels, start=1):
+        cell = sheet.cell(row=numbers_row, column=col)
+        cell.value = int(label) if label.isdigit() else label
+    set_height(sheet, numbers_row, max(lines_needed(c.number_label, width_of(c.number, layout), bold=True)
+                                       for c in layout.columns))
+
+    first = numbers_row + 1
     for index, (name, values) in enumerate(rows):
         row = first + index
         _style(sheet.cell(row=row, column=1, value=index + 1))
         name_cell = sheet.cell(row=row, column=2)
-        _safe_text(name_cell, str(name))
+        safe_text(name_cell, str(name))
         _style(name_cell, align=_LEFT)
-        _write_figures(sheet, row, values)
+        set_height(sheet, row, lines_needed(name, NAME_WIDTH))
+        _write_numbers(sheet, cache, layout, row, computed(layout, {n: values.get(n) or 0 for n in _value_numbers(layout)}))
     total_row = first + len(rows)
     _style(sheet.cell(row=total_row, column=1))
-    label = sheet.cell(row=total_row, column=2, value="Tổng cộng")
-    _style(label, bold=True)
-    _write_figures(sheet, total_row, _sum_figures(rows), bold=True)
-    _page_setup(sheet, first)
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    _style(sheet.cell(row=total_row, column=2, value="Tổng cộng"), bold=True)
+    totals = {n: sum(values.get(n) or 0 for _, values in rows) for n in _value_numbers(layout)}
+    _write_numbers(sheet, cache, layout, total_row, computed(layout, totals), bold=True,
+                   sum_rows=(first, total_row - 1) if rows else None)
+    set_height(sheet, total_row, 1)
+    _page_setup(sheet, top, numbers_row, first)
+    return xlsx_cache.save(workbook, {sheet.title: cache})
+
+
+def _value_numbers(layout: Layout) -> list[int]:
+    return [c.number for c in layout.columns if c.kind == "value"]
+
+
+def _write_numbers(sheet, cache, layout: Layout, row: int, values: dict, bold=False, sum_rows=None) -> None:
+    """One row's numbered columns: values, or the formulas of sums and rates (and, on the total row,
+    SUM over the rows above) with their values cached."""
+    for column in layout.columns:
+        cell = sheet.cell(row=row, column=column.number + 2)
+        letter = lambda n: get_column_letter(n + 2)  # noqa: E731
+        value = values.get(column.number)
+        if column.kind == "rate":
+            top, bottom = column.operands
+            if value is not None:
+                cache.formula(cell, f"={letter(top)}{row}/{letter(bottom)}{row}", value)
+            cell.number_format = "0%"
+        elif sum_rows is not None:
+            cache.formula(cell, f"=SUM({letter(column.number)}{sum_rows[0]}:{letter(column.number)}{sum_rows[1]})",
+                          value)
+        elif column.kind == "sum":
+            cache.formula(cell, "=" + "+".join(f"{letter(n)}{row}" for n in column.operands), value)
+        else:
+            cell.value = int(value) if float(value).is_integer() else value
+        if column.kind != "rate":
+            cell.number_format = "#,##0.0#" if column.decimals else "#,##0"
+        _style(cell, bold=bold, align=_RIGHT)
+
+
+def _page_setup(sheet, header_top: int, numbers_row: int, first_data_row: int) -> None:
+    """Landscape A4, one page wide, the header repeated on every page, the table centred."""
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    sheet.print_options.horizontalCentered = True
+    sheet.page_margins.left = sheet.page_margins.right = 0.4
+    sheet.page_margins.top = sheet.page_margins.bottom = 0.6
+    sheet.print_title_rows = f"{header_top}:{numbers_row}"
+    sheet.freeze_panes = f"C{first_data_row}"

@@ -60,6 +60,21 @@ def round_half_up(value, decimals: int = 0) -> Decimal:
         return exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
 
 
+_COUNCIL_PREFIXES = ("ubnd ", "ủy ban nhân dân ", "uỷ ban nhân dân ")
+
+
+def place_name(unit_name: str) -> str:
+    """The locality a people's committee governs, as appendices name it: "UBND thành phố Đông Hà" ->
+    "Thành phố Đông Hà", "UBND xã Quài Cang" -> "Xã Quài Cang"; other names as they are."""
+    text = " ".join(unicodedata.normalize("NFC", unit_name or "").split())
+    lowered = text.lower()
+    for prefix in _COUNCIL_PREFIXES:
+        if lowered.startswith(prefix) and len(text) > len(prefix):
+            rest = text[len(prefix):]
+            return rest[:1].upper() + rest[1:]
+    return text
+
+
 def format_number(value, decimals: int = 0) -> str:
     """16975 -> '16.975'; 31.7 with decimals=1 -> '31,7'; halves rounded up (356,25 -> '356,3').
     Every number and percentage the app shows goes through here."""
