@@ -28,6 +28,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 
 from . import xlsx_cache
 from .input import MAX_COUNT
+from .vietnamese import format_number
 
 # Limits that keep one upload cheap whatever it contains.
 MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024  # sum of the zip members' declared sizes
@@ -621,7 +622,8 @@ def _number(value) -> str:
 
 
 def _percent(value: float) -> str:
-    return f"{value:.1f}".replace(".", ",") + "%"
+    """In a message: one decimal, halves up as everywhere else (356,25 -> "356,3%")."""
+    return format_number(value, 1) + "%"
 
 
 # --- Reading: checking the table ---------------------------------------------------------------
