@@ -43,10 +43,21 @@ office:
 pdf-libs:
 	@bash scripts/ensure-system-packages.sh libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation
 
-## make bench: page timings on a synthetic province (300 units, 20,000 assignments, ~110,000 occurrences)
+## make bench: the pages through gunicorn at 1× (300 units, 20,000 assignments, ~110,000 occurrences)
+## and 5×, beside a bare Flask floor page and beside BENCH_BASELINE (the code before issue 17; set it
+## empty to measure this tree alone); PostgreSQL too when BENCH_DATABASE_URL is set (make bench-pg).
+BENCH_BASELINE ?= 796038f
+BENCH_DB       ?= tracker_bench17
 bench: install chromium
-	$(PY) bench/run.py
+	$(PY) bench/run.py $(if $(BENCH_BASELINE),--baseline $(BENCH_BASELINE)) $(BENCH_ARGS)
 	$(PY) bench/slow.py
+
+## make bench-pg: the same with a PostgreSQL column (the cluster started as for make test-pg)
+.PHONY: bench-pg
+bench-pg: install
+	TEST_DB_NAME=$(BENCH_DB) EXTRA_DB_NAMES="$(foreach v,new base,$(foreach s,1x 5x,$(BENCH_DB)_$(v)_$(s)))" \
+	  bash scripts/with-postgres.sh sh -c 'BENCH_DATABASE_URL="$$TEST_DATABASE_URL" $(PY) bench/run.py --pg \
+	  $(if $(BENCH_BASELINE),--baseline $(BENCH_BASELINE)) $(BENCH_ARGS)'
 
 ## make loadtest: 50 simulated users for 60 s through gunicorn on 127.0.0.1 (bench/load.json)
 .PHONY: loadtest

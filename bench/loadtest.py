@@ -180,16 +180,18 @@ class Server:
             pass
 
 
-def start_gunicorn(env: dict, log_path: Path, workers: int, threads: int, ready_timeout: float = 60) -> Server:
-    """Start `gunicorn wsgi:app` on 127.0.0.1 on a port the kernel picks (bind to port 0, read the
-    port from gunicorn's "Listening at" line), and wait until the login page answers."""
+def start_gunicorn(env: dict, log_path: Path, workers: int, threads: int, ready_timeout: float = 60,
+                   app: str = "wsgi:app", cwd: Path = ROOT, ready_path: str = "/dang-nhap",
+                   extra: tuple = ()) -> Server:
+    """Start `gunicorn wsgi:app` (or `app`) on 127.0.0.1 on a port the kernel picks (bind to port 0,
+    read the port from gunicorn's "Listening at" line), and wait until `ready_path` answers."""
     full_env = dict(os.environ)
     full_env.update(env)
     with open(log_path, "wb") as log:  # the child keeps its own copy of the descriptor
         process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--threads", str(threads),
-             "--bind", "127.0.0.1:0", "--graceful-timeout", "5", "wsgi:app"],
-            cwd=ROOT, env=full_env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+             "--bind", "127.0.0.1:0", "--graceful-timeout", "5", *extra, app],
+            cwd=cwd, env=full_env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
             start_new_session=True)
     server = Server(process, 0, log_path)
     try:
@@ -204,7 +206,7 @@ def start_gunicorn(env: dict, log_path: Path, workers: int, threads: int, ready_
                 time.sleep(0.05)
         while True:
             try:
-                if Browser(server.port, timeout=5).get("/dang-nhap").status == 200:
+                if Browser(server.port, timeout=5).get(ready_path).status == 200:
                     return server
             except OSError:
                 pass
