@@ -88,6 +88,7 @@ ADDED_BY = {
         (("task", "deadline_n"), ("task", "counted_from"), ("assignment", "due_moved_from"),
          ("assignment", "received_on"), ("directive", "shift_days_off"), ("task", "working_days_only"),
          ("user", "email"), ("user", "email_reminders"))),
+    10: (("directive_tally", "unit_tally", "tally_clock"), ()),
 }
 
 
@@ -101,6 +102,10 @@ def rewind_schema(version):
     migrator = SqliteMigrator(database.obj) if is_sqlite() else PostgresqlMigrator(database.obj)
     # SQLite cannot drop a foreign key column in place: playhouse rebuilds the (empty) table instead.
     options = {"legacy": True} if is_sqlite() else {}
+    if version < 10:  # the tallies' triggers and the indexes of version 10
+        migrations.drop_tally_triggers()
+        database.execute_sql('DROP INDEX IF EXISTS "assignment_done_at"')
+        database.execute_sql('DROP INDEX IF EXISTS "assignment_reported_at"')
     for added in sorted((v for v in ADDED_BY if v > version), reverse=True):
         tables, columns = ADDED_BY[added]
         for table in tables:

@@ -23,11 +23,13 @@ from playhouse.migrate import PostgresqlMigrator, SqliteMigrator, migrate
 from .clock import vietnam_now
 from .db import database, is_sqlite
 from .models import (
+    DERIVED,
     MODELS,
     Assignment,
     Directive,
     Occurrence,
     SchemaVersion,
+    TallyClock,
     Task,
     Unit,
     User,
@@ -467,6 +469,145 @@ def v9_workdays_reminders(migrator):
                             UrgingItemV9])
 
 
+# --- Version 10: counts kept by the database -----------------------------------------------------
+
+def _class_sql(row: str, moment: str, soon: str) -> str:
+    """rules.status.classify in SQL for the assignment `row` at `moment` (soon = moment + due-soon
+    days); core.assignments.status_case is the same rule for queries."""
+    due, done, reported = f"{row}.due_at", f"{row}.done_at", f"{row}.reported_at"
+    return (f"CASE WHEN {done} IS NOT NULL AND {done} <= {moment} AND ({due} IS NULL OR {done} <= {due}) "
+            f"THEN 'done_on_time' WHEN {done} IS NOT NULL AND {done} <= {moment} THEN 'done_late' "
+            f"WHEN {due} IS NULL THEN 'not_due' "
+            f"WHEN {reported} IS NOT NULL AND {reported} <= {moment} AND {reported} <= {due} THEN 'not_due' "
+            f"WHEN {due} < {moment} THEN 'overdue' WHEN {due} <= {soon} THEN 'due_soon' ELSE 'not_due' END")
+
+
+def _tally_sql(sign: str, row: str | None = None, where: str = "") -> list[str]:
+    """Add `sign` times the assignments' contributions to both tallies: one assignment (`row`: NEW or
+    OLD, inside a row trigger) or those of `where` (grouped). The join with task and directive also
+    says whether they still exist: under a cascade they are gone, and the trigger of the row deleted
+    first (directive, task) has already taken its assignments out."""
+    a = row or "a"
+    source = (f"FROM task t JOIN directive d ON d.id = t.directive_id CROSS JOIN tally_clock c "
+              f"WHERE t.id = {row}.task_id AND c.counted_at IS NOT NULL" if row else
+              f"FROM assignment a JOIN task t ON t.id = a.task_id JOIN directive d ON d.id = t.directive_id "
+              f"CROSS JOIN tally_clock c WHERE c.counted_at IS NOT NULL AND {where} GROUP BY 1, 2, 3, 4")
+    count = sign if row else f"{sign} * COUNT(*)"
+    cls = _class_sql(a, "c.counted_at", "c.soon_at")
+    unit_source = source if row else source
+    directive_source = source if row else source.replace("GROUP BY 1, 2, 3, 4", "GROUP BY 1, 2, 3")
+    return [
+        f"INSERT INTO unit_tally (unit_id, assigner_id, issuer_id, cls, n) "
+        f"SELECT {a}.unit_id, COALESCE({a}.assigned_by_id, 0), d.issuer_id, {cls}, {count} {unit_source} "
+        f"ON CONFLICT (unit_id, assigner_id, issuer_id, cls) DO UPDATE SET n = unit_tally.n + excluded.n",
+        f"INSERT INTO directive_tally (directive_id, assigner_id, cls, n) "
+        f"SELECT t.directive_id, COALESCE({a}.assigned_by_id, 0), {cls}, {count} {directive_source} "
+        f"ON CONFLICT (directive_id, assigner_id, cls) DO UPDATE SET n = directive_tally.n + excluded.n",
+    ]
+
+
+COUNTED_COLUMNS = ("task_id", "unit_id", "assigned_by_id", "due_at", "done_at", "reported_at")
+TALLY_LOCK = 170017  # PostgreSQL advisory lock: writers share it, rebuilding the tallies takes it alone
+
+# (name, table, timing and event, condition on OLD/NEW or "", statements)
+TALLY_TRIGGERS = [
+    ("tally_assignment_insert", "assignment", "AFTER INSERT", "", _tally_sql("1", "NEW")),
+    ("tally_assignment_delete", "assignment", "AFTER DELETE", "", _tally_sql("-1", "OLD")),
+    ("tally_assignment_update", "assignment", f"AFTER UPDATE OF {', '.join(COUNTED_COLUMNS)}",
+     " OR ".join(f"OLD.{c} IS DISTINCT FROM NEW.{c}" for c in COUNTED_COLUMNS),
+     _tally_sql("-1", "OLD") + _tally_sql("1", "NEW")),
+    ("tally_task_delete", "task", "BEFORE DELETE", "", _tally_sql("-1", where="a.task_id = OLD.id")),
+    ("tally_task_move_out", "task", "BEFORE UPDATE OF directive_id", "OLD.directive_id IS DISTINCT FROM NEW.directive_id",
+     _tally_sql("-1", where="a.task_id = OLD.id")),
+    ("tally_task_move_in", "task", "AFTER UPDATE OF directive_id", "OLD.directive_id IS DISTINCT FROM NEW.directive_id",
+     _tally_sql("1", where="a.task_id = NEW.id")),
+    ("tally_directive_delete", "directive", "BEFORE DELETE", "", _tally_sql("-1", where="t.directive_id = OLD.id")),
+    ("tally_directive_issuer_out", "directive", "BEFORE UPDATE OF issuer_id",
+     "OLD.issuer_id IS DISTINCT FROM NEW.issuer_id", _tally_sql("-1", where="t.directive_id = OLD.id")),
+    ("tally_directive_issuer_in", "directive", "AFTER UPDATE OF issuer_id",
+     "OLD.issuer_id IS DISTINCT FROM NEW.issuer_id", _tally_sql("1", where="t.directive_id = NEW.id")),
+]
+
+
+def install_tally_triggers() -> None:
+    """(Re)create the triggers that keep the tallies: idempotent, run after every upgrade (a table
+    rebuilt by a SQLite migration loses its triggers). On PostgreSQL each is a plpgsql function
+    that first takes the shared advisory lock, so that a rebuild never runs between a write and its
+    count."""
+    for name, table, event, condition, statements in TALLY_TRIGGERS:
+        if is_sqlite():
+            when = f" WHEN {condition.replace('IS DISTINCT FROM', 'IS NOT')}" if condition else ""
+            database.execute_sql(f"DROP TRIGGER IF EXISTS {name}")
+            database.execute_sql(f'CREATE TRIGGER {name} {event} ON "{table}" FOR EACH ROW{when} BEGIN '
+                                 + "; ".join(statements) + "; END")
+        else:
+            database.execute_sql(
+                f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $body$ BEGIN "
+                f"PERFORM pg_advisory_xact_lock_shared({TALLY_LOCK}); "
+                + "; ".join(statements)
+                + f"; RETURN {'OLD' if 'DELETE' in event else 'NEW'}; END $body$")
+            when = f" WHEN ({condition})" if condition else ""
+            database.execute_sql(f'DROP TRIGGER IF EXISTS {name} ON "{table}"')
+            database.execute_sql(f'CREATE TRIGGER {name} {event} ON "{table}" FOR EACH ROW{when} '
+                                 f"EXECUTE FUNCTION {name}()")
+
+
+def drop_tally_triggers() -> None:
+    """Before migrations run: SQLite refuses to rebuild a table (playhouse's way of changing a
+    column) that a trigger names; they are installed again afterwards."""
+    for name, table, *_ in TALLY_TRIGGERS:
+        if is_sqlite():
+            database.execute_sql(f"DROP TRIGGER IF EXISTS {name}")
+        elif database.table_exists(table):
+            database.execute_sql(f'DROP TRIGGER IF EXISTS {name} ON "{table}"')
+
+
+def v10_tallies(migrator):
+    """Counts kept by the database for the pages that count: the tallies and their clock (built from
+    the data at the first page that needs them), the triggers that keep them, and the indexes that
+    find what changed between two moments (completions and reports by time)."""
+    class TallyClockV10(Model):
+        counted_at = DateTimeField(null=True)
+        soon_at = DateTimeField(null=True)
+        due_soon_days = IntegerField(null=True)
+
+        class Meta:
+            database = database
+            table_name = "tally_clock"
+
+    class UnitTallyV10(Model):
+        unit_id = IntegerField()
+        assigner_id = IntegerField()
+        issuer_id = IntegerField()
+        cls = CharField(max_length=12)
+        n = IntegerField(default=0)
+
+        class Meta:
+            database = database
+            table_name = "unit_tally"
+            indexes = ((("unit_id", "assigner_id", "issuer_id", "cls"), True),)
+
+    class DirectiveTallyV10(Model):
+        directive_id = IntegerField()
+        assigner_id = IntegerField()
+        cls = CharField(max_length=12)
+        n = IntegerField(default=0)
+
+        class Meta:
+            database = database
+            table_name = "directive_tally"
+            indexes = ((("directive_id", "assigner_id", "cls"), True),)
+
+    database.create_tables([TallyClockV10, UnitTallyV10, DirectiveTallyV10])
+    TallyClockV10.create()
+    _v10_indexes()
+
+
+def _v10_indexes():
+    database.execute_sql('CREATE INDEX IF NOT EXISTS "assignment_done_at" ON "assignment" ("done_at")')
+    database.execute_sql('CREATE INDEX IF NOT EXISTS "assignment_reported_at" ON "assignment" ("reported_at")')
+
+
 # Version 1 is the schema created by create_tables for the models of the first release
 # (tests/data/schema_v1.sqlite.sql).
 MIGRATIONS = [
@@ -477,6 +618,7 @@ MIGRATIONS = [
     (6, v6_hardening),
     (7, v7_followup),
     (9, v9_workdays_reminders),
+    (10, v10_tallies),
 ]
 
 CURRENT_VERSION = MIGRATIONS[-1][0]
@@ -495,13 +637,22 @@ def upgrade() -> list[int]:
     with database.atomic():
         version = current_version()
         if version is None:
-            database.create_tables([SchemaVersion, *MODELS])
+            database.create_tables([SchemaVersion, *MODELS, *DERIVED])
+            TallyClock.create()
+            _v10_indexes()
             SchemaVersion.create(version=CURRENT_VERSION)
-            return [CURRENT_VERSION]
-        migrator = SqliteMigrator(database.obj) if is_sqlite() else PostgresqlMigrator(database.obj)
-        for target, step in MIGRATIONS:
-            if target > version:
-                step(migrator)
-                SchemaVersion.update(version=target).execute()
-                applied.append(target)
+            applied = [CURRENT_VERSION]
+        else:
+            migrator = SqliteMigrator(database.obj) if is_sqlite() else PostgresqlMigrator(database.obj)
+            if any(target > version for target, _ in MIGRATIONS):
+                drop_tally_triggers()
+            for target, step in MIGRATIONS:
+                if target > version:
+                    step(migrator)
+                    SchemaVersion.update(version=target).execute()
+                    applied.append(target)
+        if applied:
+            install_tally_triggers()
+            # Counted again from the data at the first page that needs them.
+            TallyClock.update(counted_at=None, soon_at=None, due_soon_days=None).execute()
     return applied

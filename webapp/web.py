@@ -8,7 +8,7 @@ from flask_login import current_user
 from peewee import Model
 from werkzeug.routing import IntegerConverter
 
-from .core import notifications, occurrences, workdays
+from .core import notifications, occurrences, tallies, workdays
 from .rules.input import InputError, parse_day
 
 # The largest id a database integer column holds (SQLite INTEGER, PostgreSQL BIGINT): a larger
@@ -33,12 +33,16 @@ def due_soon_days() -> int:
 
 def ensure_occurrences(until: date | None = None) -> datetime:
     """Create the occurrences that pages showing status classes need (up to a week ahead, or
-    `until`), at most once per request; returns now."""
+    `until`), and keep the tallies they count with current (core/tallies), at most once per
+    request; returns now."""
     current = now()
     until = max(until or date.min, current.date() + timedelta(days=occurrences.AHEAD_DAYS))
     if g.get("occurrences_until") is None or g.occurrences_until < until:
         occurrences.materialise(until, current.date())
         g.occurrences_until = until
+    if not g.get("tallies_kept"):
+        g.tallies_kept = True
+        tallies.keep_up(current, due_soon_days())
     refresh_notifications()
     return current
 

@@ -3,7 +3,7 @@ waits for the user's decision, the unit's cooperations, and the decisions on its
 from flask import current_app, render_template, request
 from flask_login import current_user
 
-from ..core import assignments
+from ..core import assignments, tallies
 from ..core.access import directive_choices, unit_choices, visible_units
 from ..models import Unit
 from ..rules import status
@@ -36,7 +36,10 @@ def index():
     delegated = request.args.get("delegated") == "1"
 
     base = queries.narrow(assignments.scoped(current_user, unit, directive_id, delegated), request.args, now, soon)
-    counts = assignments.counts_by_status(base, now, soon)
+    if directive_id or queries.is_narrowed(request.args):  # a directive's few, or the scorecard's links
+        counts = assignments.counts_by_status(base, now, soon)
+    else:
+        counts = tallies.status_counts(current_user, unit, delegated, now, soon)
     listed = base
     if wanted == LATE:
         listed = base.where(assignments.status_case(now, soon).in_([status.OVERDUE, status.DONE_LATE]))
