@@ -106,6 +106,8 @@ def rewind_schema(version):
         migrations.drop_tally_triggers()
         database.execute_sql('DROP INDEX IF EXISTS "assignment_done_at"')
         database.execute_sql('DROP INDEX IF EXISTS "assignment_reported_at"')
+        for index in ("assignment_list_order", "assignment_state", "extension_state", "update_kind_created_at"):
+            database.execute_sql(f'DROP INDEX IF EXISTS "{index}"')
     for added in sorted((v for v in ADDED_BY if v > version), reverse=True):
         tables, columns = ADDED_BY[added]
         for table in tables:

@@ -606,6 +606,13 @@ def v10_tallies(migrator):
 def _v10_indexes():
     database.execute_sql('CREATE INDEX IF NOT EXISTS "assignment_done_at" ON "assignment" ("done_at")')
     database.execute_sql('CREATE INDEX IF NOT EXISTS "assignment_reported_at" ON "assignment" ("reported_at")')
+    # What waits for a decision, and the decisions of the last days (the unit home).
+    database.execute_sql('CREATE INDEX IF NOT EXISTS "assignment_state" ON "assignment" ("state")')
+    database.execute_sql('CREATE INDEX IF NOT EXISTS "extension_state" ON "extension" ("state")')
+    database.execute_sql('CREATE INDEX IF NOT EXISTS "update_kind_created_at" ON "update" ("kind", "created_at")')
+    # The lists' order (core.assignments.filtered): a page walks it and stops after its rows.
+    database.execute_sql('CREATE INDEX IF NOT EXISTS "assignment_list_order" ON "assignment" '
+                         '(("done_at" IS NOT NULL), ("due_at" IS NULL), "due_at")')
 
 
 # Version 1 is the schema created by create_tables for the models of the first release

@@ -177,8 +177,9 @@ def page_number() -> int:
 class Page:
     """One page of a query, with what a pagination bar needs."""
 
-    def __init__(self, query, number: int, size: int):
-        self.total = query.count()
+    def __init__(self, query, number: int, size: int, total: int | None = None):
+        """`total`: the number of rows when the caller already knows it (from the counts on the page)."""
+        self.total = query.count() if total is None else total
         self.size = size
         self.pages = max(1, -(-self.total // size))
         self.number = min(number, self.pages)

@@ -43,8 +43,9 @@ def index():
     listed = base
     if wanted == LATE:
         listed = base.where(assignments.status_case(now, soon).in_([status.OVERDUE, status.DONE_LATE]))
+    total = None if wanted == LATE else counts[status_class] if status_class else sum(counts.values())
     page = Page(assignments.filtered(listed, status_class, now, soon), page_number(),
-                current_app.config["PAGE_SIZE"])
+                current_app.config["PAGE_SIZE"], total)
     narrowed = {k: request.args.get(k) for k in ("due_from", "due_to", "flag", "since", "until") if request.args.get(k)}
     context = dict(
         rows=[(a, queries.classify(a, now, soon)) for a in page.items], page=page,
