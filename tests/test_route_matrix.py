@@ -111,6 +111,8 @@ BAD_SPLIT = {"v-{commune}-nguoi_co_cong-total": "abc"}
 # (endpoint, method): (path, form data or None, expected answer per role in ROLES order)
 MATRIX = {
     ("home.index", "GET"): ("/", None, (L, 200, 200, 200, 200, 200)),
+    # A filter field's matches: only what the user may see (tests/test_pick.py).
+    ("home.pick_options", "GET"): ("/goi-y/don-vi?unit_q=x&for=home.index", None, (L, 200, 200, 200, 200, 200)),
     ("auth.login", "GET"): ("/dang-nhap", None, (200, 302, 302, 302, 302, 302)),
     ("auth.login", "POST"): ("/dang-nhap", {}, (200, 302, 302, 302, 302, 302)),
     ("auth.logout", "POST"): ("/dang-xuat", {}, (L, L, L, L, L, L)),  # logged out, back to the login page

@@ -6,9 +6,10 @@ the leaders of any unit above it, and admins: they confirm or return a reported 
 extension requests. The assigned unit's own people (and admins) report progress, ask for extensions
 and pass the assignment down to units of their subtree.
 """
-from peewee import fn
+from peewee import JOIN, fn
 
 from ..models import Assignment, Cooperation, Directive, Task, Unit
+from ..rules.vietnamese import fold
 from .units import subtree_unit_ids, tree_order
 
 
@@ -178,6 +179,33 @@ def directive_choices(user):
             .select(Directive.id, Directive.number, Directive.issued_on, Directive.issued_precision,
                     Directive.subject)
             .order_by(Directive.issued_on.desc(nulls="LAST"), Directive.id.desc()))
+
+
+# --- Search-as-you-type filters (a few matches, never the whole list) ---------------------------
+
+def _matching(rows, text: str, limit: int, label) -> list:
+    """The rows whose label holds every word typed, without regard to case or tone marks (đ as d)."""
+    words = fold(text).split()[:8]
+    return [row for row in rows if all(w in fold(label(row)) for w in words)][:limit]
+
+
+def search_units(user, text: str, limit: int) -> list[Unit]:
+    """Units the user may see whose name holds every word typed, at most `limit`, in Vietnamese
+    alphabetical order; each with its parent's name (`parent_name`) to tell namesakes apart."""
+    parent = Unit.alias()
+    rows = (visible_units(user)
+            .select(Unit.id, Unit.name, Unit.sort_name, Unit.parent, parent.name.alias("parent_name"))
+            .join(parent, JOIN.LEFT_OUTER, on=(Unit.parent == parent.id))
+            .order_by(Unit.sort_name, Unit.id).objects())
+    return _matching(rows, text, limit, lambda u: u.name)
+
+
+def search_directives(user, text: str, limit: int) -> list[Directive]:
+    """Directives the user may see whose number or subject holds every word typed, newest first."""
+    rows = (visible_directives(user).select(Directive.id, Directive.number, Directive.issued_on,
+                                            Directive.issued_precision, Directive.subject)
+            .order_by(Directive.issued_on.desc(nulls="LAST"), Directive.id.desc()))
+    return _matching(rows, text, limit, lambda d: f"{d.number} {d.subject}")
 
 
 def can_view_rollup(user, unit) -> bool:

@@ -17,7 +17,6 @@ from flask_login import current_user
 
 from ..config import ROOT
 from ..core import urging
-from ..core.access import directive_choices, unit_choices, visible_units
 from ..models import Unit, UrgingLetter
 from ..rules import scorecard_workbook, status
 from ..rules.input import InputError, parse_day
@@ -33,8 +32,8 @@ from ..web import (
     is_htmx,
     now,
     page_number,
+    picked,
     query_date,
-    query_id,
     roles_required,
     work_calendar,
 )
@@ -72,18 +71,17 @@ def _as_of() -> tuple[datetime | None, str | None]:
 def _filters() -> queries.Filters:
     """Read the filters from the query string; a unit the user may not see is a 404. A day that
     cannot be read (or outside 1900–2100) falls back to today, with the reason as `date_error`."""
-    unit = None
-    if unit_id := query_id("unit"):
-        unit = get_or_404(visible_units(current_user), Unit.id == unit_id)
+    unit = picked("unit").chosen
+    directive = picked("directive").chosen
     kind = request.args.get("period") if request.args.get("period") in PERIOD_KINDS else "month"
     as_of, _ = _as_of()
     day, error = query_date("date", (as_of or now()).date())
-    return queries.Filters(query_id("directive"), unit, period_containing(kind, day), day=day, date_error=error,
-                           delegated=request.args.get("delegated") == "1", as_of=as_of)
+    return queries.Filters(directive.id if directive else None, unit, period_containing(kind, day), day=day,
+                           date_error=error, delegated=request.args.get("delegated") == "1", as_of=as_of)
 
 
 def _filter_choices():
-    return dict(directives=directive_choices(current_user), units=unit_choices(current_user),
+    return dict(picks={"unit": picked("unit"), "directive": picked("directive")},
                 period_kinds=PERIOD_KINDS, as_of_text=request.args.get("as_of", "").strip(),
                 as_of_error=_as_of()[1])
 
@@ -207,6 +205,7 @@ def _scorecard():
 
 
 @bp.route("/xep-hang")
+@drops_blank_args
 def scorecard():
     """Xếp hạng đơn vị: per unit for a period, every figure a link to the list behind it."""
     filters, moment, rows, key, descending = _scorecard()
