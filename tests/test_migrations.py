@@ -88,7 +88,7 @@ ADDED_BY = {
         (("task", "deadline_n"), ("task", "counted_from"), ("assignment", "due_moved_from"),
          ("assignment", "received_on"), ("directive", "shift_days_off"), ("task", "working_days_only"),
          ("user", "email"), ("user", "email_reminders"))),
-    10: (("directive_tally", "unit_tally", "tally_clock"), ()),
+    10: (("occurrence_tally", "directive_tally", "unit_tally", "tally_clock"), ()),
 }
 
 
@@ -106,7 +106,8 @@ def rewind_schema(version):
         migrations.drop_tally_triggers()
         database.execute_sql('DROP INDEX IF EXISTS "assignment_done_at"')
         database.execute_sql('DROP INDEX IF EXISTS "assignment_reported_at"')
-        for index in ("assignment_list_order", "assignment_state", "extension_state", "update_kind_created_at"):
+        for index in ("assignment_list_order", "assignment_state", "extension_state", "update_kind_created_at",
+                      "occurrence_submitted_at"):
             database.execute_sql(f'DROP INDEX IF EXISTS "{index}"')
     for added in sorted((v for v in ADDED_BY if v > version), reverse=True):
         tables, columns = ADDED_BY[added]

@@ -13,8 +13,10 @@ from hypothesis import strategies as st
 from tests.helpers import Factory, make_app
 from webapp.core import tallies
 from webapp.core.assignments import counts_by_status, scoped
+from webapp.dashboard.queries import Filters, reporting_recount, reporting_rows
+from webapp.rules.reporting import period_containing
 from webapp.db import database
-from webapp.models import Assignment, Directive, DirectiveTally, Task, TallyClock, Unit, UnitTally
+from webapp.models import Assignment, Directive, DirectiveTally, Occurrence, Task, TallyClock, Unit, UnitTally
 
 BASE = datetime(2024, 3, 20, 10, 0)
 
@@ -32,6 +34,10 @@ OPERATIONS = st.lists(st.one_of(
     st.tuples(st.just("delete_directive"), st.integers(0, 3)),
     st.tuples(st.just("issuer"), st.integers(0, 3), st.integers(0, 7)),
     st.tuples(st.just("task_directive"), st.integers(0, 19), st.integers(0, 3)),
+    st.tuples(st.just("occurrence"), st.integers(0, 19), st.integers(-40, 40), st.one_of(st.none(), st.integers(-30, 30))),
+    st.tuples(st.just("submit"), st.integers(0, 29), st.one_of(st.none(), st.integers(-30 * 24, 30 * 24))),
+    st.tuples(st.just("occurrence_due"), st.integers(0, 29), st.integers(-40 * 24, 40 * 24)),
+    st.tuples(st.just("delete_occurrence"), st.integers(0, 29)),
     st.tuples(st.just("keep_up"), st.integers(-20 * 24 * 60, 20 * 24 * 60), st.sampled_from([3, 3, 3, 5])),
     st.tuples(st.just("rebuild"), st.integers(-5 * 24, 5 * 24)),
 ), min_size=15, max_size=50)
@@ -96,6 +102,27 @@ def _apply(op, units, state):
                                                         & (Assignment.unit == target.id)).exists():
                 Assignment.create(task=a.task_id, unit=target.id, due_at=a.due_at, delegated_from=a.id,
                                   assigned_by=a.unit_id)
+    elif kind == "occurrence":
+        a = _pick(Assignment, args[0])
+        due = datetime.combine((BASE + timedelta(days=args[1])).date(), datetime.min.time()) + timedelta(hours=9)
+        if a is not None and not Occurrence.select().where((Occurrence.assignment == a.id)
+                                                           & (Occurrence.due_at == due)).exists():
+            Occurrence.create(assignment=a.id, due_at=due,
+                              submitted_at=None if args[2] is None else due + args[2] * hours)
+    elif kind in ("submit", "occurrence_due", "delete_occurrence"):
+        o = _pick(Occurrence, args[0])
+        if o is None:
+            return
+        if kind == "submit":
+            at = None if args[1] is None else BASE + args[1] * hours
+            Occurrence.update(submitted_at=at).where(Occurrence.id == o.id).execute()
+        elif kind == "occurrence_due":
+            due = BASE + args[1] * hours
+            if not Occurrence.select().where((Occurrence.assignment == o.assignment_id)
+                                             & (Occurrence.due_at == due)).exists():
+                Occurrence.update(due_at=due).where(Occurrence.id == o.id).execute()
+        else:
+            o.delete_instance()
     elif kind == "delete_task":
         task = _pick(Task, args[0])
         if task is not None:
@@ -131,6 +158,10 @@ class Who:
         self.is_admin, self.is_leader = role == "admin", role == "leader"
 
 
+def _rates(rows):
+    return {r["path"]: (r["expected"], r["submitted"] or 0, r["on_time"] or 0) for r in rows if r["expected"]}
+
+
 def _users(units):
     return [Who("admin", units[0]), Who("leader", units[0]), Who("leader", units[2]), Who("staff", units[4]),
             Who("leader", units[1])]
@@ -161,6 +192,11 @@ def test_tallies_equal_a_recount_after_any_writes(operations, seed):
                             expected = counts_by_status(scoped(user, unit, None, delegated), moment, state["soon"])
                             got = tallies.status_counts(user, unit, delegated, moment, state["soon"])
                             assert got == expected, (user.role, user.unit_id, unit and unit.id, delegated, moment)
+                for kind in ("week", "month", "quarter"):
+                    for moment in (moments[0], moments[2]):
+                        filters = Filters(None, None, period_containing(kind, moment.date()))
+                        assert _rates(reporting_rows(user, filters, moment, state["soon"])) == _rates(
+                            reporting_recount(user, filters, moment)), (user.role, kind, moment)
         database.close()
 
 

@@ -529,12 +529,50 @@ TALLY_TRIGGERS = [
 ]
 
 
+def _occurrence_class_sql(row: str, moment: str) -> str:
+    """How an occurrence stands at `moment`: NULL (not due yet), on_time, late or missing; the same
+    rule as dashboard reporting rates (core/tallies.occurrence_case)."""
+    return (f"CASE WHEN {row}.due_at > {moment} THEN NULL "
+            f"WHEN {row}.submitted_at IS NOT NULL AND {row}.submitted_at <= {moment} "
+            f"AND {row}.submitted_at <= {row}.due_at THEN 'on_time' "
+            f"WHEN {row}.submitted_at IS NOT NULL AND {row}.submitted_at <= {moment} THEN 'late' ELSE 'missing' END")
+
+
+def period_start_sql(period: str, column: str, sqlite: bool) -> str:
+    """The first day of the week (Monday) or month holding a timestamp."""
+    if sqlite:
+        return f"date({column}, 'start of month')" if period == "month" else f"date({column}, 'weekday 0', '-6 days')"
+    return f"CAST(date_trunc('{period}', {column}) AS date)"
+
+
+def _occurrence_tally_sql(sign: str, row: str, sqlite: bool) -> list[str]:
+    cls = _occurrence_class_sql(row, "c.counted_at")
+    return [f"INSERT INTO occurrence_tally (assignment_id, period, start, cls, n) "
+            f"SELECT {row}.assignment_id, '{period}', {period_start_sql(period, f'{row}.due_at', sqlite)}, {cls}, {sign} "
+            f"FROM tally_clock c WHERE c.counted_at IS NOT NULL AND ({cls}) IS NOT NULL "
+            f"ON CONFLICT (period, start, assignment_id, cls) DO UPDATE SET n = occurrence_tally.n + excluded.n"
+            for period in ("week", "month")]
+
+
+OCCURRENCE_COLUMNS = ("assignment_id", "due_at", "submitted_at")
+
+
+def _occurrence_triggers(sqlite: bool) -> list:
+    return [
+        ("tally_occurrence_insert", "occurrence", "AFTER INSERT", "", _occurrence_tally_sql("1", "NEW", sqlite)),
+        ("tally_occurrence_delete", "occurrence", "AFTER DELETE", "", _occurrence_tally_sql("-1", "OLD", sqlite)),
+        ("tally_occurrence_update", "occurrence", f"AFTER UPDATE OF {', '.join(OCCURRENCE_COLUMNS)}",
+         " OR ".join(f"OLD.{c} IS DISTINCT FROM NEW.{c}" for c in OCCURRENCE_COLUMNS),
+         _occurrence_tally_sql("-1", "OLD", sqlite) + _occurrence_tally_sql("1", "NEW", sqlite)),
+    ]
+
+
 def install_tally_triggers() -> None:
     """(Re)create the triggers that keep the tallies: idempotent, run after every upgrade (a table
     rebuilt by a SQLite migration loses its triggers). On PostgreSQL each is a plpgsql function
     that first takes the shared advisory lock, so that a rebuild never runs between a write and its
     count."""
-    for name, table, event, condition, statements in TALLY_TRIGGERS:
+    for name, table, event, condition, statements in TALLY_TRIGGERS + _occurrence_triggers(is_sqlite()):
         if is_sqlite():
             when = f" WHEN {condition.replace('IS DISTINCT FROM', 'IS NOT')}" if condition else ""
             database.execute_sql(f"DROP TRIGGER IF EXISTS {name}")
@@ -555,7 +593,7 @@ def install_tally_triggers() -> None:
 def drop_tally_triggers() -> None:
     """Before migrations run: SQLite refuses to rebuild a table (playhouse's way of changing a
     column) that a trigger names; they are installed again afterwards."""
-    for name, table, *_ in TALLY_TRIGGERS:
+    for name, table, *_ in TALLY_TRIGGERS + _occurrence_triggers(is_sqlite()):
         if is_sqlite():
             database.execute_sql(f"DROP TRIGGER IF EXISTS {name}")
         elif database.table_exists(table):
@@ -598,7 +636,19 @@ def v10_tallies(migrator):
             table_name = "directive_tally"
             indexes = ((("directive_id", "assigner_id", "cls"), True),)
 
-    database.create_tables([TallyClockV10, UnitTallyV10, DirectiveTallyV10])
+    class OccurrenceTallyV10(Model):
+        assignment_id = IntegerField()
+        period = CharField(max_length=5)
+        start = DateField()
+        cls = CharField(max_length=8)
+        n = IntegerField(default=0)
+
+        class Meta:
+            database = database
+            table_name = "occurrence_tally"
+            indexes = ((("period", "start", "assignment_id", "cls"), True),)
+
+    database.create_tables([TallyClockV10, UnitTallyV10, DirectiveTallyV10, OccurrenceTallyV10])
     TallyClockV10.create()
     _v10_indexes()
 
@@ -606,6 +656,7 @@ def v10_tallies(migrator):
 def _v10_indexes():
     database.execute_sql('CREATE INDEX IF NOT EXISTS "assignment_done_at" ON "assignment" ("done_at")')
     database.execute_sql('CREATE INDEX IF NOT EXISTS "assignment_reported_at" ON "assignment" ("reported_at")')
+    database.execute_sql('CREATE INDEX IF NOT EXISTS "occurrence_submitted_at" ON "occurrence" ("submitted_at")')
     # What waits for a decision, and the decisions of the last days (the unit home).
     database.execute_sql('CREATE INDEX IF NOT EXISTS "assignment_state" ON "assignment" ("state")')
     database.execute_sql('CREATE INDEX IF NOT EXISTS "extension_state" ON "extension" ("state")')

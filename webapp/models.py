@@ -608,9 +608,23 @@ class DirectiveTally(BaseModel):
         indexes = ((("directive_id", "assigner_id", "cls"), True),)
 
 
+class OccurrenceTally(BaseModel):
+    """Report occurrences per recurring assignment, week or month (its first day) and how they stand
+    at TallyClock.counted_at: owed and not in (missing), in late, in on time. Those not yet due then
+    are not counted."""
+    assignment_id = IntegerField()
+    period = CharField(max_length=5)  # week | month
+    start = DateField()
+    cls = CharField(max_length=8)  # missing | late | on_time
+    n = IntegerField(default=0)
+
+    class Meta:
+        indexes = ((("period", "start", "assignment_id", "cls"), True),)
+
+
 MODELS = [Unit, User, Directive, Task, Assignment, Update, Occurrence, Target, ProgressFigure,
           LoginAttempt, AuditEntry, MonthlyReport, WorkDay, Notification, NotificationCheck, ReminderMail,
           UrgingLetter, UrgingItem, Extension, Cooperation, CooperationInput]
 # Derived from the tables above and rebuilt from them at will (flask check-counts --fix): not
 # data, so backups compare and the tests' fingerprints leave them out.
-DERIVED = [TallyClock, UnitTally, DirectiveTally]
+DERIVED = [TallyClock, UnitTally, DirectiveTally, OccurrenceTally]

@@ -172,8 +172,8 @@ def query_date(name: str, default: date | None = None) -> tuple[date | None, str
     return (default if value is None else value), None
 
 
-def page_number() -> int:
-    return max(1, query_int("page", 1, minimum=-MAX_ID))
+def page_number(name: str = "page") -> int:
+    return max(1, query_int(name, 1, minimum=-MAX_ID))
 
 
 class Page:
@@ -194,6 +194,29 @@ class Page:
     @property
     def has_next(self):
         return self.number < self.pages
+
+
+class ListPage(Page):
+    """One page of a list already in memory (a few hundred summed rows), as Page has it."""
+
+    def __init__(self, items: list, number: int, size: int):
+        self.total, self.size = len(items), size
+        self.pages = max(1, -(-self.total // size))
+        self.number = min(number, self.pages)
+        self.items = items[(self.number - 1) * size:self.number * size]
+
+
+class RowsPage(Page):
+    """One page of rows a function reads: fetch(offset, size) -> (rows, total). A page number past
+    the last shows the last page."""
+
+    def __init__(self, number: int, size: int, fetch):
+        self.size = size
+        self.items, self.total = fetch((number - 1) * size, size)
+        self.pages = max(1, -(-self.total // size))
+        self.number = min(number, self.pages)
+        if number > self.pages and self.total:
+            self.items, _ = fetch((self.pages - 1) * size, size)
 
 
 def url_with(**changes) -> str:

@@ -15,14 +15,25 @@ moves it to now (sweep); when it is missing, or counted with another number of d
 tallies are counted again from the data (rebuild). check() compares them with a recount.
 """
 import operator
-from datetime import datetime, timedelta
+import threading
+from datetime import date, datetime, time, timedelta
 from functools import reduce
 
-from peewee import JOIN, SQL, Case, Value, fn
+from peewee import JOIN, SQL, Case, Select, Value, fn
 from peewee import EXCLUDED
 
 from ..db import database, is_sqlite
-from ..models import Assignment, Directive, DirectiveTally, TallyClock, Task, UnitTally
+from ..models import (
+    Assignment,
+    Directive,
+    DirectiveTally,
+    Occurrence,
+    OccurrenceTally,
+    TallyClock,
+    Task,
+    Unit,
+    UnitTally,
+)
 from ..rules import status
 
 KEEP_FOR = timedelta(minutes=10)
@@ -56,12 +67,27 @@ def _clock() -> TallyClock | None:
     return TallyClock.select().order_by(TallyClock.id).first()
 
 
+# The connection (and due-soon days) for which this thread last saw the tallies ready: the reads
+# of a request after keep_up need not ask again. A new connection is a new object: asked again.
+_seen = threading.local()
+
+
+def _mark_ready(due_soon_days: int) -> None:
+    _seen.key = (database.connection(), due_soon_days)
+
+
+def _known_ready(due_soon_days: int) -> bool:
+    key = getattr(_seen, "key", None)
+    return key is not None and key[0] is database.connection() and key[1] == due_soon_days
+
+
 def keep_up(now: datetime, due_soon_days: int) -> None:
     """Make sure the tallies exist for this number of due-soon days and are no older than KEEP_FOR
     (either way from now): a write, at most every KEEP_FOR, by the page that finds them stale."""
     clock = _clock()
     if clock is not None and clock.counted_at is not None and clock.due_soon_days == due_soon_days \
             and abs(now - clock.counted_at) <= KEEP_FOR:
+        _mark_ready(due_soon_days)
         return
     with database.atomic():
         _lock()
@@ -70,6 +96,7 @@ def keep_up(now: datetime, due_soon_days: int) -> None:
             _rebuild(clock, now, due_soon_days)
         elif abs(now - clock.counted_at) > KEEP_FOR:
             _sweep(clock, now, due_soon_days)
+    _mark_ready(due_soon_days)
 
 
 def rebuild(now: datetime, due_soon_days: int) -> None:
@@ -93,6 +120,15 @@ def _rebuild(clock, now, due_soon_days) -> None:
     DirectiveTally.insert_from(
         base.select(Task.directive, assigner, cls, fn.COUNT(Assignment.id)).group_by(Task.directive, assigner, cls),
         [DirectiveTally.directive_id, DirectiveTally.assigner_id, DirectiveTally.cls, DirectiveTally.n]).execute()
+    OccurrenceTally.delete().execute()
+    ocls = occurrence_case(Occurrence, now)
+    for period in PERIODS:
+        start = period_start(period, Occurrence.due_at)
+        OccurrenceTally.insert_from(
+            Occurrence.select(Occurrence.assignment, Value(period), start, ocls, fn.COUNT(Occurrence.id))
+            .where(Occurrence.due_at <= now).group_by(Occurrence.assignment, start, ocls),
+            [OccurrenceTally.assignment_id, OccurrenceTally.period, OccurrenceTally.start, OccurrenceTally.cls,
+             OccurrenceTally.n]).execute()
     _set_clock(clock, now, soon, due_soon_days)
 
 
@@ -116,7 +152,94 @@ def _sweep(clock, now, due_soon_days) -> None:
         (tally.insert_from(outer, fields)
          .on_conflict(conflict_target=fields[:-1], update={tally.n: tally.n + EXCLUDED.n}).execute())
         tally.delete().where(tally.n == 0).execute()
+    fields = [OccurrenceTally.assignment_id, OccurrenceTally.period, OccurrenceTally.start, OccurrenceTally.cls,
+              OccurrenceTally.n]
+    for period in PERIODS:
+        changes = _occurrence_changes(now, clock.counted_at, period=period)
+        columns = [SQL(f'"{k}"') for k in ("assignment_id", "period", "start", "cls")]
+        outer = changes.select_from(*columns, fn.SUM(SQL('"n"'))).group_by(*columns).having(fn.SUM(SQL('"n"')) != 0)
+        (OccurrenceTally.insert_from(outer, fields)
+         .on_conflict(conflict_target=fields[:-1], update={OccurrenceTally.n: OccurrenceTally.n + EXCLUDED.n})
+         .execute())
+    OccurrenceTally.delete().where(OccurrenceTally.n == 0).execute()
     _set_clock(clock, now, soon, due_soon_days)
+
+
+# --- Reports (occurrences) -----------------------------------------------------------------
+
+PERIODS = ("week", "month")
+
+
+def occurrence_case(model, moment):
+    """How an occurrence stands at `moment`: None (not due yet), on time, late, or missing (owed)."""
+    submitted = model.submitted_at.is_null(False) & (model.submitted_at <= moment)
+    return Case(None, [(model.due_at > moment, None),
+                       (submitted & (model.submitted_at <= model.due_at), "on_time"),
+                       (submitted, "late")], "missing")
+
+
+def period_start(period: str, column):
+    """The first day of the week (Monday) or month of a timestamp, in SQL (migrations.period_start_sql)."""
+    if is_sqlite():
+        return (fn.date(column, "start of month") if period == "month"
+                else fn.date(column, "weekday 0", "-6 days"))
+    return fn.date_trunc(period, column).cast("date")
+
+
+def _occurrence_changes(now, counted_at, period=None, due_from=None, due_to=None, clock_join=False):
+    """(assignment_id[, period, start], cls, n): +1 at the standing now and -1 at W for the
+    occurrences due or submitted between the two moments, optionally only those due in a range."""
+    def low(x, y):
+        return Case(None, [(x < y, x)], y)
+
+    def high(x, y):
+        return Case(None, [(x > y, x)], y)
+    lo, hi = low(counted_at, now), high(counted_at, now)
+    parts = []
+    for moment, sign in ((now, 1), (counted_at, -1)):
+        cls = occurrence_case(Occurrence, moment)
+        selected = [Occurrence.assignment.alias("assignment_id")]
+        if period:
+            selected += [Value(period).alias("period"), period_start(period, Occurrence.due_at).alias("start")]
+        selected += [cls.alias("cls"), Value(sign).alias("n")]
+        query = (TallyClock.select(*selected).join(Occurrence, JOIN.CROSS) if clock_join
+                 else Occurrence.select(*selected))
+        if due_from is None:
+            window = Occurrence.due_at.between(lo, hi) | Occurrence.submitted_at.between(lo, hi)
+        else:
+            # Each branch keeps to its own index: due in both ranges, or submitted in the window.
+            window = (Occurrence.due_at.between(high(lo, due_from), low(hi, due_to))
+                      | (Occurrence.submitted_at.between(lo, hi) & Occurrence.due_at.between(due_from, due_to)))
+        parts.append(query.where(window & cls.is_null(False)))
+    return parts[0].union_all(parts[1])
+
+
+def reporting(now, due_soon_days, period, where=None, group=None):
+    """Occurrences due in the period (a rules.reporting.Period) up to now: (group…, expected,
+    submitted, on_time) per group, `group` being columns of Assignment/Task/Directive/Unit
+    (default: the unit's path) and `where` a condition on them. The tallies of its weeks or months
+    plus what changed since W, in one statement."""
+    ready(now, due_soon_days)
+    kind = "week" if period.kind == "week" else "month"
+    starts = [period.start] if period.kind != "quarter" else [
+        period.start.replace(month=period.start.month + i) for i in range(3)]
+    stored = (OccurrenceTally.select(OccurrenceTally.assignment_id.alias("assignment_id"),
+                                     OccurrenceTally.cls.alias("cls"), OccurrenceTally.n.alias("n"))
+              .where((OccurrenceTally.period == kind) & OccurrenceTally.start.in_(starts)))
+    changes = _occurrence_changes(now, TallyClock.counted_at, due_from=datetime.combine(period.start, time.min),
+                                  due_to=datetime.combine(period.end, time.max), clock_join=True)
+    x = stored.union_all(changes).alias("x")
+    group = group if group is not None else [Unit.path.alias("path")]
+    # From the few summed rows to their assignments (SQLite keeps the left of a CROSS JOIN outside).
+    query = (Select([x], [*group, fn.SUM(x.c.n).alias("expected"),
+                          fn.SUM(Case(None, [(x.c.cls != "missing", x.c.n)], 0)).alias("submitted"),
+                          fn.SUM(Case(None, [(x.c.cls == "on_time", x.c.n)], 0)).alias("on_time")])
+             .join(Assignment, JOIN.CROSS).join(Task, on=(Assignment.task == Task.id))
+             .join(Directive, on=(Task.directive == Directive.id)).join(Unit, on=(Assignment.unit == Unit.id))
+             .where(x.c.assignment_id == Assignment.id).bind(database))
+    if where is not None:
+        query = query.where(where)
+    return query.group_by(*[g.unwrap() if hasattr(g, "unwrap") else g for g in group]).having(fn.SUM(x.c.n) != 0)
 
 
 # --- Reading them ---------------------------------------------------------------------------
@@ -169,20 +292,115 @@ def _changes(keys, moments, where=None, clock_join=False):
     return parts[0].union_all(parts[1])
 
 
-def counted(keys, now, due_soon_days, where=None, by=None):
-    """[(by…, cls, n)] as of `now`: the tally plus what changed since W, in one statement. `where`
-    narrows both parts by the key columns (a function of them, in the order of keys); `by` (default:
-    all keys) are the key columns kept, summed over the others."""
+def _union(keys, now, due_soon_days, where=None):
+    """A subquery "x" of (keys…, cls, n): the tally rows and the changes since W, unsummed."""
     tally = UnitTally if keys == UNIT_KEYS else DirectiveTally
     soon = now + timedelta(days=due_soon_days)
     stored = tally.select(*[getattr(tally, k).alias(k) for k in keys], tally.cls.alias("cls"), tally.n.alias("n"))
     if where is not None:
         stored = stored.where(where(*[getattr(tally, k) for k in keys]))
     moments = Moments(now, soon, TallyClock.counted_at, TallyClock.soon_at)
-    union = stored.union_all(_changes(keys, moments, where, clock_join=True)).alias("x")
+    return stored.union_all(_changes(keys, moments, where, clock_join=True)).alias("x")
+
+
+def counted(keys, now, due_soon_days, where=None, by=None):
+    """[(by…, cls, n)] as of `now`: the tally plus what changed since W, in one statement. `where`
+    narrows both parts by the key columns (a function of them, in the order of keys); `by` (default:
+    all keys) are the key columns kept, summed over the others."""
+    ready(now, due_soon_days)
+    union = _union(keys, now, due_soon_days, where)
     columns = [SQL(f'"x"."{k}"') for k in (keys if by is None else by)] + [SQL('"x"."cls"')]
     return (union.select_from(*columns, fn.SUM(SQL('"x"."n"')).alias("n"))
             .group_by(*columns).having(fn.SUM(SQL('"x"."n"')) != 0).tuples())
+
+
+def ready(now: datetime, due_soon_days: int) -> None:
+    """The tallies exist for this number of due-soon days, else they are counted as of `now`: a read
+    that finds them missing, outside a request that kept them up (tests, commands)."""
+    if _known_ready(due_soon_days):
+        return
+    clock = _clock()
+    if clock is None or clock.counted_at is None or clock.due_soon_days != due_soon_days:
+        rebuild(now, due_soon_days)
+    _mark_ready(due_soon_days)
+
+
+def unit_counts(user, unit, delegated, now, due_soon_days, group) -> list[tuple]:
+    """[(group…, cls, n)] of the assignments the user may read (core.assignments.scoped without a
+    directive) as of now, `group` being expressions of the lead unit (models.Unit)."""
+    ready(now, due_soon_days)
+    x = _union(UNIT_KEYS, now, due_soon_days, scope_condition(user, unit, delegated))
+    return list(Select([x], [*group, x.c.cls, fn.SUM(x.c.n)]).join(Unit, JOIN.CROSS)
+                .where(x.c.unit_id == Unit.id).group_by(*group, x.c.cls).having(fn.SUM(x.c.n) != 0)
+                .bind(database).tuples())
+
+
+def _pivot(x, key):
+    """(key, one sum per status class) from a subquery of (…, cls, n)."""
+    return [key.alias("gid"), *[fn.SUM(Case(None, [(x.c.cls == c, x.c.n)], 0)).alias(c) for c in status.CLASSES]]
+
+
+def ranked_units(user, unit, delegated, now, due_soon_days, group, limit, only=None):
+    """The groups of unit_counts (`group`: an expression of the lead unit) with their counts, the
+    most overdue first then by name, the first `limit` of them, and how many groups there are:
+    ([(group id, {class: n})], total). `only`: just these group ids."""
+    ready(now, due_soon_days)
+    x = _union(UNIT_KEYS, now, due_soon_days, scope_condition(user, unit, delegated))
+    sums = (Select([x], _pivot(x, group)).join(Unit, JOIN.CROSS).where(x.c.unit_id == Unit.id)
+            .group_by(SQL('"gid"')).having(fn.SUM(x.c.n) != 0))
+    if only is not None:
+        sums = sums.where(group.in_(list(only)))
+    s = sums.alias("s")
+    g = Unit.alias("g")
+    rows = list(Select([s], [s.c.gid, *[getattr(s.c, c) for c in status.CLASSES], fn.COUNT(SQL("*")).over()])
+                .join(g, JOIN.CROSS).where(g.id == s.c.gid)
+                .order_by(getattr(s.c, status.OVERDUE).desc(), g.sort_name, g.id).limit(limit).bind(database).tuples())
+    out = [(r[0], dict(zip(status.CLASSES, r[1:-1]))) for r in rows]
+    return out, (rows[0][-1] if rows else 0)
+
+
+def ranked_directives(root, delegated, now, due_soon_days, offset: int, limit: int):
+    """Every directive counted over all its units (in_view from `root`), the most overdue first then
+    the newest: ([(directive, {class: n})] for a slice, how many directives)."""
+    ready(now, due_soon_days)
+    x = _union(DIRECTIVE_KEYS, now, due_soon_days, _directive_view(root, delegated, None))
+    s = (Select([x], _pivot(x, x.c.directive_id)).group_by(SQL('"gid"')).having(fn.SUM(x.c.n) != 0)).alias("s")
+    rows = list(Directive.select(Directive.id, Directive.number, Directive.issued_on, Directive.issued_precision,
+                                 Directive.subject, *[getattr(s.c, c) for c in status.CLASSES],
+                                 fn.COUNT(SQL("*")).over().alias("total"))
+                .join(s, JOIN.CROSS).where(Directive.id == s.c.gid)
+                .order_by(getattr(s.c, status.OVERDUE).desc(), Directive.issued_on.desc(nulls="LAST"), Directive.id)
+                .offset(offset).limit(limit).objects())
+    out = [(d, {c: getattr(d, c) for c in status.CLASSES}) for d in rows]
+    return out, (rows[0].total if rows else 0)
+
+
+def _directive_view(root, delegated, issued_inside):
+    from .units import subtree_unit_ids
+
+    def where(d, a):
+        if root is None:
+            condition = (a != 0) if delegated else (a == 0)
+        else:
+            passed_inside = a.in_(subtree_unit_ids(root))
+            condition = passed_inside if delegated else ((a == 0) | ~passed_inside)
+        if issued_inside is not None:
+            condition &= d.in_(Directive.select(Directive.id).where(
+                Directive.issuer.in_(subtree_unit_ids(issued_inside))))
+        return condition
+    return where
+
+
+def directive_counts(user, root, delegated, now, due_soon_days, issued_inside=None) -> dict:
+    """{directive id: {class: n}} over the whole of each directive (every unit), counted once
+    (core.assignments.in_view from `root`); `issued_inside`: only directives issued in that unit's
+    subtree."""
+    ready(now, due_soon_days)
+    out: dict[int, dict] = {}
+    for did, cls, n in counted(DIRECTIVE_KEYS, now, due_soon_days, _directive_view(root, delegated, issued_inside),
+                               by=("directive_id",)):
+        out.setdefault(did, {c: 0 for c in status.CLASSES})[cls] += n
+    return out
 
 
 # --- Checking them --------------------------------------------------------------------------
@@ -197,9 +415,48 @@ def recount(keys, now, due_soon_days) -> dict:
     return {tuple(row[:-1]): row[-1] for row in rows}
 
 
+def occurrence_recount(now) -> dict:
+    """{(assignment id, period, first day, cls): n} counted from the occurrences themselves."""
+    out = {}
+    cls = occurrence_case(Occurrence, now)
+    for period in PERIODS:
+        start = period_start(period, Occurrence.due_at)
+        for aid, day, c, n in (Occurrence.select(Occurrence.assignment, start, cls, fn.COUNT(Occurrence.id))
+                               .where(Occurrence.due_at <= now).group_by(Occurrence.assignment, start, cls).tuples()):
+            out[(aid, period, _day(day), c)] = n
+    return out
+
+
+def occurrence_counted(now) -> dict:
+    """The same, read from the tallies plus what changed since W."""
+    stored = OccurrenceTally.select(OccurrenceTally.assignment_id.alias("assignment_id"),
+                                    OccurrenceTally.period.alias("period"), OccurrenceTally.start.alias("start"),
+                                    OccurrenceTally.cls.alias("cls"), OccurrenceTally.n.alias("n"))
+    out = {}
+    for period in PERIODS:
+        x = stored.where(OccurrenceTally.period == period).union_all(
+            _occurrence_changes(now, TallyClock.counted_at, period=period, clock_join=True)).alias("x")
+        columns = [SQL(f'"x"."{k}"') for k in ("assignment_id", "period", "start", "cls")]
+        for aid, p, day, c, n in (x.select_from(*columns, fn.SUM(SQL('"x"."n"'))).group_by(*columns)
+                                  .having(fn.SUM(SQL('"x"."n"')) != 0).tuples()):
+            out[(aid, p, _day(day), c)] = n
+    return out
+
+
+def _day(value):
+    """A first day as SQL hands it back: text (SQLite), a date, or a timestamp (peewee's reading)."""
+    if isinstance(value, str):
+        return date.fromisoformat(value[:10])
+    return value.date() if isinstance(value, datetime) else value
+
+
 def differences(now, due_soon_days) -> list[str]:
     """Where the tallies (as read at now) differ from a recount: empty when they agree."""
     out = []
+    kept, fresh = occurrence_counted(now), occurrence_recount(now)
+    for key in sorted(set(kept) | set(fresh), key=str):
+        if kept.get(key, 0) != fresh.get(key, 0):
+            out.append(f"occurrence {key}: giữ {kept.get(key, 0)}, đếm lại {fresh.get(key, 0)}")
     for keys in (UNIT_KEYS, DIRECTIVE_KEYS):
         kept = {tuple(row[:-1]): row[-1] for row in counted(keys, now, due_soon_days)}
         fresh = recount(keys, now, due_soon_days)
