@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from tests.helpers import Factory, make_app
 from webapp.core import tallies
 from webapp.core.assignments import counts_by_status, scoped
-from webapp.dashboard.queries import Filters, reporting_recount, reporting_rows
+from webapp.dashboard.queries import Filters, reporting_recount, reporting_rows, scorecard
 from webapp.rules.reporting import period_containing
 from webapp.db import database
 from webapp.models import Assignment, Directive, DirectiveTally, Occurrence, Task, TallyClock, Unit, UnitTally
@@ -158,6 +158,34 @@ class Who:
         self.is_admin, self.is_leader = role == "admin", role == "leader"
 
 
+def _scores(rows):
+    return {r.unit.id: (r.due, r.on_time, r.late, r.late_days, r.overdue_now) for r in rows if r.due or r.overdue_now}
+
+
+def _reference_scores(user, filters, now, soon):
+    """The scorecard's assignment figures computed in Python with rules.status, row by row."""
+    from webapp.dashboard.queries import _group_of, _root
+    from webapp.rules import status
+    start = datetime.combine(filters.period.start, datetime.min.time())
+    end = datetime.combine(filters.period.end, datetime.max.time())
+    out = {}
+    for a in scoped(user, None, None, False):
+        row = out.setdefault(_group_of(a.unit.path, _root(user, filters)), [0, 0, 0, 0, 0])
+        done = a.done_at if a.done_at and a.done_at <= now else None
+        cls = status.classify(a.due_at, done, now, soon, a.reported_at)
+        if cls == status.OVERDUE:
+            row[4] += 1
+        if a.due_at is None or not start <= a.due_at <= end:
+            continue
+        row[0] += 1
+        if cls == status.DONE_ON_TIME:
+            row[1] += 1
+        elif cls in (status.DONE_LATE, status.OVERDUE):
+            row[2] += 1
+            row[3] += status.days_late(a.due_at, done or a.reported_at, now)
+    return {gid: tuple(r) for gid, r in out.items() if r[0] or r[4]}
+
+
 def _rates(rows):
     return {r["path"]: (r["expected"], r["submitted"] or 0, r["on_time"] or 0) for r in rows if r["expected"]}
 
@@ -192,6 +220,9 @@ def test_tallies_equal_a_recount_after_any_writes(operations, seed):
                             expected = counts_by_status(scoped(user, unit, None, delegated), moment, state["soon"])
                             got = tallies.status_counts(user, unit, delegated, moment, state["soon"])
                             assert got == expected, (user.role, user.unit_id, unit and unit.id, delegated, moment)
+                month = Filters(None, None, period_containing("month", BASE.date()))
+                assert _scores(scorecard(user, month, moments[1], state["soon"])) == _reference_scores(
+                    user, month, moments[1], state["soon"]), user.role
                 for kind in ("week", "month", "quarter"):
                     for moment in (moments[0], moments[2]):
                         filters = Filters(None, None, period_containing(kind, moment.date()))

@@ -1,7 +1,7 @@
 """The unit tree: creating, moving, editing and listing units with their materialised paths."""
 from datetime import datetime
 
-from peewee import Case, Value, fn
+from peewee import SQL, Case, NodeList, Value, fn
 
 from ..db import database, is_sqlite
 from ..models import Unit
@@ -101,6 +101,14 @@ def group_of_sql(root: Unit | None, unit=Unit):
         return segment_after(1)
     return Case(None, [(unit.path == root.path, root.id),
                        (unit.path.startswith(root.path), segment_after(len(root.path)))], unit.id)
+
+
+def whole_days(start, end):
+    """SQL: whole days from `start` to a later `end` (timestamps), as timedelta.days counts them."""
+    if is_sqlite():  # whole seconds, so that no rounding of julianday's float loses a day
+        return (fn.strftime("%s", end).cast("INTEGER") - fn.strftime("%s", start).cast("INTEGER")) / 86400
+    seconds = NodeList([SQL("EXTRACT(EPOCH FROM"), end - start, SQL(")")])
+    return fn.FLOOR(seconds / 86400).cast("INTEGER")
 
 
 def tree_order(units) -> list[tuple[Unit, int]]:

@@ -17,7 +17,7 @@ from ..core import tallies
 from ..core.access import assignment_scope, cooperation_scope, sees_everything
 from ..core.assignments import scoped, status_case
 from ..core.cooperation import sent_condition
-from ..core.units import group_of_sql, subtree_unit_ids
+from ..core.units import group_of_sql, subtree_unit_ids, whole_days
 from ..models import (
     Assignment,
     Cooperation,
@@ -355,45 +355,56 @@ SCORE_KEYS = {
 
 
 def scorecard(user, filters: Filters, now, due_soon_days) -> list[ScoreRow]:
-    """The figures per unit one level below the unit looked at, for the period, as of now."""
+    """The figures per unit one level below the unit looked at, for the period, as of now: summed in
+    SQL per unit (the assignments due in the period, returns, extension requests), the overdue
+    counts from the tallies."""
     root = _root(user, filters)
+    group = group_of_sql(root)
     start = datetime.combine(filters.period.start, time.min)
     end = datetime.combine(filters.period.end, time.max)
     rows: dict[int, ScoreRow] = {}
 
-    def row(path) -> ScoreRow:
-        gid = _group_of(path, root)
+    def row(gid) -> ScoreRow:
         return rows.setdefault(gid, ScoreRow(None))
     in_period = (Assignment.due_at >= start) & (Assignment.due_at <= end)
-    for r in (_scoped(user, filters).select(Unit.path, Assignment.due_at, Assignment.done_at, Assignment.reported_at)
-              .where(in_period).order_by().dicts()):
-        target = row(r["path"])
-        target.due += 1
-        done = r["done_at"] if r["done_at"] and r["done_at"] <= now else None
-        cls = status.classify(r["due_at"], done, now, due_soon_days, r["reported_at"])
-        if cls == status.DONE_ON_TIME:
-            target.on_time += 1
-        elif cls in (status.DONE_LATE, status.OVERDUE):
-            target.late += 1
-            target.late_days += status.days_late(r["due_at"], done or r["reported_at"], now)
-    for r in (_scoped(user, filters).select(Unit.path.alias("path"), fn.COUNT(Assignment.id).alias("n"))
-              .where(status_case(now, due_soon_days) == status.OVERDUE).group_by(Unit.path).order_by().dicts()):
-        row(r["path"]).overdue_now += r["n"]
+    cls = status_case(now, due_soon_days)
+    late = cls.in_([status.DONE_LATE, status.OVERDUE])
+    # status.days_late to the completion (as of now), else to a report that waits, else to now.
+    done = Case(None, [(Assignment.done_at <= now, Assignment.done_at)])
+    finished = fn.COALESCE(done, Assignment.reported_at)
+    until = Case(None, [(finished.is_null(False) & (finished <= now), finished)], now)
+    for gid, due, on_time, n_late, days in (
+            _scoped(user, filters).select(group.alias("gid"), fn.COUNT(Assignment.id),
+                                          fn.SUM(Case(None, [(cls == status.DONE_ON_TIME, 1)], 0)),
+                                          fn.SUM(Case(None, [(late, 1)], 0)),
+                                          fn.SUM(Case(None, [(late & (until > Assignment.due_at),
+                                                              whole_days(Assignment.due_at, until))], 0)))
+            .where(in_period).group_by(SQL("gid")).order_by().tuples()):
+        target = row(gid)
+        target.due, target.on_time, target.late, target.late_days = due, on_time or 0, n_late or 0, int(days or 0)
+    if _by_tallies(filters):
+        overdue_counts = tallies.unit_counts(user, filters.unit, filters.delegated, now, due_soon_days, [group])
+    else:
+        overdue_counts = (_scoped(user, filters).select(group.alias("gid"), cls.alias("cls"), fn.COUNT(Assignment.id))
+                          .group_by(SQL("gid"), SQL("cls")).order_by().tuples())
+    for gid, c, n in overdue_counts:
+        if c == status.OVERDUE:
+            row(gid).overdue_now += n
     returned = (_scoped(user, filters).join_from(Assignment, Update)
-                .select(Unit.path.alias("path"), fn.COUNT(Update.id).alias("n"))
+                .select(group.alias("gid"), fn.COUNT(Update.id))
                 .where((Update.kind == "returned") & (Update.created_at >= start) & (Update.created_at <= min(end, now)))
-                .group_by(Unit.path).order_by().dicts())
-    for r in returned:
-        row(r["path"]).returned += r["n"]
+                .group_by(SQL("gid")).order_by().tuples())
+    for gid, n in returned:
+        row(gid).returned += n
     asked = (_scoped(user, filters).join_from(Assignment, Extension)
-             .select(Unit.path.alias("path"), fn.COUNT(Extension.id).alias("n"))
+             .select(group.alias("gid"), fn.COUNT(Extension.id))
              .where((Extension.requested_at >= start) & (Extension.requested_at <= min(end, now)))
-             .group_by(Unit.path).order_by().dicts())
-    for r in asked:
-        row(r["path"]).extensions += r["n"]
-    for r in reporting_rows(user, filters, now, due_soon_days):
-        target = row(r["path"])
-        target.rate = target.rate + Rate(r["expected"], r["submitted"] or 0, r["on_time"] or 0)
+             .group_by(SQL("gid")).order_by().tuples())
+    for gid, n in asked:
+        row(gid).extensions += n
+    for gid, expected, submitted, on_time in reporting_by(user, filters, now, due_soon_days, group):
+        target = row(gid)
+        target.rate = target.rate + Rate(expected, submitted or 0, on_time or 0)
     units = ({u.id: u for u in Unit.select(Unit.id, Unit.name, Unit.sort_name).where(Unit.id.in_(list(rows)))}
              if rows else {})
     for gid, r in rows.items():

@@ -223,7 +223,8 @@ def _scorecard():
 def scorecard():
     """Xếp hạng đơn vị: per unit for a period, every figure a link to the list behind it."""
     filters, moment, rows, key, descending = _scorecard()
-    context = dict(filters=filters, now=moment, rows=rows, sort_key=key, descending=descending,
+    page = ListPage(rows, page_number(), ALL_ROWS)
+    context = dict(filters=filters, now=moment, rows=page.items, page=page, sort_key=key, descending=descending,
                    keys=queries.SCORE_KEYS, **_filter_choices())
     template = "dashboard/_scorecard.html" if is_htmx() else "dashboard/scorecard.html"
     return render_template(template, **context)
