@@ -47,6 +47,84 @@ def subtree_ids(unit: Unit) -> list[int]:
     return [u.id for u in Unit.select(Unit.id).where(Unit.path.startswith(unit.path))]
 
 
+TREE_BUDGET = 150   # units shown at first: levels are opened while their children fit
+TREE_CHUNK = 100    # children loaded at once when a unit is opened
+
+
+@dataclass
+class TreeNode:
+    """A unit of the admin tree: its row, how many units are directly under it, its users, and
+    the children shown (None: not loaded; opened on demand), with how many more there are."""
+    unit: Unit
+    child_count: int = 0
+    users: int = 0
+    children: list | None = None
+    more: int = 0
+    start: int = 0  # the first child shown (a page of the tree opened at this unit)
+
+    @property
+    def has_children(self):
+        return self.child_count > 0
+
+
+def child_counts(parent_ids=None) -> dict:
+    query = Unit.select(Unit.parent, fn.COUNT(Unit.id)).where(Unit.parent.is_null(False))
+    if parent_ids is not None:
+        query = query.where(Unit.parent.in_(list(parent_ids)))
+    return dict(query.group_by(Unit.parent).tuples())
+
+
+def nodes_of(units, counts) -> list[TreeNode]:
+    users = dict(User.select(User.unit, fn.COUNT(User.id)).where(User.unit.in_([u.id for u in units]))
+                 .group_by(User.unit).tuples()) if units else {}
+    return [TreeNode(u, counts.get(u.id, 0), users.get(u.id, 0)) for u in units]
+
+
+def _children(parent_id, offset=0, limit=TREE_CHUNK) -> list[Unit]:
+    query = Unit.select().where(Unit.parent == parent_id if parent_id else Unit.parent.is_null())
+    return list(query.order_by(Unit.sort_name, Unit.id).offset(offset).limit(limit))
+
+
+def unit_tree(opened: Unit | None = None, offset: int = 0) -> list[TreeNode]:
+    """The top units, opened level by level while the units shown stay within TREE_BUDGET; with
+    `opened`, the way down to it is opened and its children shown from `offset` (a page without
+    JavaScript). The rest is loaded when a unit is opened (unit_children)."""
+    counts = child_counts()
+    roots = nodes_of(_children(None, 0, None), counts)
+    path_ids = [int(p) for p in opened.path.strip("/").split("/")] if opened else []
+    shown, level = len(roots), roots
+    while level:
+        next_level = []
+        for node in level:
+            # The way to the unit asked for, and the top units (a first chunk), are always open.
+            forced = node.unit.id in path_ids or node in roots
+            if node.has_children and (forced or shown + node.child_count <= TREE_BUDGET):
+                start = offset if opened and node.unit.id == opened.id else 0
+                kids = _children(node.unit.id, start, TREE_CHUNK)
+                node.children = nodes_of(kids, counts)
+                node.start = start
+                node.more = max(0, node.child_count - start - len(kids))
+                shown += len(kids)
+                next_level.extend(node.children)
+        level = next_level
+    return roots
+
+
+def unit_children(parent: Unit, offset: int) -> tuple[list[TreeNode], int]:
+    """A chunk of a unit's children (collapsed) and how many remain after it."""
+    kids = _children(parent.id, offset)
+    nodes = nodes_of(kids, child_counts([k.id for k in kids]))
+    return nodes, max(0, child_counts([parent.id]).get(parent.id, 0) - offset - len(kids))
+
+
+def search_units(text: str):
+    """Units whose name holds every word typed (tone marks and case ignored), by name."""
+    from ..rules.vietnamese import fold
+    words = fold(text).split()[:8]
+    units = [u for u in Unit.select().order_by(Unit.sort_name, Unit.id) if all(w in fold(u.name) for w in words)]
+    return units
+
+
 def unit_rows() -> list[tuple[Unit, int, int]]:
     """(unit, depth, number of users) for every unit, in tree order."""
     users = dict(User.select(User.unit, fn.COUNT(User.id)).group_by(User.unit).tuples())

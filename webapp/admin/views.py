@@ -29,6 +29,7 @@ from ..models import UNIT_KINDS, Directive, Task, Unit, User, WorkDay
 from ..rules.deadlines import FROM_RECEIPT, RECURRING, default_working_days_only
 from ..rules.input import InputError, format_partial_date, parse_day, rule_form_data
 from ..web import (
+    ListPage,
     Page,
     drops_blank_args,
     get_or_404,
@@ -36,6 +37,7 @@ from ..web import (
     now,
     page_number,
     query_id,
+    query_int,
     roles_required,
 )
 from . import bp, queries
@@ -240,8 +242,44 @@ def task_delete(task_id):
 
 @bp.route("/don-vi/")
 def units():
-    rows = queries.unit_rows()
-    return render_template("admin/units.html", rows=rows, names={u.id: u.name for u, _, _ in rows})
+    """The unit tree, opened as far as a few screens hold; a unit opens on demand (htmx, or the
+    page itself with ?mo=<id> without JavaScript); or the units whose name holds the words of ?q."""
+    q = request.args.get("q", "").strip()[:100]
+    names = {}
+    if q:
+        found = queries.search_units(q)
+        page = ListPage(found, page_number(), current_app.config["PAGE_SIZE"])
+        nodes = queries.nodes_of(page.items, queries.child_counts([u.id for u in page.items]))
+        parents = {u.parent_id for u in page.items if u.parent_id}
+        names = dict(Unit.select(Unit.id, Unit.name).where(Unit.id.in_(list(parents))).tuples()) if parents else {}
+        return render_template("admin/units.html", q=q, page=page, found=nodes, names=names)
+    opened = None
+    if unit_id := query_id("mo"):
+        opened = get_or_404(Unit, Unit.id == unit_id)
+    offset = max(0, (page_number("trang") - 1) * queries.TREE_CHUNK) if opened else 0
+    tree = queries.unit_tree(opened, offset)
+    merged = {n.unit.merged_into_id for n in _walk(tree) if n.unit.merged_into_id}
+    names = dict(Unit.select(Unit.id, Unit.name).where(Unit.id.in_(list(merged))).tuples()) if merged else {}
+    return render_template("admin/units.html", q=q, tree=tree, names=names, opened=opened, offset=offset,
+                           chunk=queries.TREE_CHUNK)
+
+
+def _walk(nodes):
+    for node in nodes:
+        yield node
+        yield from _walk(node.children or [])
+
+
+@bp.route("/don-vi/<id:unit_id>/con")
+def unit_children(unit_id):
+    """The children of a unit opened in the tree (htmx), TREE_CHUNK at a time."""
+    parent = get_or_404(Unit, Unit.id == unit_id)
+    offset = query_int("tu", 0, maximum=10**9)
+    nodes, more = queries.unit_children(parent, offset)
+    merged = {n.unit.merged_into_id for n in nodes if n.unit.merged_into_id}
+    names = dict(Unit.select(Unit.id, Unit.name).where(Unit.id.in_(list(merged))).tuples()) if merged else {}
+    return render_template("admin/_unit_nodes.html", nodes=nodes, parent=parent, more=more,
+                           next_offset=offset + len(nodes), names=names)
 
 
 @bp.route("/don-vi/moi", methods=["GET", "POST"])
