@@ -26,7 +26,12 @@ def counts() -> dict:
     }
 
 
-def unit_options(keep_ids=(), exclude_ids=(), include_inactive=False) -> list[tuple[int, str]]:
+INLINE_GROUP = 60   # a checklist group this small is on the task form; a larger one loads on demand
+GROUP_CHUNK = 200   # boxes of a large group loaded at once
+
+
+def unit_options(keep_ids=(), exclude_ids=(), include_inactive=False,
+                 parents_only=False) -> list[tuple[int, str]]:
     """(id, label indented by depth) of the active units in tree order.
 
     Inactive units listed in keep_ids stay (marked) so that editing a record that points at a
@@ -34,9 +39,13 @@ def unit_options(keep_ids=(), exclude_ids=(), include_inactive=False) -> list[tu
     names retired units).
     """
     keep, exclude = set(keep_ids), set(exclude_ids)
+    parents = set(Unit.select(Unit.parent).where(Unit.parent.is_null(False)).distinct().tuples()) \
+        if parents_only else set()
     options = []
     for unit, depth in tree_order(Unit.select()):
         if unit.id in exclude or not (unit.active or include_inactive or unit.id in keep):
+            continue
+        if parents_only and (unit.id,) not in parents and unit.id not in keep:
             continue
         label = INDENT * depth + unit.name + ("" if unit.active else " (ngừng hoạt động)")
         options.append((unit.id, label))

@@ -2,7 +2,7 @@
 call core, render; a refusal from core lands beside its field."""
 from datetime import date
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..core import audit, workdays
@@ -28,6 +28,7 @@ from ..forms import Form, choices
 from ..models import UNIT_KINDS, Directive, Task, Unit, User, WorkDay
 from ..rules.deadlines import FROM_RECEIPT, RECURRING, default_working_days_only
 from ..rules.input import InputError, format_partial_date, parse_day, rule_form_data
+from ..rules.vietnamese import fold
 from ..web import (
     ListPage,
     Page,
@@ -177,7 +178,9 @@ def _task_form(directive, task, is_new):
     options = queries.unit_options(keep_ids=keep)
     form.lead_units.choices = choices(options)
     form.cooperating_units.choices = choices(options)
-    form.group_parent.choices = blank_first("— Toàn bộ hệ thống —", queries.unit_options())
+    # A group is taken within a unit that has units under it: those are few, the others pointless.
+    form.group_parent.choices = blank_first("— Toàn bộ hệ thống —", queries.unit_options(
+        keep_ids=[form.group_parent.data] if form.group_parent.data else (), parents_only=True))
     refresh = request.method == "POST" and "refresh" in request.form
     if refresh:
         # Without JavaScript, "Hiện các trường" posts the form back to show the kind's fields: nothing
@@ -187,10 +190,35 @@ def _task_form(directive, task, is_new):
         flash(f"Đã lưu {_task_name(task)}.", "success")
         return redirect(url_for("admin.directive", directive_id=directive.id, _anchor=f"task-{task.id}"))
     reported = set() if is_new else reported_unit_ids(task)
+    searched = {name: request.form.get(f"{name}_q", "").strip()[:100]
+                for name in ("lead_units", "cooperating_units")} if refresh else {}
     return render_template("admin/task_form.html", form=form, directive=directive, task=task,
                            is_new=is_new, title=title, assignments=assignments,
                            unit_groups=queries.unit_groups(keep_ids=keep), kind_labels=UNIT_KINDS,
-                           locked=[a.unit.name for a in assignments if a.unit_id in reported])
+                           locked=[a.unit.name for a in assignments if a.unit_id in reported],
+                           inline_group=queries.INLINE_GROUP, searched=searched, fold=fold)
+
+
+@bp.route("/nhom-don-vi")
+def unit_group_choices():
+    """The boxes of a large group of a task form's unit checklist, loaded when it is opened or
+    searched (htmx): those not already ticked, matching the words typed, a chunk at a time."""
+    name = request.args.get("field") if request.args.get("field") in ("lead_units", "cooperating_units") else "lead_units"
+    parent_id = query_int("group", 0)
+    offset = query_int("tu", 0, maximum=10**9)
+    ticked = {int(v) for v in request.args.getlist(name) if v.isdigit() and len(v) <= 18}
+    text = request.args.get(f"{name}_q", "").strip()[:100]
+    group = next((g for g in queries.unit_groups(keep_ids=list(ticked))
+                  if (g.parent.id if g.parent else 0) == parent_id), None)
+    if group is None:
+        abort(404)
+    words = fold(text).split()
+    units = [u for u in group.units if u.id not in ticked and all(w in fold(u.name) for w in words)]
+    chunk = units[offset:offset + queries.GROUP_CHUNK]
+    return render_template("admin/_group_choices.html", name=name, units=chunk, more=len(units) - offset - len(chunk),
+                           next_url=url_for("admin.unit_group_choices", field=name, group=parent_id,
+                                            tu=offset + len(chunk), **{f"{name}_q": text} if text else {}),
+                           text=text)
 
 
 def _working_days_default(form, data, task, is_new) -> None:
