@@ -198,6 +198,7 @@ for endpoint, path, methods in [
     ("admin.task_delete", "/quan-tri/nhiem-vu/{task}/xoa", ("GET", "POST")),  # has history: refused
     ("admin.units", "/quan-tri/don-vi/", ("GET",)),
     ("admin.unit_children", "/quan-tri/don-vi/{unit}/con", ("GET",)),
+    ("admin.unit_suggestions", "/quan-tri/goi-y-don-vi?field=parent&parent_q=x", ("GET",)),
     ("admin.unit_group_choices", "/quan-tri/nhom-don-vi?field=lead_units&group={province}", ("GET",)),
     ("admin.unit_new", "/quan-tri/don-vi/moi", ("GET", "POST")),
     ("admin.unit_edit", "/quan-tri/don-vi/{unit}/sua", ("GET", "POST")),

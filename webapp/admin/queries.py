@@ -4,7 +4,7 @@ import calendar as stdlib_calendar
 from dataclasses import dataclass, field
 from datetime import date
 
-from peewee import fn
+from peewee import JOIN, fn
 
 from ..core.units import tree_order
 from ..models import Assignment, Cooperation, Directive, Task, Unit, User, WorkDay
@@ -124,6 +124,25 @@ def unit_children(parent: Unit, offset: int) -> tuple[list[TreeNode], int]:
     kids = _children(parent.id, offset)
     nodes = nodes_of(kids, child_counts([k.id for k in kids]))
     return nodes, max(0, child_counts([parent.id]).get(parent.id, 0) - offset - len(kids))
+
+
+def unit_choice_search(text: str, limit: int, keep_ids=()) -> list[Unit]:
+    """Active units (and those in keep_ids) whose name holds every word typed, by name, each with
+    its parent's name (a form's unit field, forms.UnitPickField)."""
+    from ..rules.vietnamese import fold
+    words = fold(text).split()[:8]
+    parent = Unit.alias()
+    rows = (Unit.select(Unit, parent.name.alias("parent_name"))
+            .join(parent, JOIN.LEFT_OUTER, on=(Unit.parent == parent.id))
+            .where((Unit.active == True) | Unit.id.in_([i for i in keep_ids if i]))  # noqa: E712
+            .order_by(Unit.sort_name, Unit.id).objects())
+    return [u for u in rows if all(w in fold(u.name) for w in words)][:limit]
+
+
+def unit_choice(unit_id, keep_ids=()) -> Unit | None:
+    """The unit a form's unit field may hold: an active one, or one it already held."""
+    unit = Unit.get_or_none(Unit.id == unit_id)
+    return unit if unit is not None and (unit.active or unit.id in keep_ids) else None
 
 
 def search_units(text: str):

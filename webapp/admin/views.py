@@ -37,6 +37,7 @@ from ..web import (
     is_htmx,
     now,
     page_number,
+    picked,
     query_id,
     query_int,
     roles_required,
@@ -111,8 +112,7 @@ def _directive_initial(directive) -> dict:
 
 def _directive_form(directive, is_new):
     form = DirectiveForm(data={"shift_days_off": True} if is_new else _directive_initial(directive))
-    form.issuer.choices = blank_first("— Chọn cơ quan ban hành —",
-                                      queries.unit_options(keep_ids=[directive.issuer_id]))
+    _unit_field(form.issuer, keep_ids=[directive.issuer_id])
     if form.validate_on_submit():
         save_directive(directive, form.directive_fields(), now=now(), actor_id=current_user.id)
         flash("Đã thêm văn bản." if is_new else "Đã lưu văn bản.", "success")
@@ -327,17 +327,30 @@ def _unit_initial(unit) -> dict:
             "merged_into": unit.merged_into_id}
 
 
+def _unit_field(field, keep_ids=()) -> None:
+    """A form's unit chosen by typing: active units, and the one it already holds."""
+    keep = [i for i in keep_ids if i]
+    field.search = lambda text, limit: queries.unit_choice_search(text, limit, keep)
+    field.lookup = lambda unit_id: queries.unit_choice(unit_id, keep)
+
+
+@bp.route("/goi-y-don-vi")
+def unit_suggestions():
+    """The matches of what is typed in a form's unit field (htmx): active units, by name."""
+    name = request.args.get("field", "")
+    text = request.args.get(f"{name}_q", "").strip()[:200] if name.isidentifier() else ""
+    units = queries.unit_choice_search(text, 16) if text else []
+    return render_template("admin/_unit_suggestions.html", units=units, text=text, limit=15)
+
+
 def _fill_unit_choices(form, unit) -> None:
-    """The unit's own subtree is left out of the parent list; the server checks again anyway."""
-    subtree = queries.subtree_ids(unit) if unit else []
-    form.parent.choices = blank_first("— Không có (đơn vị gốc) —", queries.unit_options(
-        keep_ids=[unit.parent_id] if unit else [], exclude_ids=subtree))
-    form.merged_into.choices = blank_first("— Không —", queries.unit_options(
-        keep_ids=[unit.merged_into_id] if unit else [], exclude_ids=[unit.id] if unit else []))
+    """The parent may not be inside the unit's own subtree: core.units.parent_error says so on save."""
+    _unit_field(form.parent, keep_ids=[unit.parent_id] if unit else [])
+    _unit_field(form.merged_into, keep_ids=[unit.merged_into_id] if unit else [])
 
 
 def _unit_or_error(field):
-    """The unit a select names, or None for blank; an error beside the field if it is gone."""
+    """The unit a field names, or None for blank; an error beside the field if it is gone."""
     if field.data is None:
         return None, True
     unit = Unit.get_or_none(Unit.id == field.data)
@@ -381,7 +394,7 @@ def _user_initial(user) -> dict:
 
 
 def _fill_user_units(form, keep_id=None) -> None:
-    form.unit.choices = blank_first("— Chọn đơn vị —", queries.unit_options(keep_ids=[keep_id]))
+    _unit_field(form.unit, keep_ids=[keep_id])
 
 
 @bp.route("/nguoi-dung/moi", methods=["GET", "POST"])
@@ -496,18 +509,16 @@ def audit_log():
                    object_types=audit.OBJECT_TYPES)
     if is_htmx():
         return render_template("admin/_audit_list.html", **context)
-    return render_template("admin/audit.html", **context, users=queries.user_options(),
-                           units=queries.unit_options(include_inactive=True))
+    return render_template("admin/audit.html", **context, users=queries.user_options(), unit_pick=picked("unit"))
 
 
 def _audit_filters() -> tuple[dict, list[str]]:
     """The filters from the query string, and Vietnamese messages for the ones we cannot read."""
     args, errors = request.args, []
-    unit_id = query_id("unit")
     object_type = args.get("object", "")
     filters = {
         "user_id": query_id("user"),
-        "unit": Unit.get_or_none(Unit.id == unit_id) if unit_id else None,
+        "unit": picked("unit").chosen,
         "object_type": object_type if object_type in audit.OBJECT_TYPES else "",
         "object_id": query_id("id"),
         "start": _day(args.get("from", ""), "Từ ngày", errors),

@@ -63,7 +63,8 @@ def index():
 
 # Pages with search-as-you-type filters, and the block their links refresh.
 PICK_PAGES = {"home.index": "#assignment-list", "dashboard.index": "#dashboard-body",
-              "dashboard.overdue_list": "#overdue-body", "dashboard.scorecard": "#scorecard-body"}
+              "dashboard.overdue_list": "#overdue-body", "dashboard.scorecard": "#scorecard-body",
+              "admin.audit": None}  # the audit's filters sit outside what it refreshes: a whole page
 PICK_KINDS = {"don-vi": "unit", "van-ban": "directive"}
 
 
