@@ -22,7 +22,8 @@ run: install pdf-libs
 	$(FLASK) init-db
 	$(FLASK) seed-demo --if-empty
 	@echo "Theo dõi nhiệm vụ: http://$(HOST):$(PORT)  (Ctrl+C để dừng)"
-	$(VENV)/bin/gunicorn --workers 2 --threads 4 --bind $(HOST):$(PORT) --access-logfile - wsgi:app
+	$(VENV)/bin/gunicorn --workers 2 --threads 4 --timeout 60 --graceful-timeout 30 \
+	  --max-requests 1000 --max-requests-jitter 100 --bind $(HOST):$(PORT) --access-logfile - wsgi:app
 
 ## make test: install, make sure Chromium is there for the browser tests, run the whole suite
 test: install chromium pdf-libs office
