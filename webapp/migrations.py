@@ -709,7 +709,7 @@ def upgrade() -> list[int]:
                     step(migrator)
                     SchemaVersion.update(version=target).execute()
                     applied.append(target)
-        if applied:
+        if applied and database.table_exists("tally_clock"):  # (a test may stop before version 10)
             install_tally_triggers()
             # Counted again from the data at the first page that needs them.
             TallyClock.update(counted_at=None, soon_at=None, due_soon_days=None).execute()
