@@ -107,8 +107,10 @@ def rewind_schema(version):
         database.execute_sql('DROP INDEX IF EXISTS "assignment_done_at"')
         database.execute_sql('DROP INDEX IF EXISTS "assignment_reported_at"')
         for index in ("assignment_list_order", "assignment_state", "extension_state", "update_kind_created_at",
-                      "occurrence_submitted_at"):
+                      "occurrence_submitted_at", "assignment_delegated_from_id_set", "assignment_assigned_by_id_set"):
             database.execute_sql(f'DROP INDEX IF EXISTS "{index}"')
+        for column in ("delegated_from_id", "assigned_by_id"):
+            database.execute_sql(f'CREATE INDEX IF NOT EXISTS "assignment_{column}" ON "assignment" ("{column}")')
     for added in sorted((v for v in ADDED_BY if v > version), reverse=True):
         tables, columns = ADDED_BY[added]
         for table in tables:

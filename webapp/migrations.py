@@ -661,6 +661,13 @@ def _v10_indexes():
     database.execute_sql('CREATE INDEX IF NOT EXISTS "assignment_state" ON "assignment" ("state")')
     database.execute_sql('CREATE INDEX IF NOT EXISTS "extension_state" ON "extension" ("state")')
     database.execute_sql('CREATE INDEX IF NOT EXISTS "update_kind_created_at" ON "update" ("kind", "created_at")')
+    # Nearly every assignment is the directive's own (no parent, no delegating unit): a full index of
+    # these columns made the planner take "IS NULL" for a selective condition and scan them all.
+    # Partial ones serve what they are for: the children of one assignment, one unit's delegations.
+    for column in ("delegated_from_id", "assigned_by_id"):
+        database.execute_sql(f'DROP INDEX IF EXISTS "assignment_{column}"')
+        database.execute_sql(f'CREATE INDEX IF NOT EXISTS "assignment_{column}_set" ON "assignment" ("{column}") '
+                             f'WHERE "{column}" IS NOT NULL')
     # The lists' order (core.assignments.filtered): a page walks it and stops after its rows.
     database.execute_sql('CREATE INDEX IF NOT EXISTS "assignment_list_order" ON "assignment" '
                          '(("done_at" IS NOT NULL), ("due_at" IS NULL), "due_at")')

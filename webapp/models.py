@@ -5,12 +5,14 @@ times from the `now` it was given (webapp/clock.py is the only reader of the wal
 """
 import json
 
+from datetime import datetime
+
+import peewee
 from peewee import (
     SQL,
     BooleanField,
     CharField,
     DateField,
-    DateTimeField,
     ForeignKeyField,
     IntegerField,
     Model,
@@ -22,6 +24,19 @@ from .db import database
 from .rules.deadlines import DeadlineRule
 from .rules.progress import AWAITING, STATES
 from .rules.vietnamese import fold, sort_key
+
+class DateTimeField(peewee.DateTimeField):
+    """SQLite hands timestamps back as text: read with datetime.fromisoformat (C), where peewee tries
+    strptime format after format (a list of 50 rows read thousands of them)."""
+
+    def adapt(self, value):
+        if value and isinstance(value, str):
+            try:
+                return datetime.fromisoformat(value)
+            except ValueError:
+                return super().adapt(value)
+        return value
+
 
 UNIT_KINDS = {
     "ubnd_tinh": "UBND tỉnh",

@@ -37,6 +37,47 @@ from ..models import (
 from ..rules import status
 
 KEEP_FOR = timedelta(minutes=10)
+
+
+# --- Statements compiled once -------------------------------------------------------------------
+# The reads below are long statements (two moments' classes, a window, a union): peewee takes a
+# few milliseconds to write each. Each is written once per shape (who looks, from where), with
+# slots for the moments, and run with them filled in.
+
+class _Slot:
+    """A parameter of a cached statement filled in when it runs."""
+    __slots__ = ("name",)
+
+    def __init__(self, name):
+        self.name = name
+
+
+NOW, SOON = _Slot("now"), _Slot("soon")
+_statements: dict = {}
+
+
+def _run(key, build, now, soon) -> list[tuple]:
+    """Rows of the statement build() writes (with NOW and SOON for the moments), kept per key."""
+    key = (database.param, *key)
+    statement = _statements.get(key)
+    if statement is None:
+        if len(_statements) > 1000:
+            _statements.clear()
+        statement = _statements[key] = build().sql()
+    sql, params = statement
+    values = {NOW: now, SOON: soon}
+    return database.execute_sql(sql, [values[p] if isinstance(p, _Slot) else p for p in params]).fetchall()
+
+
+def _scope_key(user, unit, delegated) -> tuple:
+    """What scope_condition's statement depends on."""
+    return (user.role, user.unit_id, user.unit.path, unit.id if unit else None, unit.path if unit else None,
+            bool(delegated), _sees_all(user))
+
+
+def _sees_all(user) -> bool:
+    from .access import sees_everything
+    return sees_everything(user)
 TALLY_LOCK = 170017  # the advisory lock of migrations.TALLY_TRIGGERS (PostgreSQL)
 
 
@@ -292,10 +333,10 @@ def _changes(keys, moments, where=None, clock_join=False):
     return parts[0].union_all(parts[1])
 
 
-def _union(keys, now, due_soon_days, where=None):
+def _union(keys, now, due_soon_days, where=None, soon=None):
     """A subquery "x" of (keys…, cls, n): the tally rows and the changes since W, unsummed."""
     tally = UnitTally if keys == UNIT_KEYS else DirectiveTally
-    soon = now + timedelta(days=due_soon_days)
+    soon = now + timedelta(days=due_soon_days) if soon is None else soon
     stored = tally.select(*[getattr(tally, k).alias(k) for k in keys], tally.cls.alias("cls"), tally.n.alias("n"))
     if where is not None:
         stored = stored.where(where(*[getattr(tally, k) for k in keys]))
@@ -345,34 +386,57 @@ def ranked_units(user, unit, delegated, now, due_soon_days, group, limit, only=N
     most overdue first then by name, the first `limit` of them, and how many groups there are:
     ([(group id, {class: n})], total). `only`: just these group ids."""
     ready(now, due_soon_days)
-    x = _union(UNIT_KEYS, now, due_soon_days, scope_condition(user, unit, delegated))
-    sums = (Select([x], _pivot(x, group)).join(Unit, JOIN.CROSS).where(x.c.unit_id == Unit.id)
-            .group_by(SQL('"gid"')).having(fn.SUM(x.c.n) != 0))
+    key = ("ranked", *_scope_key(user, unit, delegated), _group_key(group), limit,
+           tuple(sorted(only)) if only is not None else None)
+    rows = _run(key, lambda: _ranked_units_query(user, unit, delegated, group, limit, only), now,
+                now + timedelta(days=due_soon_days))
+    out = [(r[0], dict(zip(status.CLASSES, r[1:-1]))) for r in rows]
+    return out, (rows[0][-1] if rows else 0)
+
+
+def _group_key(group) -> str:
+    """A group expression written out (its SQL and parameters): the same expression, the same key."""
+    sql, params = Unit.select(group).sql()
+    return f"{sql}|{params}"
+
+
+def _ranked_units_query(user, unit, delegated, group, limit, only):
+    x = _union(UNIT_KEYS, NOW, 0, scope_condition(user, unit, delegated), soon=SOON)
+    # Summed per unit first (the group of a unit is worked out once, not once per tally row), then
+    # per group.
+    per_unit = (Select([x], [x.c.unit_id.alias("uid"),
+                             *[fn.SUM(Case(None, [(x.c.cls == c, x.c.n)], 0)).alias(c) for c in status.CLASSES]])
+                .group_by(x.c.unit_id)).alias("pu")
+    sums = (Select([per_unit], [group.alias("gid"), *[fn.SUM(getattr(per_unit.c, c)).alias(c) for c in status.CLASSES]])
+            .join(Unit, JOIN.CROSS).where(per_unit.c.uid == Unit.id).group_by(SQL('"gid"'))
+            .having(reduce(operator.add, [fn.SUM(getattr(per_unit.c, c)) for c in status.CLASSES]) != 0))
     if only is not None:
         sums = sums.where(group.in_(list(only)))
     s = sums.alias("s")
     g = Unit.alias("g")
-    rows = list(Select([s], [s.c.gid, *[getattr(s.c, c) for c in status.CLASSES], fn.COUNT(SQL("*")).over()])
-                .join(g, JOIN.CROSS).where(g.id == s.c.gid)
-                .order_by(getattr(s.c, status.OVERDUE).desc(), g.sort_name, g.id).limit(limit).bind(database).tuples())
-    out = [(r[0], dict(zip(status.CLASSES, r[1:-1]))) for r in rows]
-    return out, (rows[0][-1] if rows else 0)
+    return (Select([s], [s.c.gid, *[getattr(s.c, c) for c in status.CLASSES], fn.COUNT(SQL("*")).over()])
+            .join(g, JOIN.CROSS).where(g.id == s.c.gid)
+            .order_by(getattr(s.c, status.OVERDUE).desc(), g.sort_name, g.id).limit(limit).bind(database))
 
 
 def ranked_directives(root, delegated, now, due_soon_days, offset: int, limit: int):
     """Every directive counted over all its units (in_view from `root`), the most overdue first then
     the newest: ([(directive, {class: n})] for a slice, how many directives)."""
     ready(now, due_soon_days)
-    x = _union(DIRECTIVE_KEYS, now, due_soon_days, _directive_view(root, delegated, None))
-    s = (Select([x], _pivot(x, x.c.directive_id)).group_by(SQL('"gid"')).having(fn.SUM(x.c.n) != 0)).alias("s")
-    rows = list(Directive.select(Directive.id, Directive.number, Directive.issued_on, Directive.issued_precision,
-                                 Directive.subject, *[getattr(s.c, c) for c in status.CLASSES],
-                                 fn.COUNT(SQL("*")).over().alias("total"))
+
+    def build():
+        x = _union(DIRECTIVE_KEYS, NOW, 0, _directive_view(root, delegated, None), soon=SOON)
+        s = (Select([x], _pivot(x, x.c.directive_id)).group_by(SQL('"gid"')).having(fn.SUM(x.c.n) != 0)).alias("s")
+        return (Directive.select(Directive.id, Directive.number, Directive.issued_on, Directive.issued_precision,
+                                 Directive.subject, *[getattr(s.c, c) for c in status.CLASSES], fn.COUNT(SQL("*")).over())
                 .join(s, JOIN.CROSS).where(Directive.id == s.c.gid)
                 .order_by(getattr(s.c, status.OVERDUE).desc(), Directive.issued_on.desc(nulls="LAST"), Directive.id)
-                .offset(offset).limit(limit).objects())
-    out = [(d, {c: getattr(d, c) for c in status.CLASSES}) for d in rows]
-    return out, (rows[0].total if rows else 0)
+                .offset(offset).limit(limit))
+    key = ("directives", root.id if root else None, root.path if root else None, bool(delegated), offset, limit)
+    rows = _run(key, build, now, now + timedelta(days=due_soon_days))
+    out = [(Directive(id=r[0], number=r[1], issued_on=Directive.issued_on.python_value(r[2]),
+                      issued_precision=r[3], subject=r[4]), dict(zip(status.CLASSES, r[5:-1]))) for r in rows]
+    return out, (rows[0][-1] if rows else 0)
 
 
 def _directive_view(root, delegated, issued_inside):
@@ -499,7 +563,13 @@ def scope_condition(user, unit=None, delegated=False):
 
 def status_counts(user, unit, delegated, now, due_soon_days) -> dict:
     """{class: n} of the assignments the user may read (core.assignments.scoped), as of now."""
+    ready(now, due_soon_days)
+
+    def build():
+        x = _union(UNIT_KEYS, NOW, 0, scope_condition(user, unit, delegated), soon=SOON)
+        return x.select_from(SQL('"x"."cls"'), fn.SUM(SQL('"x"."n"'))).group_by(SQL('"x"."cls"'))
     counts = {cls: 0 for cls in status.CLASSES}
-    for cls, n in counted(UNIT_KEYS, now, due_soon_days, scope_condition(user, unit, delegated), by=()):
+    for cls, n in _run(("status", *_scope_key(user, unit, delegated)), build, now,
+                       now + timedelta(days=due_soon_days)):
         counts[cls] += n
     return counts

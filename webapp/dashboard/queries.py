@@ -11,7 +11,7 @@ the monthly report's rule: a completion or report after the moment has not happe
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from peewee import SQL, Case, fn
+from peewee import JOIN, SQL, Case, Select, fn
 
 from ..core import tallies
 from ..core.access import assignment_scope, cooperation_scope, sees_everything
@@ -127,7 +127,7 @@ def unit_rows_page(user, filters: Filters, now, due_soon_days, offset: int, size
     rate_of = {}
     if rates and not filters.delegated and pairs:
         for gid, expected, submitted, on_time in reporting_by(user, filters, now, due_soon_days, group,
-                                                              [g for g, _ in pairs]):
+                                                              [g for g, _ in pairs]).tuples():
             rate_of[gid] = Rate(expected, submitted or 0, on_time or 0)
     rows = []
     for gid, counts in pairs:
@@ -139,12 +139,17 @@ def unit_rows_page(user, filters: Filters, now, due_soon_days, offset: int, size
 
 
 def rate_rows_page(user, filters: Filters, now, due_soon_days, offset: int, size: int) -> tuple[list[UnitRow], int]:
-    """The reporting rates of the units one level below the unit looked at, by name, a slice."""
+    """The reporting rates of the units one level below the unit looked at, by name, a slice (ranked
+    in SQL: only the slice is read)."""
     group = group_of_sql(_root(user, filters))
-    rates = {gid: Rate(e, s or 0, o or 0) for gid, e, s, o in reporting_by(user, filters, now, due_soon_days, group)}
-    units = sorted(Unit.select(Unit.id, Unit.name, Unit.sort_name).where(Unit.id.in_(list(rates))),
-                   key=lambda u: (u.sort_name, u.id)) if rates else []
-    return [UnitRow(u, rate=rates[u.id]) for u in units[offset:offset + size]], len(units)
+    sums = reporting_by(user, filters, now, due_soon_days, group).alias("r")
+    g = Unit.alias("g")
+    rows = list(Select([sums], [g.id, g.name, g.sort_name, sums.c.expected, sums.c.submitted, sums.c.on_time,
+                                fn.COUNT(SQL("*")).over()])
+                .join(g, JOIN.CROSS).where(g.id == sums.c.gid)
+                .order_by(g.sort_name, g.id).offset(offset).limit(size).bind(Unit._meta.database).tuples())
+    return ([UnitRow(Unit(id=r[0], name=r[1], sort_name=r[2]), rate=Rate(r[3], r[4] or 0, r[5] or 0)) for r in rows],
+            rows[0][-1] if rows else 0)
 
 
 def delegated_rows(user, filters: Filters, now, group=None):
@@ -194,7 +199,7 @@ def reporting_by(user, filters: Filters, now, due_soon_days, group, only=None):
     where = _reporting_scope(user, filters)
     if only is not None:
         where = where & group.in_(list(only))
-    return tallies.reporting(now, due_soon_days, filters.period, where, [group.alias("gid")]).tuples()
+    return tallies.reporting(now, due_soon_days, filters.period, where, [group.alias("gid")])
 
 
 def reporting_rows(user, filters: Filters, now, due_soon_days=3):
@@ -402,7 +407,7 @@ def scorecard(user, filters: Filters, now, due_soon_days) -> list[ScoreRow]:
              .group_by(SQL("gid")).order_by().tuples())
     for gid, n in asked:
         row(gid).extensions += n
-    for gid, expected, submitted, on_time in reporting_by(user, filters, now, due_soon_days, group):
+    for gid, expected, submitted, on_time in reporting_by(user, filters, now, due_soon_days, group).tuples():
         target = row(gid)
         target.rate = target.rate + Rate(expected, submitted or 0, on_time or 0)
     units = ({u.id: u for u in Unit.select(Unit.id, Unit.name, Unit.sort_name).where(Unit.id.in_(list(rows)))}
