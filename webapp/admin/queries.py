@@ -31,7 +31,7 @@ GROUP_CHUNK = 200   # boxes of a large group loaded at once
 
 
 def unit_options(keep_ids=(), exclude_ids=(), include_inactive=False,
-                 parents_only=False) -> list[tuple[int, str]]:
+                 parents_only=False, ordered=None) -> list[tuple[int, str]]:
     """(id, label indented by depth) of the active units in tree order.
 
     Inactive units listed in keep_ids stay (marked) so that editing a record that points at a
@@ -42,7 +42,7 @@ def unit_options(keep_ids=(), exclude_ids=(), include_inactive=False,
     parents = set(Unit.select(Unit.parent).where(Unit.parent.is_null(False)).distinct().tuples()) \
         if parents_only else set()
     options = []
-    for unit, depth in tree_order(Unit.select()):
+    for unit, depth in ordered if ordered is not None else tree_order(Unit.select()):
         if unit.id in exclude or not (unit.active or include_inactive or unit.id in keep):
             continue
         if parents_only and (unit.id,) not in parents and unit.id not in keep:
@@ -216,13 +216,13 @@ class UnitGroup:
         return f"Thuộc {self.parent.name}" if self.parent else "Đơn vị cấp cao nhất"
 
 
-def unit_groups(keep_ids=()) -> list[UnitGroup]:
+def unit_groups(keep_ids=(), ordered=None) -> list[UnitGroup]:
     """The units for the checklists, grouped by parent in tree order ("chọn tất cả các xã của huyện
     Gio Linh"): active units, and retired ones still assigned (keep_ids), as unit_options lists them.
     A unit alone under its parent joins the group above (the working group of each commune sits with
     the district's communes), so that a district's units of one kind can be taken at once."""
     keep = set(keep_ids)
-    ordered = tree_order(Unit.select())
+    ordered = ordered if ordered is not None else tree_order(Unit.select())
     by_id = {u.id: u for u, _ in ordered}
     position = {u.id: i for i, (u, _) in enumerate(ordered)}
     members: dict = {}

@@ -16,7 +16,7 @@ from ..core.directives import (
     store_task,
     task_footprint,
 )
-from ..core.units import lead_units, save_unit, units_by_ids
+from ..core.units import lead_units, save_unit, tree_order, units_by_ids
 from ..core.users import (
     create_user,
     reset_password,
@@ -175,12 +175,16 @@ def _task_form(directive, task, is_new):
     form = TaskForm(data=initial)
     # Units already assigned stay selectable even if retired since, so saving does not drop them.
     keep = [a.unit_id for a in assignments]
-    options = queries.unit_options(keep_ids=keep)
+    ordered = tree_order(Unit.select())  # once: the choices, the group scope and the checklists
+    # The boxes are drawn from the groups; the choices only check what is posted (the ticked ids).
+    posted = {int(v) for name in ("lead_units", "cooperating_units") for v in request.form.getlist(name)
+              if v.isdigit() and len(v) <= 18}
+    options = queries.unit_options(keep_ids=keep, ordered=[(u, d) for u, d in ordered if u.id in posted])
     form.lead_units.choices = choices(options)
     form.cooperating_units.choices = choices(options)
     # A group is taken within a unit that has units under it: those are few, the others pointless.
     form.group_parent.choices = blank_first("— Toàn bộ hệ thống —", queries.unit_options(
-        keep_ids=[form.group_parent.data] if form.group_parent.data else (), parents_only=True))
+        keep_ids=[form.group_parent.data] if form.group_parent.data else (), parents_only=True, ordered=ordered))
     refresh = request.method == "POST" and "refresh" in request.form
     if refresh:
         # Without JavaScript, "Hiện các trường" posts the form back to show the kind's fields: nothing
@@ -194,7 +198,7 @@ def _task_form(directive, task, is_new):
                 for name in ("lead_units", "cooperating_units")} if refresh else {}
     return render_template("admin/task_form.html", form=form, directive=directive, task=task,
                            is_new=is_new, title=title, assignments=assignments,
-                           unit_groups=queries.unit_groups(keep_ids=keep), kind_labels=UNIT_KINDS,
+                           unit_groups=queries.unit_groups(keep_ids=keep, ordered=ordered), kind_labels=UNIT_KINDS,
                            locked=[a.unit.name for a in assignments if a.unit_id in reported],
                            inline_group=queries.INLINE_GROUP, searched=searched, fold=fold)
 

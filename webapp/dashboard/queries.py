@@ -388,13 +388,14 @@ def scorecard(user, filters: Filters, now, due_soon_days) -> list[ScoreRow]:
         target = row(gid)
         target.due, target.on_time, target.late, target.late_days = due, on_time or 0, n_late or 0, int(days or 0)
     if _by_tallies(filters):
-        overdue_counts = tallies.unit_counts(user, filters.unit, filters.delegated, now, due_soon_days, [group])
+        overdue_counts = [(gid, counts[status.OVERDUE]) for gid, counts in
+                          tallies.ranked_units(user, filters.unit, filters.delegated, now, due_soon_days, group,
+                                               None)[0] if counts[status.OVERDUE]]
     else:
-        overdue_counts = (_scoped(user, filters).select(group.alias("gid"), cls.alias("cls"), fn.COUNT(Assignment.id))
-                          .group_by(SQL("gid"), SQL("cls")).order_by().tuples())
-    for gid, c, n in overdue_counts:
-        if c == status.OVERDUE:
-            row(gid).overdue_now += n
+        overdue_counts = (_scoped(user, filters).select(group.alias("gid"), fn.COUNT(Assignment.id))
+                          .where(cls == status.OVERDUE).group_by(SQL("gid")).order_by().tuples())
+    for gid, n in overdue_counts:
+        row(gid).overdue_now += n
     returned = (_scoped(user, filters).join_from(Assignment, Update)
                 .select(group.alias("gid"), fn.COUNT(Update.id))
                 .where((Update.kind == "returned") & (Update.created_at >= start) & (Update.created_at <= min(end, now)))
