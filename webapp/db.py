@@ -46,8 +46,10 @@ def open_database(url: str):
     elif url.startswith("sqlite"):  # playhouse's other SQLite flavours (sqliteext, sqlite+pool)
         db = db_url.connect(url, pragmas=SQLITE_PRAGMAS, timeout=10)
     else:
+        # No JIT: these are short statements, and a plan cost misjudged (a table never analysed) made
+        # PostgreSQL spend half a second compiling one.
         db = db_url.connect(pooled(url), autoconnect=True, max_connections=POOL_SIZE, stale_timeout=POOL_STALE,
-                            timeout=POOL_WAIT)
+                            timeout=POOL_WAIT, options="-c jit=off")
     database.initialize(db)
     return db
 

@@ -227,7 +227,13 @@ def period_start(period: str, column):
     return fn.date_trunc(period, column).cast("date")
 
 
-def _occurrence_changes(now, counted_at, period=None, due_from=None, due_to=None, clock_join=False):
+def _clock_value(column):
+    """The tallies' moment inside a read: a subquery of one value, computed once per statement (an
+    index can be searched with it; a join with the clock's table hid it from PostgreSQL's planner)."""
+    return TallyClock.select(fn.MAX(column))
+
+
+def _occurrence_changes(now, counted_at, period=None, due_from=None, due_to=None):
     """(assignment_id[, period, start], cls, n): +1 at the standing now and -1 at W for the
     occurrences due or submitted between the two moments, optionally only those due in a range."""
     def low(x, y):
@@ -243,8 +249,7 @@ def _occurrence_changes(now, counted_at, period=None, due_from=None, due_to=None
         if period:
             selected += [Value(period).alias("period"), period_start(period, Occurrence.due_at).alias("start")]
         selected += [cls.alias("cls"), Value(sign).alias("n")]
-        query = (TallyClock.select(*selected).join(Occurrence, JOIN.CROSS) if clock_join
-                 else Occurrence.select(*selected))
+        query = Occurrence.select(*selected)
         if due_from is None:
             window = Occurrence.due_at.between(lo, hi) | Occurrence.submitted_at.between(lo, hi)
         else:
@@ -267,8 +272,9 @@ def reporting(now, due_soon_days, period, where=None, group=None):
     stored = (OccurrenceTally.select(OccurrenceTally.assignment_id.alias("assignment_id"),
                                      OccurrenceTally.cls.alias("cls"), OccurrenceTally.n.alias("n"))
               .where((OccurrenceTally.period == kind) & OccurrenceTally.start.in_(starts)))
-    changes = _occurrence_changes(now, TallyClock.counted_at, due_from=datetime.combine(period.start, time.min),
-                                  due_to=datetime.combine(period.end, time.max), clock_join=True)
+    changes = _occurrence_changes(now, _clock_value(TallyClock.counted_at),
+                                  due_from=datetime.combine(period.start, time.min),
+                                  due_to=datetime.combine(period.end, time.max))
     x = stored.union_all(changes).alias("x")
     group = group if group is not None else [Unit.path.alias("path")]
     # From the few summed rows to their assignments (SQLite keeps the left of a CROSS JOIN outside).
@@ -314,7 +320,7 @@ def _key_columns(keys):
     return [columns[k] for k in keys]
 
 
-def _changes(keys, moments, where=None, clock_join=False):
+def _changes(keys, moments, where=None):
     """A subquery of (keys…, cls, n): +1 at the class now and -1 at the class as of W, for the
     assignments of the window (and `where`, a function of the key columns)."""
     parts = []
@@ -322,11 +328,7 @@ def _changes(keys, moments, where=None, clock_join=False):
         columns = _key_columns(keys)
         selected = [*[c.alias(k) for c, k in zip(columns, keys)],
                     class_case(Assignment, moment, soon).alias("cls"), Value(sign).alias("n")]
-        # The clock first: SQLite keeps the left table of a CROSS JOIN outside, so that the window's
-        # bounds are known when it looks up the indexes of the assignments' times.
-        query = (TallyClock.select(*selected).join(Assignment, JOIN.CROSS) if clock_join
-                 else Assignment.select(*selected))
-        query = query.join(Task, on=(Assignment.task == Task.id)).join(Directive).where(moments.window())
+        query = Assignment.select(*selected).join(Task, on=(Assignment.task == Task.id)).join(Directive).where(moments.window())
         if where is not None:
             query = query.where(where(*columns))
         parts.append(query)
@@ -340,8 +342,8 @@ def _union(keys, now, due_soon_days, where=None, soon=None):
     stored = tally.select(*[getattr(tally, k).alias(k) for k in keys], tally.cls.alias("cls"), tally.n.alias("n"))
     if where is not None:
         stored = stored.where(where(*[getattr(tally, k) for k in keys]))
-    moments = Moments(now, soon, TallyClock.counted_at, TallyClock.soon_at)
-    return stored.union_all(_changes(keys, moments, where, clock_join=True)).alias("x")
+    moments = Moments(now, soon, _clock_value(TallyClock.counted_at), _clock_value(TallyClock.soon_at))
+    return stored.union_all(_changes(keys, moments, where)).alias("x")
 
 
 def counted(keys, now, due_soon_days, where=None, by=None):
@@ -499,7 +501,7 @@ def occurrence_counted(now) -> dict:
     out = {}
     for period in PERIODS:
         x = stored.where(OccurrenceTally.period == period).union_all(
-            _occurrence_changes(now, TallyClock.counted_at, period=period, clock_join=True)).alias("x")
+            _occurrence_changes(now, _clock_value(TallyClock.counted_at), period=period)).alias("x")
         columns = [SQL(f'"x"."{k}"') for k in ("assignment_id", "period", "start", "cls")]
         for aid, p, day, c, n in (x.select_from(*columns, fn.SUM(SQL('"x"."n"'))).group_by(*columns)
                                   .having(fn.SUM(SQL('"x"."n"')) != 0).tuples()):
