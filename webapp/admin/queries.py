@@ -153,12 +153,6 @@ def search_units(text: str):
     return units
 
 
-def unit_rows() -> list[tuple[Unit, int, int]]:
-    """(unit, depth, number of users) for every unit, in tree order."""
-    users = dict(User.select(User.unit, fn.COUNT(User.id)).group_by(User.unit).tuples())
-    return [(u, depth, users.get(u.id, 0)) for u, depth in tree_order(Unit.select())]
-
-
 def search_directives(text: str = ""):
     """All directives, newest first, optionally filtered by words of the number or subject."""
     query = Directive.select(Directive, Unit).join(Unit, on=(Directive.issuer == Unit.id))

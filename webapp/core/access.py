@@ -10,7 +10,7 @@ from peewee import JOIN, fn
 
 from ..models import Assignment, Cooperation, Directive, Task, Unit
 from ..rules.vietnamese import fold
-from .units import subtree_unit_ids, tree_order
+from .units import subtree_unit_ids
 
 
 def sees_everything(user) -> bool:
@@ -166,11 +166,6 @@ def visible_directives(user):
     if user.is_leader:
         return query.where(Directive.issuer.in_(subtree_unit_ids(user.unit)) | has_visible)
     return query.where(has_visible)
-
-
-def unit_choices(user):
-    """(unit, depth) pairs in tree order for a filter, reading only the columns a menu needs."""
-    return tree_order(visible_units(user).select(Unit.id, Unit.name, Unit.parent, Unit.sort_name))
 
 
 def directive_choices(user):

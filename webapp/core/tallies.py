@@ -368,25 +368,15 @@ def ready(now: datetime, due_soon_days: int) -> None:
     _mark_ready(due_soon_days)
 
 
-def unit_counts(user, unit, delegated, now, due_soon_days, group) -> list[tuple]:
-    """[(group…, cls, n)] of the assignments the user may read (core.assignments.scoped without a
-    directive) as of now, `group` being expressions of the lead unit (models.Unit)."""
-    ready(now, due_soon_days)
-    x = _union(UNIT_KEYS, now, due_soon_days, scope_condition(user, unit, delegated))
-    return list(Select([x], [*group, x.c.cls, fn.SUM(x.c.n)]).join(Unit, JOIN.CROSS)
-                .where(x.c.unit_id == Unit.id).group_by(*group, x.c.cls).having(fn.SUM(x.c.n) != 0)
-                .bind(database).tuples())
-
-
 def _pivot(x, key):
     """(key, one sum per status class) from a subquery of (…, cls, n)."""
     return [key.alias("gid"), *[fn.SUM(Case(None, [(x.c.cls == c, x.c.n)], 0)).alias(c) for c in status.CLASSES]]
 
 
 def ranked_units(user, unit, delegated, now, due_soon_days, group, limit, only=None):
-    """The groups of unit_counts (`group`: an expression of the lead unit) with their counts, the
-    most overdue first then by name, the first `limit` of them, and how many groups there are:
-    ([(group id, {class: n})], total). `only`: just these group ids."""
+    """Groups of the assignments the user may read (`group`: an expression of the lead unit) with
+    their counts, the most overdue first then by name, the first `limit` of them, and how many groups
+    there are: ([(group id, {class: n})], total). `only`: just these group ids."""
     ready(now, due_soon_days)
     key = ("ranked", *_scope_key(user, unit, delegated), _group_key(group), limit,
            tuple(sorted(only)) if only is not None else None)
