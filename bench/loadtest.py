@@ -345,7 +345,7 @@ def ensure_bench_db(scale: str) -> Path:
 def prepare(db_path: Path, staff: int, leaders: int) -> tuple[list[LoadUser], list[int]]:
     """On the working copy: migrate, add the load users and pick each staff user's assignments."""
     from webapp import create_app
-    from webapp.core import occurrences
+    from webapp.core import occurrences, tallies
     from webapp.clock import vietnam_now
     from webapp.db import database
     from webapp.migrations import upgrade
@@ -356,6 +356,8 @@ def prepare(db_path: Path, staff: int, leaders: int) -> tuple[list[LoadUser], li
     with database.connection_context():
         upgrade()
         occurrences.ensure_current(vietnam_now())
+        # A server in use has its counts kept up already: counted once here, not by the first users.
+        tallies.keep_up(vietnam_now(), 3)
         hashed = hash_password(LOAD_PASSWORD, FAST_HASH)
         province = Unit.get(Unit.parent.is_null())
         communes = list(Unit.select().where(Unit.kind == "ubnd_xa").order_by(Unit.id))
