@@ -22,7 +22,8 @@ run: install pdf-libs
 	$(FLASK) init-db
 	$(FLASK) seed-demo --if-empty
 	@echo "Theo dõi nhiệm vụ: http://$(HOST):$(PORT)  (Ctrl+C để dừng)"
-	$(VENV)/bin/gunicorn --workers 2 --threads 4 --bind $(HOST):$(PORT) --access-logfile - wsgi:app
+	$(VENV)/bin/gunicorn --workers 2 --threads 4 --timeout 60 --graceful-timeout 30 \
+	  --max-requests 1000 --max-requests-jitter 100 --bind $(HOST):$(PORT) --access-logfile - wsgi:app
 
 ## make test: install, make sure Chromium is there for the browser tests, run the whole suite
 test: install chromium pdf-libs office
@@ -46,10 +47,22 @@ office:
 pdf-libs:
 	@bash scripts/ensure-system-packages.sh libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation2
 
-## make bench: page timings on a synthetic province (300 units, 20,000 assignments, ~110,000 occurrences)
+## make bench: the pages through gunicorn at 1× (300 units, 20,000 assignments, ~110,000 occurrences)
+## and 5×, beside a bare Flask floor page and beside BENCH_BASELINE (the code before issue 17; set it
+## empty to measure this tree alone); PostgreSQL too when BENCH_DATABASE_URL is set (make bench-pg).
+BENCH_BASELINE ?= 796038f
+BENCH_DB       ?= tracker_bench17
 bench: install chromium
-	$(PY) bench/run.py
+	$(PY) bench/run.py $(if $(BENCH_BASELINE),--baseline $(BENCH_BASELINE)) $(BENCH_ARGS)
+	$(PY) bench/concurrent.py
 	$(PY) bench/slow.py
+
+## make bench-pg: the same with a PostgreSQL column (the cluster started as for make test-pg)
+.PHONY: bench-pg
+bench-pg: install
+	TEST_DB_NAME=$(BENCH_DB) EXTRA_DB_NAMES="$(foreach v,new base,$(foreach s,1x 5x,$(BENCH_DB)_$(v)_$(s)))" \
+	  bash scripts/with-postgres.sh sh -c 'BENCH_DATABASE_URL="$$TEST_DATABASE_URL" $(PY) bench/run.py --pg \
+	  $(if $(BENCH_BASELINE),--baseline $(BENCH_BASELINE)) $(BENCH_ARGS)'
 
 ## make loadtest: 50 simulated users for 60 s through gunicorn on 127.0.0.1 (bench/load.json)
 .PHONY: loadtest

@@ -1,19 +1,47 @@
-"""Helpers shared by the benchmarks and the query-count tests."""
+"""What the benchmarks and the query-count tests share: the pages measured, the moment the synthetic
+data is built around, and counting the SQL statements of a request.
+
+Only the standard library and webapp.db are imported here, so that bench/server.py can load this
+module next to an older version of the app (the baseline of `make bench BASELINE=…`)."""
 from contextlib import contextmanager
+from datetime import datetime
 
-from webapp.db import database
+NOW = datetime(2026, 11, 24, 10, 0)  # the synthetic province's "today"
+AS_OF = "31/10/2026"                 # the dashboard "as of" a day: the end of the month before
 
+# name -> (who looks at it, the path; {…} filled from the data's info)
 PAGES = {
-    "dashboard": "/tong-hop/",
-    "unit_home": "/",
-    "directive": "/van-ban/{directive_id}",
-    "overdue_list": "/tong-hop/qua-han",
+    "unit_home": ("leader", "/"),
+    "unit_home_staff": ("staff", "/"),
+    "dashboard": ("leader", "/tong-hop/"),
+    "dashboard_as_of": ("leader", f"/tong-hop/?as_of={AS_OF}"),
+    "dashboard_all_units": ("leader", "/tong-hop/?all=units"),
+    "overdue_list": ("leader", "/tong-hop/qua-han"),
+    "scorecard": ("leader", "/tong-hop/xep-hang"),
+    "directive": ("leader", "/van-ban/{directive_id}"),
+    "directives": ("leader", "/van-ban/"),
+    "assignment": ("leader", "/giao-viec/{assignment_id}"),
+    "assignment_staff": ("staff", "/giao-viec/{staff_assignment_id}"),
+    "waiting": ("leader", "/giao-viec/cho-xac-nhan"),
+    "rollup_2a": ("leader", "/so-lieu/2a/{province_id}"),
+    "report": ("leader", "/bao-cao/{report_id}"),
+    "admin_units": ("admin", "/quan-tri/don-vi/"),
+    "admin_users": ("admin", "/quan-tri/nguoi-dung/"),
+    "admin_directives": ("admin", "/quan-tri/van-ban/"),
+    "admin_directive": ("admin", "/quan-tri/van-ban/{directive_id}"),
+    "admin_task_form": ("admin", "/quan-tri/nhiem-vu/{task_id}/sua"),
+    "admin_unit_form": ("admin", "/quan-tri/don-vi/moi"),
+    "admin_user_form": ("admin", "/quan-tri/nguoi-dung/moi"),
+    "admin_audit": ("admin", "/quan-tri/nhat-ky"),
 }
+# Pages a role may not open (the query-count test expects a 403 there).
+LEADERS_ONLY = {"dashboard", "dashboard_as_of", "dashboard_all_units", "overdue_list", "scorecard", "rollup_2a"}
 
 
 @contextmanager
 def count_queries():
-    """Count the SQL statements peewee sends while the block runs."""
+    """Count the SQL statements peewee sends while the block runs (in this process)."""
+    from webapp.db import database
     db = database.obj
     counter = {"n": 0}
     original = db.execute_sql

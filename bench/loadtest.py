@@ -1,7 +1,7 @@
 """make loadtest: many simulated users against a real multi-worker gunicorn on the loopback.
 
-Builds bench/bench.db the first time (as bench/run.py does), works on a copy of it (so `make bench`
-keeps measuring the same data), adds the load users (staff spread over the communes, a few leaders
+Builds bench/data/new-5x.db the first time (as `make bench` does; --scale 1x for the smaller one),
+works on a copy of it (so `make bench` keeps measuring the same data), adds the load users (staff spread over the communes, a few leaders
 at the province), starts gunicorn on 127.0.0.1 with 2 × cores + 1 workers, then runs --users
 threads for --seconds: each logs in, opens its home page and, as staff, opens its own unit's
 assignments and posts updates (with the optimistic version field, half of them the htmx way), or,
@@ -180,16 +180,18 @@ class Server:
             pass
 
 
-def start_gunicorn(env: dict, log_path: Path, workers: int, threads: int, ready_timeout: float = 60) -> Server:
-    """Start `gunicorn wsgi:app` on 127.0.0.1 on a port the kernel picks (bind to port 0, read the
-    port from gunicorn's "Listening at" line), and wait until the login page answers."""
+def start_gunicorn(env: dict, log_path: Path, workers: int, threads: int, ready_timeout: float = 60,
+                   app: str = "wsgi:app", cwd: Path = ROOT, ready_path: str = "/dang-nhap",
+                   extra: tuple = ()) -> Server:
+    """Start `gunicorn wsgi:app` (or `app`) on 127.0.0.1 on a port the kernel picks (bind to port 0,
+    read the port from gunicorn's "Listening at" line), and wait until `ready_path` answers."""
     full_env = dict(os.environ)
     full_env.update(env)
     with open(log_path, "wb") as log:  # the child keeps its own copy of the descriptor
         process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--threads", str(threads),
-             "--bind", "127.0.0.1:0", "--graceful-timeout", "5", "wsgi:app"],
-            cwd=ROOT, env=full_env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+             "--bind", "127.0.0.1:0", "--graceful-timeout", "5", *extra, app],
+            cwd=cwd, env=full_env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
             start_new_session=True)
     server = Server(process, 0, log_path)
     try:
@@ -204,7 +206,7 @@ def start_gunicorn(env: dict, log_path: Path, workers: int, threads: int, ready_
                 time.sleep(0.05)
         while True:
             try:
-                if Browser(server.port, timeout=5).get("/dang-nhap").status == 200:
+                if Browser(server.port, timeout=5).get(ready_path).status == 200:
                     return server
             except OSError:
                 pass
@@ -329,29 +331,21 @@ def percentile(values, fraction):
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
-def ensure_bench_db() -> None:
-    """bench/bench.db as bench/run.py builds it, when it is missing."""
-    from bench.generate import generate
-    from bench.run import DB_PATH, INFO_PATH, NOW
-    from webapp import create_app
-    from webapp.db import database
-    from webapp.migrations import upgrade
-    if DB_PATH.exists() and INFO_PATH.exists():
-        return
-    print("Chưa có bench/bench.db: đang tạo dữ liệu thử (vài chục giây)…", flush=True)
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{DB_PATH}{suffix}").unlink(missing_ok=True)
-    create_app({"DATABASE_URL": f"sqlite:///{DB_PATH}", "CLOCK": lambda: NOW, "SECRET_KEY": "bench",
-                "PASSWORD_METHOD": FAST_HASH})
-    with database.connection_context():
-        upgrade()
-        INFO_PATH.write_text(json.dumps(generate(1.0, NOW)))
+def ensure_bench_db(scale: str) -> Path:
+    """bench/data/new-<scale>.db as `make bench` builds it (bench/build.py), when it is missing."""
+    from bench.run import DATA, ROOT as TREE, SIZES, build
+    db_path = DATA / f"new-{scale}.db"
+    if not (db_path.exists() and (DATA / f"new-{scale}.json").exists()):
+        print(f"Chưa có {db_path}: đang tạo dữ liệu thử ×{SIZES[scale]:g}…", flush=True)
+        DATA.mkdir(parents=True, exist_ok=True)
+    build(TREE, f"sqlite:///{db_path}", SIZES[scale], DATA / f"new-{scale}.json")  # also migrates it
+    return db_path
 
 
 def prepare(db_path: Path, staff: int, leaders: int) -> tuple[list[LoadUser], list[int]]:
     """On the working copy: migrate, add the load users and pick each staff user's assignments."""
     from webapp import create_app
-    from webapp.core import occurrences
+    from webapp.core import occurrences, tallies
     from webapp.clock import vietnam_now
     from webapp.db import database
     from webapp.migrations import upgrade
@@ -362,6 +356,8 @@ def prepare(db_path: Path, staff: int, leaders: int) -> tuple[list[LoadUser], li
     with database.connection_context():
         upgrade()
         occurrences.ensure_current(vietnam_now())
+        # A server in use has its counts kept up already: counted once here, not by the first users.
+        tallies.keep_up(vietnam_now(), 3)
         hashed = hash_password(LOAD_PASSWORD, FAST_HASH)
         province = Unit.get(Unit.parent.is_null())
         communes = list(Unit.select().where(Unit.kind == "ubnd_xa").order_by(Unit.id))
@@ -379,8 +375,9 @@ def prepare(db_path: Path, staff: int, leaders: int) -> tuple[list[LoadUser], li
                 if user is None:
                     user = User.create(username=name, password_hash=hashed, full_name=f"Cán bộ tải thử {i + 1}",
                                        role="staff", unit=unit, created_at=vietnam_now())
+                # Open ones: a completion the assigning unit confirmed cannot be taken back (rules.progress).
                 ids = [a.id for a in Assignment.select(Assignment.id).join(Task).where(
-                    (Assignment.unit == user.unit_id) & (Assignment.role == "lead")
+                    (Assignment.unit == user.unit_id) & (Assignment.role == "lead") & Assignment.done_at.is_null()
                     & (Task.deadline_kind == "fixed")).order_by(Assignment.id).limit(30)]
                 if len(ids) < 5:  # every staff user needs assignments of their own to update
                     directive = Directive.select().order_by(Directive.id).first()
@@ -434,18 +431,18 @@ def main(argv=None):
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--out", type=Path, default=HERE / "load.json")
+    parser.add_argument("--scale", choices=("1x", "5x"), default="5x", help="dữ liệu thử, mặc định 5x")
     args = parser.parse_args(argv)
     leaders = args.leaders if args.leaders is not None else max(1, round(args.users / 5))
     leaders = min(leaders, args.users)
 
-    from bench.run import DB_PATH
     from webapp.backup import backup
-    ensure_bench_db()
+    source = ensure_bench_db(args.scale)
     work = Path(tempfile.mkdtemp(prefix="loadtest-"))
     server = None
     try:
         db_path = work / "load.db"
-        backup(f"sqlite:///{DB_PATH}", db_path)  # a copy: bench/bench.db stays as `make bench` expects
+        backup(f"sqlite:///{source}", db_path)  # a copy: the bench data stays as `make bench` expects
         users, directive_ids = prepare(db_path, args.users - leaders, leaders)
         env = {"DATABASE_URL": f"sqlite:///{db_path}", "SECRET_KEY": "loadtest-secret", "DB_DIR": str(work),
                "UPLOAD_DIR": str(work / "uploads"), "PASSWORD_METHOD": FAST_HASH}
@@ -473,7 +470,7 @@ def main(argv=None):
 
     result = summarise(recorder.samples, elapsed)
     result.update({
-        "seconds": round(elapsed, 1), "users": args.users, "leaders": leaders, "think_s": args.think,
+        "seconds": round(elapsed, 1), "scale": args.scale, "users": args.users, "leaders": leaders, "think_s": args.think,
         "workers": args.workers, "threads": args.threads, "cpu_count": os.cpu_count(),
         "updates_accepted": recorder.updates_accepted, "update_conflicts": recorder.conflicts,
         "client_reconnects": sum(reconnects),

@@ -14,6 +14,7 @@ sys.path.insert(0, str(HERE.parent))
 from werkzeug.serving import make_server  # noqa: E402
 
 from webapp import create_app  # noqa: E402
+from webapp.clock import vietnam_now  # noqa: E402
 from webapp.db import database  # noqa: E402
 from webapp.migrations import upgrade  # noqa: E402
 from webapp.seed import load_demo  # noqa: E402
@@ -31,7 +32,7 @@ def serve(db_dir: Path) -> str:
                       "UPLOAD_DIR": str(db_dir / "uploads"), "PASSWORD_METHOD": "pbkdf2:sha256:1000"})
     with database.connection_context():
         upgrade()
-        load_demo(PASSWORD, "pbkdf2:sha256:1000")
+        load_demo(PASSWORD, "pbkdf2:sha256:1000", vietnam_now())
     server = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return f"http://127.0.0.1:{server.server_port}"

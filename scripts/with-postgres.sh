@@ -23,8 +23,11 @@ pg_isready -h 127.0.0.1 -p "$PORT" || { echo "Không kết nối được Postgr
 as_postgres() { if [ "$(id -u)" = 0 ]; then su postgres -c "$1"; else sh -c "$1"; fi; }
 as_postgres "psql -p $PORT -tAc \"SELECT 1 FROM pg_roles WHERE rolname='$ROLE'\"" | grep -q 1 \
   || as_postgres "psql -p $PORT -qc \"CREATE ROLE $ROLE LOGIN PASSWORD '$ROLE'\""
-as_postgres "psql -p $PORT -tAc \"SELECT 1 FROM pg_database WHERE datname='$DBNAME'\"" | grep -q 1 \
-  || as_postgres "createdb -p $PORT -O $ROLE $DBNAME"
+# EXTRA_DB_NAMES: more databases of the same owner (make bench-pg: one per version and size).
+for NAME in $DBNAME ${EXTRA_DB_NAMES:-}; do
+  as_postgres "psql -p $PORT -tAc \"SELECT 1 FROM pg_database WHERE datname='$NAME'\"" | grep -q 1 \
+    || as_postgres "createdb -p $PORT -O $ROLE $NAME"
+done
 export TEST_DATABASE_URL="postgresql://$ROLE:$ROLE@127.0.0.1:$PORT/$DBNAME"
 echo "Chạy kiểm thử trên PostgreSQL $VERSION ($TEST_DATABASE_URL)"
 exec "$@"

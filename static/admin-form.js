@@ -23,7 +23,8 @@
         var checked = all.filter(function (b) { return b.checked; }).length;
         total += checked;
         var count = group.querySelector("[data-group-count]");
-        count.textContent = "(" + all.length + " đơn vị" + (checked ? ", đã chọn " + checked : "") + ")";
+        var size = group.dataset.total ? Number(group.dataset.total) : all.length;  // a large group: not all loaded
+        count.textContent = "(" + size.toLocaleString("vi-VN") + " đơn vị" + (checked ? ", đã chọn " + checked : "") + ")";
         group.querySelectorAll("[data-select-kind]").forEach(function (button) {
           var ofKind = all.filter(function (b) { return b.dataset.kind === button.dataset.selectKind; });
           var allOn = ofKind.every(function (b) { return b.checked; });
@@ -61,11 +62,18 @@
             li.hidden = !match;
             if (match) { shown += 1; }
           });
-          group.hidden = shown === 0;
-          if (words.length && shown) { group.open = true; }
-          anyShown = anyShown || shown > 0;
+          var lazy = group.hasAttribute("data-lazy");
+          // A large group asks the server for its matches (picker-search, below): never hidden.
+          group.hidden = shown === 0 && !lazy;
+          if (words.length && (shown || lazy)) { group.open = true; }
+          anyShown = anyShown || shown > 0 || lazy;
         });
         empty.hidden = anyShown;
+        picker.dispatchEvent(new CustomEvent("picker-search"));
+      });
+      // Enter in the search box filters; it must not send the whole form.
+      search.addEventListener("keydown", function (event) {
+        if (event.key === "Enter") { event.preventDefault(); }
       });
     }
     refreshCounts();

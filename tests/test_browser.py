@@ -117,9 +117,10 @@ def test_leader_filters_the_dashboard_and_follows_a_number_to_the_overdue_items(
     log_in(page, live_server, "lanhdao")
     page.click("nav a:has-text('Tổng hợp')")
     page.wait_for_selector("h1:has-text('Tổng hợp')")
-    option = page.locator("#d-directive option", has_text="/BCĐĐA06")
-    page.select_option("#d-directive", value=option.get_attribute("value"))
+    page.fill("#d-directive", "BCĐĐA06")  # search-as-you-type: the matches appear under the field
+    page.click("#d-directive-options a:has-text('/BCĐĐA06')")
     page.wait_for_url("**directive=**")
+    assert "/BCĐĐA06" in page.locator("#d-directive").input_value()
     assert "/UBND-KGVX" not in page.locator("#dashboard-body table").first.inner_text()
     link = page.locator("#dashboard-body table.counts-table a[data-status=overdue]").first
     expected = int(link.inner_text().replace(".", ""))

@@ -147,7 +147,7 @@ def test_a_process_killed_mid_import_leaves_the_database_intact_and_without_the_
     url = prepare(tmp_path, kind)
     before = targets()
     assert len(before) == ALREADY_IMPORTED * PER_DISTRICT
-    database.close()  # the last connection checkpoints: on SQLite the WAL is now empty
+    database.obj.close_all()  # the last connection (the pool's too) checkpoints: on SQLite the WAL is now empty
     db_file = tmp_path / "crash.db"
     wal = Path(f"{db_file}-wal")
     if kind == "sqlite":

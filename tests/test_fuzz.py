@@ -37,6 +37,7 @@ PATH_VALUES = {
     "token": ("token",), "day_id": ("work_day",), "notification_id": ("notification",), "letter_id": ("letter",),
     "extension_id": ("request",), "cooperation_id": ("partner",), "input_id": ("input",),
     "set_id": ("qt_set", "tg_set"),
+    "kind": ("pick_units", "pick_directives"),
 }
 # Requests that end the client's session: it logs in again afterwards.
 SESSION_ENDING = {"auth.logout", "auth.change_password"}
@@ -52,6 +53,7 @@ REDIRECT_ONLY = {"targets.legacy_import", "targets.legacy_split"}
 # Pages only reached with a query string.
 EXTRA_PAGES = ["/so-lieu/bo/{qt_set}/nhap/{gio_linh}", "/so-lieu/bo/{tg_set}/nhap/{quaicang_group}",
                "/chi-tieu/bo/{qt_set}/chia/{gio_linh}", "/giao-viec/{plain_weekly}", "/giao-viec/{holder}",
+               "/goi-y/don-vi?unit_q=x&for=dashboard.index", "/goi-y/van-ban?directive_q=x&for=home.index",
                "/giao-viec/{coop_lead}", "/giao-viec/{receipt}"]
 
 HOSTILE = [
@@ -300,7 +302,7 @@ def test_no_route_answers_a_server_error_to_hostile_values_from_any_role(objects
     victim_unit = Unit.get_by_id(objects["unit"])
     victim = create_user("nan_nhan", DEMO_PASSWORD, "Tài khoản để thử", "staff", victim_unit, method=FAST_HASH,
                          now=app.config["CLOCK"]())
-    ids = {**objects, "victim": victim.id, "token": "t" * 43}
+    ids = {**objects, "victim": victim.id, "token": "t" * 43, "pick_units": "don-vi", "pick_directives": "van-ban"}
     started = time.monotonic()
     world = World(app, ids)
     posts = [(e, m) for e, m, _ in world.routes if m == "POST"]

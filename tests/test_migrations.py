@@ -93,6 +93,7 @@ ADDED_BY = {
     12: (("indicator_figure", "figure_entry", "indicator_target", "appendix_column", "indicator", "indicator_group",
           "indicator_set"),
          (("unit", "position"),)),
+    13: (("occurrence_tally", "directive_tally", "unit_tally", "tally_clock"), ()),
 }
 # What a migration took away, put back when going back before it: version 12 replaced the fixed
 # targets and figures tables (and the "2a"/"2b" mark on tasks) that version 3 made.
@@ -109,6 +110,15 @@ def rewind_schema(version):
     migrator = SqliteMigrator(database.obj) if is_sqlite() else PostgresqlMigrator(database.obj)
     # SQLite cannot drop a foreign key column in place: playhouse rebuilds the (empty) table instead.
     options = {"legacy": True} if is_sqlite() else {}
+    if version < 13:  # the tallies' triggers and the indexes of version 13
+        migrations.drop_tally_triggers()
+        database.execute_sql('DROP INDEX IF EXISTS "assignment_done_at"')
+        database.execute_sql('DROP INDEX IF EXISTS "assignment_reported_at"')
+        for index in ("assignment_list_order", "assignment_state", "extension_state", "update_kind_created_at",
+                      "occurrence_submitted_at", "assignment_delegated_from_id_set", "assignment_assigned_by_id_set"):
+            database.execute_sql(f'DROP INDEX IF EXISTS "{index}"')
+        for column in ("delegated_from_id", "assigned_by_id"):
+            database.execute_sql(f'CREATE INDEX IF NOT EXISTS "assignment_{column}" ON "assignment" ("{column}")')
     for added in sorted((v for v in ADDED_BY if v > version), reverse=True):
         tables, columns = ADDED_BY[added]
         for table in tables:
@@ -217,7 +227,7 @@ def test_a_database_before_version_10_gets_suggested_abbreviations_and_keeps_its
                 assessment="Đánh giá", submitted_at=datetime(2024, 3, 1), frozen='{"month": "02/2024"}', created_at=t)
         assert "abbreviation" not in {c.name for c in database.get_columns("unit")}
 
-        assert migrations.upgrade() == [10, 11, 12]
+        assert migrations.upgrade() == [10, 11, 12, 13]
 
         assert [(u.id, u.abbreviation) for u in Unit.select().order_by(Unit.id)] == [
             (1, "UBND"), (2, "SLĐTBXH"), (3, "BCĐĐA06")]
@@ -249,7 +259,7 @@ def test_a_database_before_version_11_upgrades_keeping_its_directives_tasks_and_
         _insert("assignment", id=1, task_id=1, unit_id=1, role="lead", state="not_started", percent=0, version=1,
                 instructions="")
 
-        assert migrations.upgrade() == [11, 12]
+        assert migrations.upgrade() == [11, 12, 13]
 
         directive = Directive.get_by_id(1)
         assert (directive.attachment_name, directive.attachment_path, directive.attachment_size) == (None, None, None)
@@ -308,7 +318,7 @@ def test_a_database_at_version_11_keeps_every_target_and_figure_in_one_set(app):
                 database.execute_sql(f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), "
                                      f"(SELECT MAX(id) FROM \"{table}\"))")
 
-        assert migrations.upgrade() == [12]
+        assert migrations.upgrade() == [12, 13]
 
         tables = set(database.get_tables())
         assert "target" not in tables and "progress_figure" not in tables

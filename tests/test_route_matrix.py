@@ -128,6 +128,8 @@ BAD_SPLIT = {"t-{commune}-{group1}-{base}-0": "abc"}
 # (endpoint, method): (path, form data or None, expected answer per role in ROLES order)
 MATRIX = {
     ("home.index", "GET"): ("/", None, (L, 200, 200, 200, 200, 200)),
+    # A filter field's matches: only what the user may see (tests/test_pick.py).
+    ("home.pick_options", "GET"): ("/goi-y/don-vi?unit_q=x&for=home.index", None, (L, 200, 200, 200, 200, 200)),
     ("auth.login", "GET"): ("/dang-nhap", None, (200, 302, 302, 302, 302, 302)),
     ("auth.login", "POST"): ("/dang-nhap", {}, (200, 302, 302, 302, 302, 302)),
     ("auth.logout", "POST"): ("/dang-xuat", {}, (L, L, L, L, L, L)),  # logged out, back to the login page
@@ -229,6 +231,9 @@ for endpoint, path, methods in [
     ("admin.task_edit", "/quan-tri/nhiem-vu/{task}/sua", ("GET", "POST")),
     ("admin.task_delete", "/quan-tri/nhiem-vu/{task}/xoa", ("GET", "POST")),  # has history: refused
     ("admin.units", "/quan-tri/don-vi/", ("GET",)),
+    ("admin.unit_children", "/quan-tri/don-vi/{unit}/con", ("GET",)),
+    ("admin.unit_suggestions", "/quan-tri/goi-y-don-vi?field=parent&parent_q=x", ("GET",)),
+    ("admin.unit_group_choices", "/quan-tri/nhom-don-vi?field=lead_units&group={province}", ("GET",)),
     ("admin.unit_new", "/quan-tri/don-vi/moi", ("GET", "POST")),
     ("admin.unit_edit", "/quan-tri/don-vi/{unit}/sua", ("GET", "POST")),
     ("admin.users", "/quan-tri/nguoi-dung/", ("GET",)),

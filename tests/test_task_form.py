@@ -183,3 +183,36 @@ def test_the_directive_switch_for_dieu_148(demo, client_for):
     assert client.post(f"/quan-tri/van-ban/{tuan_giao.id}/sua", data=data).status_code == 302
     assert {a.due_at for a in Task.get_by_id(task.id).assignments} == {datetime(2024, 3, 31, 23, 59, 59)}
     assert {a.due_moved_from for a in Task.get_by_id(task.id).assignments} == {None}
+
+
+def test_a_large_group_of_the_checklists_loads_on_demand_and_the_form_stays_small(demo, client_for):
+    """A province with 150 communes straight under it: their boxes are not on the form; opening the
+    group loads 200 at a time, typing narrows them, ticked ones stay on the form, and without
+    JavaScript the search button shows the matches."""
+    from tests.helpers import TEST_NOW
+    from webapp.core.units import create_unit
+    wide = create_unit("UBND tỉnh Rộng", "ubnd_tinh", None, now=TEST_NOW)
+    communes = [create_unit(f"UBND xã Rộng {i:03d}", "ubnd_xa", wide, now=TEST_NOW) for i in range(150)]
+    client = client_for("admin")
+    page = html(client.get(new_task_url()))
+    group = re.search(r'<details class="picker-group"[^>]*data-lazy[^>]*>\s*<summary>Thuộc UBND tỉnh Rộng.*?</details>',
+                      page, re.S).group(0)
+    assert "(150 đơn vị)" in group and "UBND xã Rộng 001" not in page and 'name="lead_units_q"' in page
+    chunk = html(client.get(f"/quan-tri/nhom-don-vi?field=lead_units&group={wide.id}",
+                            headers={"HX-Request": "true"}))
+    assert chunk.count('name="lead_units"') == 150 and "Tải thêm" not in chunk
+    narrowed = html(client.get(f"/quan-tri/nhom-don-vi?field=cooperating_units&group={wide.id}"
+                               f"&cooperating_units_q=rong+01&cooperating_units={communes[12].id}"))
+    assert narrowed.count('name="cooperating_units"') == 11  # 001, 010–019, 101 but the ticked 012
+    # Without JavaScript: the search posts the form back (nothing saved) with the matches shown.
+    before = Task.select().count()
+    found = html(client.post(new_task_url(), data=form(refresh="1", lead_units_q="Rộng 14")))
+    assert Task.select().count() == before
+    assert len(re.findall(r'name="lead_units" value="\d+"', found.split("Thuộc UBND tỉnh Rộng")[1].split("</details>")[0])) == 12  # 014, 114, 140–149
+    # A ticked box of the large group is saved, and shown ticked on the form again.
+    response = client.post(new_task_url(), data=form(deadline_date="29/03/2024", lead_units=[communes[3].id]))
+    assert response.status_code == 302
+    task = Task.get(Task.number == "9.1")
+    edit = html(client.get(f"/quan-tri/nhiem-vu/{task.id}/sua"))
+    assert re.search(rf'name="lead_units" value="{communes[3].id}"[^>]*checked', edit)
+    assert "UBND xã Rộng 004" not in edit

@@ -92,6 +92,8 @@ def _register_filters(app: Flask) -> None:
     app.add_template_filter(lambda d: d.strftime("%d/%m/%Y") if d else "", "date")
     app.add_template_filter(lambda d: d.strftime("%H:%M %d/%m/%Y") if d else "", "datetime")
     app.add_template_filter(format_number, "number")
+    app.add_template_filter(lambda d, *keys: {k: v for k, v in d.items() if k not in keys and str(v).strip()},
+                            "dict_without")
     app.add_template_filter(format_percent, "percent")
     app.add_template_filter(show_figure, "figure")
     app.add_template_global(web.url_with)

@@ -1,5 +1,5 @@
-"""Flask CLI commands: init-db, seed-demo, create-user, import-targets, export-targets, backup, restore,
-parse-directive, send-reminders."""
+"""Flask CLI commands: init-db, check-counts, seed-demo, create-user, import-targets, export-targets, backup,
+restore, parse-directive, send-reminders."""
 import json
 import os
 from pathlib import Path
@@ -9,7 +9,7 @@ from flask import current_app
 
 from .backup import BackupError, backup, restore
 from .core import indicators as sets
-from .core import reminders, targets
+from .core import reminders, tallies, targets
 from .core.users import create_user
 from .db import database
 from .migrations import CURRENT_VERSION, current_version, upgrade
@@ -36,6 +36,24 @@ def register_commands(app):
             click.echo(f"Cơ sở dữ liệu: đã áp dụng phiên bản {', '.join(map(str, applied))}.")
         else:
             click.echo(f"Cơ sở dữ liệu đã ở phiên bản mới nhất ({CURRENT_VERSION}).")
+
+    @app.cli.command("check-counts")
+    @click.option("--fix", is_flag=True, help="Đếm lại các số đếm sẵn từ dữ liệu.")
+    def check_counts(fix):
+        """Compare the counts the database keeps (core/tallies) with a recount of the assignments."""
+        now, soon = _now(), current_app.config["DUE_SOON_DAYS"]
+        with database.connection_context():
+            tallies.keep_up(now, soon)
+            wrong = tallies.differences(now, soon)
+            if wrong and fix:
+                tallies.rebuild(now, soon)
+                click.echo(f"Đã đếm lại từ dữ liệu ({len(wrong)} dòng sai).")
+                wrong = tallies.differences(now, soon)
+        if wrong:
+            for line in wrong[:50]:
+                click.echo(line)
+            raise click.exceptions.Exit(1)
+        click.echo("Số đếm sẵn khớp với đếm lại từ dữ liệu.")
 
     @app.cli.command("seed-demo")
     @click.option("--if-empty", is_flag=True, help="Chỉ nạp khi chưa có đơn vị nào.")

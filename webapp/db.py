@@ -1,6 +1,9 @@
 """The database handle, bound at start-up from DATABASE_URL."""
+import os
+
 from peewee import DatabaseProxy, SqliteDatabase
 from playhouse import db_url
+from playhouse.pool import _PooledSqliteDatabase
 
 database = DatabaseProxy()
 
@@ -25,16 +28,44 @@ class ImmediateSqliteDatabase(SqliteDatabase):
         super().begin(lock_type)
 
 
+class PooledImmediateSqliteDatabase(_PooledSqliteDatabase, ImmediateSqliteDatabase):
+    """The same, with its connections kept open between requests (the pragmas and the opening of the
+    file are paid once per connection); each is used by one thread at a time."""
+
+
 def open_database(url: str):
-    """Create the peewee database for a URL and bind the proxy to it."""
+    """Create the peewee database for a URL and bind the proxy to it (a pool bound before is emptied:
+    tests and commands make several apps in one process)."""
+    previous = database.obj
+    if previous is not None and hasattr(previous, "close_all"):
+        previous.close_all()
     if url.startswith("sqlite:"):
-        db = ImmediateSqliteDatabase(**db_url.parse(url), pragmas=SQLITE_PRAGMAS, timeout=10)
+        db = PooledImmediateSqliteDatabase(**db_url.parse(url), pragmas=SQLITE_PRAGMAS, timeout=10,
+                                           check_same_thread=False, max_connections=POOL_SIZE,
+                                           stale_timeout=POOL_STALE)
     elif url.startswith("sqlite"):  # playhouse's other SQLite flavours (sqliteext, sqlite+pool)
         db = db_url.connect(url, pragmas=SQLITE_PRAGMAS, timeout=10)
     else:
-        db = db_url.connect(url, autoconnect=True)
+        # No JIT: these are short statements, and a plan cost misjudged (a table never analysed) made
+        # PostgreSQL spend half a second compiling one.
+        db = db_url.connect(pooled(url), autoconnect=True, max_connections=POOL_SIZE, stale_timeout=POOL_STALE,
+                            timeout=POOL_WAIT, options="-c jit=off")
     database.initialize(db)
     return db
+
+
+# A pool of connections per worker process (playhouse.pool), so that a request does not pay for a
+# new connection (PostgreSQL: a password exchange, 7 ms here; SQLite: opening the file and its
+# pragmas); closing at the end of a request gives it back. Each worker thread holds one at a time.
+POOL_SIZE = int(os.environ.get("DB_POOL_SIZE", "8"))
+POOL_STALE = 300   # seconds: a connection idle longer is closed rather than reused
+POOL_WAIT = 10     # seconds to wait for a free connection when all are taken
+
+
+def pooled(url: str) -> str:
+    """postgresql://… -> postgresql+pool://… (a URL naming a pool already is kept)."""
+    scheme, rest = url.split("://", 1)
+    return url if "+pool" in scheme else f"{scheme}+pool://{rest}"
 
 
 def is_sqlite() -> bool:

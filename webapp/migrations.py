@@ -25,11 +25,13 @@ from .clock import vietnam_now
 from .db import database, is_sqlite
 from .rules.nd30 import abbreviation_of
 from .models import (
+    DERIVED,
     MODELS,
     Assignment,
     Directive,
     Occurrence,
     SchemaVersion,
+    TallyClock,
     Task,
     Unit,
     User,
@@ -655,6 +657,210 @@ def _appendix_tables_to_a_set(SetV10, GroupV10, IndicatorV10, ColumnV10, TargetV
                                  value=value)
 
 
+# --- Version 13: counts kept by the database -----------------------------------------------------
+
+def _class_sql(row: str, moment: str, soon: str) -> str:
+    """rules.status.classify in SQL for the assignment `row` at `moment` (soon = moment + due-soon
+    days); core.assignments.status_case is the same rule for queries."""
+    due, done, reported = f"{row}.due_at", f"{row}.done_at", f"{row}.reported_at"
+    return (f"CASE WHEN {done} IS NOT NULL AND {done} <= {moment} AND ({due} IS NULL OR {done} <= {due}) "
+            f"THEN 'done_on_time' WHEN {done} IS NOT NULL AND {done} <= {moment} THEN 'done_late' "
+            f"WHEN {due} IS NULL THEN 'not_due' "
+            f"WHEN {reported} IS NOT NULL AND {reported} <= {moment} AND {reported} <= {due} THEN 'not_due' "
+            f"WHEN {due} < {moment} THEN 'overdue' WHEN {due} <= {soon} THEN 'due_soon' ELSE 'not_due' END")
+
+
+def _tally_sql(sign: str, row: str | None = None, where: str = "") -> list[str]:
+    """Add `sign` times the assignments' contributions to both tallies: one assignment (`row`: NEW or
+    OLD, inside a row trigger) or those of `where` (grouped). The join with task and directive also
+    says whether they still exist: under a cascade they are gone, and the trigger of the row deleted
+    first (directive, task) has already taken its assignments out."""
+    a = row or "a"
+    source = (f"FROM task t JOIN directive d ON d.id = t.directive_id CROSS JOIN tally_clock c "
+              f"WHERE t.id = {row}.task_id AND c.counted_at IS NOT NULL" if row else
+              f"FROM assignment a JOIN task t ON t.id = a.task_id JOIN directive d ON d.id = t.directive_id "
+              f"CROSS JOIN tally_clock c WHERE c.counted_at IS NOT NULL AND {where} GROUP BY 1, 2, 3, 4")
+    count = sign if row else f"{sign} * COUNT(*)"
+    cls = _class_sql(a, "c.counted_at", "c.soon_at")
+    unit_source = source if row else source
+    directive_source = source if row else source.replace("GROUP BY 1, 2, 3, 4", "GROUP BY 1, 2, 3")
+    return [
+        f"INSERT INTO unit_tally (unit_id, assigner_id, issuer_id, cls, n) "
+        f"SELECT {a}.unit_id, COALESCE({a}.assigned_by_id, 0), d.issuer_id, {cls}, {count} {unit_source} "
+        f"ON CONFLICT (unit_id, assigner_id, issuer_id, cls) DO UPDATE SET n = unit_tally.n + excluded.n",
+        f"INSERT INTO directive_tally (directive_id, assigner_id, cls, n) "
+        f"SELECT t.directive_id, COALESCE({a}.assigned_by_id, 0), {cls}, {count} {directive_source} "
+        f"ON CONFLICT (directive_id, assigner_id, cls) DO UPDATE SET n = directive_tally.n + excluded.n",
+    ]
+
+
+COUNTED_COLUMNS = ("task_id", "unit_id", "assigned_by_id", "due_at", "done_at", "reported_at")
+TALLY_LOCK = 170017  # PostgreSQL advisory lock: writers share it, rebuilding the tallies takes it alone
+
+# (name, table, timing and event, condition on OLD/NEW or "", statements)
+TALLY_TRIGGERS = [
+    ("tally_assignment_insert", "assignment", "AFTER INSERT", "", _tally_sql("1", "NEW")),
+    ("tally_assignment_delete", "assignment", "AFTER DELETE", "", _tally_sql("-1", "OLD")),
+    ("tally_assignment_update", "assignment", f"AFTER UPDATE OF {', '.join(COUNTED_COLUMNS)}",
+     " OR ".join(f"OLD.{c} IS DISTINCT FROM NEW.{c}" for c in COUNTED_COLUMNS),
+     _tally_sql("-1", "OLD") + _tally_sql("1", "NEW")),
+    ("tally_task_delete", "task", "BEFORE DELETE", "", _tally_sql("-1", where="a.task_id = OLD.id")),
+    ("tally_task_move_out", "task", "BEFORE UPDATE OF directive_id", "OLD.directive_id IS DISTINCT FROM NEW.directive_id",
+     _tally_sql("-1", where="a.task_id = OLD.id")),
+    ("tally_task_move_in", "task", "AFTER UPDATE OF directive_id", "OLD.directive_id IS DISTINCT FROM NEW.directive_id",
+     _tally_sql("1", where="a.task_id = NEW.id")),
+    ("tally_directive_delete", "directive", "BEFORE DELETE", "", _tally_sql("-1", where="t.directive_id = OLD.id")),
+    ("tally_directive_issuer_out", "directive", "BEFORE UPDATE OF issuer_id",
+     "OLD.issuer_id IS DISTINCT FROM NEW.issuer_id", _tally_sql("-1", where="t.directive_id = OLD.id")),
+    ("tally_directive_issuer_in", "directive", "AFTER UPDATE OF issuer_id",
+     "OLD.issuer_id IS DISTINCT FROM NEW.issuer_id", _tally_sql("1", where="t.directive_id = NEW.id")),
+]
+
+
+def _occurrence_class_sql(row: str, moment: str) -> str:
+    """How an occurrence stands at `moment`: NULL (not due yet), on_time, late or missing; the same
+    rule as dashboard reporting rates (core/tallies.occurrence_case)."""
+    return (f"CASE WHEN {row}.due_at > {moment} THEN NULL "
+            f"WHEN {row}.submitted_at IS NOT NULL AND {row}.submitted_at <= {moment} "
+            f"AND {row}.submitted_at <= {row}.due_at THEN 'on_time' "
+            f"WHEN {row}.submitted_at IS NOT NULL AND {row}.submitted_at <= {moment} THEN 'late' ELSE 'missing' END")
+
+
+def period_start_sql(period: str, column: str, sqlite: bool) -> str:
+    """The first day of the week (Monday) or month holding a timestamp."""
+    if sqlite:
+        return f"date({column}, 'start of month')" if period == "month" else f"date({column}, 'weekday 0', '-6 days')"
+    return f"CAST(date_trunc('{period}', {column}) AS date)"
+
+
+def _occurrence_tally_sql(sign: str, row: str, sqlite: bool) -> list[str]:
+    cls = _occurrence_class_sql(row, "c.counted_at")
+    return [f"INSERT INTO occurrence_tally (assignment_id, period, start, cls, n) "
+            f"SELECT {row}.assignment_id, '{period}', {period_start_sql(period, f'{row}.due_at', sqlite)}, {cls}, {sign} "
+            f"FROM tally_clock c WHERE c.counted_at IS NOT NULL AND ({cls}) IS NOT NULL "
+            f"ON CONFLICT (period, start, assignment_id, cls) DO UPDATE SET n = occurrence_tally.n + excluded.n"
+            for period in ("week", "month")]
+
+
+OCCURRENCE_COLUMNS = ("assignment_id", "due_at", "submitted_at")
+
+
+def _occurrence_triggers(sqlite: bool) -> list:
+    return [
+        ("tally_occurrence_insert", "occurrence", "AFTER INSERT", "", _occurrence_tally_sql("1", "NEW", sqlite)),
+        ("tally_occurrence_delete", "occurrence", "AFTER DELETE", "", _occurrence_tally_sql("-1", "OLD", sqlite)),
+        ("tally_occurrence_update", "occurrence", f"AFTER UPDATE OF {', '.join(OCCURRENCE_COLUMNS)}",
+         " OR ".join(f"OLD.{c} IS DISTINCT FROM NEW.{c}" for c in OCCURRENCE_COLUMNS),
+         _occurrence_tally_sql("-1", "OLD", sqlite) + _occurrence_tally_sql("1", "NEW", sqlite)),
+    ]
+
+
+def install_tally_triggers() -> None:
+    """(Re)create the triggers that keep the tallies: idempotent, run after every upgrade (a table
+    rebuilt by a SQLite migration loses its triggers). On PostgreSQL each is a plpgsql function
+    that first takes the shared advisory lock, so that a rebuild never runs between a write and its
+    count."""
+    for name, table, event, condition, statements in TALLY_TRIGGERS + _occurrence_triggers(is_sqlite()):
+        if is_sqlite():
+            when = f" WHEN {condition.replace('IS DISTINCT FROM', 'IS NOT')}" if condition else ""
+            database.execute_sql(f"DROP TRIGGER IF EXISTS {name}")
+            database.execute_sql(f'CREATE TRIGGER {name} {event} ON "{table}" FOR EACH ROW{when} BEGIN '
+                                 + "; ".join(statements) + "; END")
+        else:
+            database.execute_sql(
+                f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $body$ BEGIN "
+                f"PERFORM pg_advisory_xact_lock_shared({TALLY_LOCK}); "
+                + "; ".join(statements)
+                + f"; RETURN {'OLD' if 'DELETE' in event else 'NEW'}; END $body$")
+            when = f" WHEN ({condition})" if condition else ""
+            database.execute_sql(f'DROP TRIGGER IF EXISTS {name} ON "{table}"')
+            database.execute_sql(f'CREATE TRIGGER {name} {event} ON "{table}" FOR EACH ROW{when} '
+                                 f"EXECUTE FUNCTION {name}()")
+
+
+def drop_tally_triggers() -> None:
+    """Before migrations run: SQLite refuses to rebuild a table (playhouse's way of changing a
+    column) that a trigger names; they are installed again afterwards."""
+    for name, table, *_ in TALLY_TRIGGERS + _occurrence_triggers(is_sqlite()):
+        if is_sqlite():
+            database.execute_sql(f"DROP TRIGGER IF EXISTS {name}")
+        elif database.table_exists(table):
+            database.execute_sql(f'DROP TRIGGER IF EXISTS {name} ON "{table}"')
+
+
+def v13_tallies(migrator):
+    """Counts kept by the database for the pages that count: the tallies and their clock (built from
+    the data at the first page that needs them), the triggers that keep them, and the indexes that
+    find what changed between two moments (completions and reports by time)."""
+    class TallyClockV13(Model):
+        counted_at = DateTimeField(null=True)
+        soon_at = DateTimeField(null=True)
+        due_soon_days = IntegerField(null=True)
+
+        class Meta:
+            database = database
+            table_name = "tally_clock"
+
+    class UnitTallyV13(Model):
+        unit_id = IntegerField()
+        assigner_id = IntegerField()
+        issuer_id = IntegerField()
+        cls = CharField(max_length=12)
+        n = IntegerField(default=0)
+
+        class Meta:
+            database = database
+            table_name = "unit_tally"
+            indexes = ((("unit_id", "assigner_id", "issuer_id", "cls"), True),)
+
+    class DirectiveTallyV13(Model):
+        directive_id = IntegerField()
+        assigner_id = IntegerField()
+        cls = CharField(max_length=12)
+        n = IntegerField(default=0)
+
+        class Meta:
+            database = database
+            table_name = "directive_tally"
+            indexes = ((("directive_id", "assigner_id", "cls"), True),)
+
+    class OccurrenceTallyV13(Model):
+        assignment_id = IntegerField()
+        period = CharField(max_length=5)
+        start = DateField()
+        cls = CharField(max_length=8)
+        n = IntegerField(default=0)
+
+        class Meta:
+            database = database
+            table_name = "occurrence_tally"
+            indexes = ((("period", "start", "assignment_id", "cls"), True),)
+
+    database.create_tables([TallyClockV13, UnitTallyV13, DirectiveTallyV13, OccurrenceTallyV13])
+    TallyClockV13.create()
+    _v13_indexes()
+
+
+def _v13_indexes():
+    database.execute_sql('CREATE INDEX IF NOT EXISTS "assignment_done_at" ON "assignment" ("done_at")')
+    database.execute_sql('CREATE INDEX IF NOT EXISTS "assignment_reported_at" ON "assignment" ("reported_at")')
+    database.execute_sql('CREATE INDEX IF NOT EXISTS "occurrence_submitted_at" ON "occurrence" ("submitted_at")')
+    # What waits for a decision, and the decisions of the last days (the unit home).
+    database.execute_sql('CREATE INDEX IF NOT EXISTS "assignment_state" ON "assignment" ("state")')
+    database.execute_sql('CREATE INDEX IF NOT EXISTS "extension_state" ON "extension" ("state")')
+    database.execute_sql('CREATE INDEX IF NOT EXISTS "update_kind_created_at" ON "update" ("kind", "created_at")')
+    # Nearly every assignment is the directive's own (no parent, no delegating unit): a full index of
+    # these columns made the planner take "IS NULL" for a selective condition and scan them all.
+    # Partial ones serve what they are for: the children of one assignment, one unit's delegations.
+    for column in ("delegated_from_id", "assigned_by_id"):
+        database.execute_sql(f'DROP INDEX IF EXISTS "assignment_{column}"')
+        database.execute_sql(f'CREATE INDEX IF NOT EXISTS "assignment_{column}_set" ON "assignment" ("{column}") '
+                             f'WHERE "{column}" IS NOT NULL')
+    # The lists' order (core.assignments.filtered): a page walks it and stops after its rows.
+    database.execute_sql('CREATE INDEX IF NOT EXISTS "assignment_list_order" ON "assignment" '
+                         '(("done_at" IS NOT NULL), ("due_at" IS NULL), "due_at")')
+
+
 # Version 1 is the schema created by create_tables for the models of the first release
 # (tests/data/schema_v1.sqlite.sql).
 MIGRATIONS = [
@@ -668,6 +874,7 @@ MIGRATIONS = [
     (10, v10_documents),
     (11, v11_directive_attachment),
     (12, v12_indicator_sets),
+    (13, v13_tallies),
 ]
 
 CURRENT_VERSION = MIGRATIONS[-1][0]
@@ -686,13 +893,22 @@ def upgrade() -> list[int]:
     with database.atomic():
         version = current_version()
         if version is None:
-            database.create_tables([SchemaVersion, *MODELS])
+            database.create_tables([SchemaVersion, *MODELS, *DERIVED])
+            TallyClock.create()
+            _v13_indexes()
             SchemaVersion.create(version=CURRENT_VERSION)
-            return [CURRENT_VERSION]
-        migrator = SqliteMigrator(database.obj) if is_sqlite() else PostgresqlMigrator(database.obj)
-        for target, step in MIGRATIONS:
-            if target > version:
-                step(migrator)
-                SchemaVersion.update(version=target).execute()
-                applied.append(target)
+            applied = [CURRENT_VERSION]
+        else:
+            migrator = SqliteMigrator(database.obj) if is_sqlite() else PostgresqlMigrator(database.obj)
+            if any(target > version for target, _ in MIGRATIONS):
+                drop_tally_triggers()
+            for target, step in MIGRATIONS:
+                if target > version:
+                    step(migrator)
+                    SchemaVersion.update(version=target).execute()
+                    applied.append(target)
+        if applied and database.table_exists("tally_clock"):  # (a test may stop before version 13)
+            install_tally_triggers()
+            # Counted again from the data at the first page that needs them.
+            TallyClock.update(counted_at=None, soon_at=None, due_soon_days=None).execute()
     return applied

@@ -6,12 +6,14 @@ times from the `now` it was given (webapp/clock.py is the only reader of the wal
 import json
 from collections.abc import Mapping
 
+from datetime import datetime
+
+import peewee
 from peewee import (
     SQL,
     BooleanField,
     CharField,
     DateField,
-    DateTimeField,
     DoubleField,
     ForeignKeyField,
     IntegerField,
@@ -24,6 +26,19 @@ from .db import database
 from .rules.deadlines import DeadlineRule
 from .rules.progress import AWAITING, STATES
 from .rules.vietnamese import fold, place_name, sort_key
+
+class DateTimeField(peewee.DateTimeField):
+    """SQLite hands timestamps back as text: read with datetime.fromisoformat (C), where peewee tries
+    strptime format after format (a list of 50 rows read thousands of them)."""
+
+    def adapt(self, value):
+        if value and isinstance(value, str):
+            try:
+                return datetime.fromisoformat(value)
+            except ValueError:
+                return super().adapt(value)
+        return value
+
 
 UNIT_KINDS = {
     "ubnd_tinh": "UBND tỉnh",
@@ -707,7 +722,58 @@ class SchemaVersion(BaseModel):
     version = IntegerField()
 
 
+# --- Counts kept by the database (core/tallies.py) ---------------------------------------------
+
+class TallyClock(BaseModel):
+    """The moment the tallies count as of (one row): the status classes of assignments and the
+    reporting counts of occurrences are kept as they are at `counted_at`, by triggers on every
+    write; readers add what changed between it and their own moment. None: not built yet."""
+    counted_at = DateTimeField(null=True)
+    soon_at = DateTimeField(null=True)  # counted_at + due_soon_days: where "sắp đến hạn" begins
+    due_soon_days = IntegerField(null=True)
+
+
+class UnitTally(BaseModel):
+    """Assignments per lead unit, assigning unit (0: the directive itself), issuer and status class."""
+    unit_id = IntegerField()
+    assigner_id = IntegerField()
+    issuer_id = IntegerField()
+    cls = CharField(max_length=12)
+    n = IntegerField(default=0)
+
+    class Meta:
+        indexes = ((("unit_id", "assigner_id", "issuer_id", "cls"), True),)
+
+
+class DirectiveTally(BaseModel):
+    """Assignments per directive, assigning unit (0: the directive itself) and status class."""
+    directive_id = IntegerField()
+    assigner_id = IntegerField()
+    cls = CharField(max_length=12)
+    n = IntegerField(default=0)
+
+    class Meta:
+        indexes = ((("directive_id", "assigner_id", "cls"), True),)
+
+
+class OccurrenceTally(BaseModel):
+    """Report occurrences per recurring assignment, week or month (its first day) and how they stand
+    at TallyClock.counted_at: owed and not in (missing), in late, in on time. Those not yet due then
+    are not counted."""
+    assignment_id = IntegerField()
+    period = CharField(max_length=5)  # week | month
+    start = DateField()
+    cls = CharField(max_length=8)  # missing | late | on_time
+    n = IntegerField(default=0)
+
+    class Meta:
+        indexes = ((("period", "start", "assignment_id", "cls"), True),)
+
+
 MODELS = [Unit, User, Directive, Task, Assignment, Update, Occurrence, IndicatorSet, IndicatorGroup, Indicator,
           AppendixColumn, Target, FigureEntry, Figure,
           LoginAttempt, AuditEntry, MonthlyReport, WorkDay, Notification, NotificationCheck, ReminderMail,
           UrgingLetter, UrgingItem, Extension, Cooperation, CooperationInput]
+# Derived from the tables above and rebuilt from them at will (flask check-counts --fix): not
+# data, so backups compare and the tests' fingerprints leave them out.
+DERIVED = [TallyClock, UnitTally, DirectiveTally, OccurrenceTally]

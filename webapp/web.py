@@ -8,9 +8,11 @@ from flask_login import current_user
 from peewee import Model
 from werkzeug.routing import IntegerConverter
 
-from .core import notifications, occurrences, workdays
+from .core import access, notifications, occurrences, tallies, workdays
 from .core.work_calendar import current_calendar
+from .models import Directive, Unit
 from .rules.input import InputError, parse_day
+from .rules.vietnamese import fold
 
 # The largest id a database integer column holds (SQLite INTEGER, PostgreSQL BIGINT): a larger
 # number in a URL or a query string can name nothing, and must not reach the database driver.
@@ -34,12 +36,16 @@ def due_soon_days() -> int:
 
 def ensure_occurrences(until: date | None = None) -> datetime:
     """Create the occurrences that pages showing status classes need (up to a week ahead, or
-    `until`), at most once per request; returns now."""
+    `until`), and keep the tallies they count with current (core/tallies), at most once per
+    request; returns now."""
     current = now()
     until = max(until or date.min, current.date() + timedelta(days=occurrences.AHEAD_DAYS))
     if g.get("occurrences_until") is None or g.occurrences_until < until:
         occurrences.materialise(until, current.date())
         g.occurrences_until = until
+    if not g.get("tallies_kept"):
+        g.tallies_kept = True
+        tallies.keep_up(current, due_soon_days())
     refresh_notifications()
     return current
 
@@ -167,15 +173,16 @@ def query_date(name: str, default: date | None = None) -> tuple[date | None, str
     return (default if value is None else value), None
 
 
-def page_number() -> int:
-    return max(1, query_int("page", 1, minimum=-MAX_ID))
+def page_number(name: str = "page") -> int:
+    return max(1, query_int(name, 1, minimum=-MAX_ID))
 
 
 class Page:
     """One page of a query, with what a pagination bar needs."""
 
-    def __init__(self, query, number: int, size: int):
-        self.total = query.count()
+    def __init__(self, query, number: int, size: int, total: int | None = None):
+        """`total`: the number of rows when the caller already knows it (from the counts on the page)."""
+        self.total = query.count() if total is None else total
         self.size = size
         self.pages = max(1, -(-self.total // size))
         self.number = min(number, self.pages)
@@ -190,6 +197,29 @@ class Page:
         return self.number < self.pages
 
 
+class ListPage(Page):
+    """One page of a list already in memory (a few hundred summed rows), as Page has it."""
+
+    def __init__(self, items: list, number: int, size: int):
+        self.total, self.size = len(items), size
+        self.pages = max(1, -(-self.total // size))
+        self.number = min(number, self.pages)
+        self.items = items[(self.number - 1) * size:self.number * size]
+
+
+class RowsPage(Page):
+    """One page of rows a function reads: fetch(offset, size) -> (rows, total). A page number past
+    the last shows the last page."""
+
+    def __init__(self, number: int, size: int, fetch):
+        self.size = size
+        self.items, self.total = fetch((number - 1) * size, size)
+        self.pages = max(1, -(-self.total // size))
+        self.number = min(number, self.pages)
+        if number > self.pages and self.total:
+            self.items, _ = fetch((self.pages - 1) * size, size)
+
+
 def url_with(**changes) -> str:
     """The current URL with some query arguments changed; None or blank removes one."""
     args = request.args.to_dict()
@@ -199,17 +229,89 @@ def url_with(**changes) -> str:
 
 
 def drops_blank_args(view):
-    """For filter pages: a form sends its blank fields too (`?directive=2&unit=&period=month`); the
-    address kept in the browser leaves them out. A plain request is redirected to the clean address;
-    an htmx one is answered as usual, telling htmx which address to push (HX-Push-Url)."""
+    """For filter pages: a form sends its blank fields too (`?directive=2&unit=&period=month`), and a
+    search-as-you-type filter its text (`unit_q`); the address kept in the browser leaves out the
+    blanks and puts the unit or directive the text named in place of the text. A plain request is
+    redirected to the clean address; an htmx one is answered as usual, telling htmx which address
+    to push (HX-Push-Url)."""
     @wraps(view)
     def wrapped(*args, **kwargs):
-        if request.method != "GET" or all(value.strip() for value in request.args.values()):
+        typed = [name for name in PICKERS if f"{name}_q" in request.args]
+        if request.method != "GET" or (not typed and all(value.strip() for value in request.args.values())):
             return view(*args, **kwargs)
-        clean = url_with()
+        changes = {}
+        for name in typed:
+            pick = picked(name)
+            changes[name] = pick.chosen.id if pick.chosen is not None else None
+            changes[f"{name}_q"] = pick.text
+        clean = url_with(**changes)
+        if clean == request.full_path.rstrip("?"):
+            return view(*args, **kwargs)
         if not request.headers.get("HX-Request"):
             return redirect(clean)
         response = make_response(view(*args, **kwargs))
         response.headers["HX-Push-Url"] = clean
         return response
     return wrapped
+
+
+# --- Search-as-you-type filters -------------------------------------------------------------
+
+PICK_LIMIT = 15  # matches offered under the field; typing more narrows them
+
+
+def directive_label(directive) -> str:
+    """How a chosen directive reads in its filter field."""
+    subject = directive.subject if len(directive.subject) <= 80 else directive.subject[:79].rstrip() + "…"
+    return f"{directive.reference} – {subject}"
+
+
+# name -> (search(user, text, limit), the row of an id the user may see or None, its label)
+PICKERS = {
+    "unit": (access.search_units,
+             lambda user, i: access.visible_units(user).where(Unit.id == i).first(), lambda u: u.name),
+    "directive": (access.search_directives,
+                  lambda user, i: access.visible_directives(user).where(Directive.id == i).first(), directive_label),
+}
+
+
+class Pick:
+    """A filter chosen by typing: the row chosen, or the text typed with its matches (none, or more
+    than one: the page lists them to choose from)."""
+
+    def __init__(self, chosen=None, text=None, matches=()):
+        self.chosen, self.text, self.matches = chosen, text, list(matches)
+
+    def label(self, name) -> str:
+        return self.text if self.text is not None else PICKERS[name][2](self.chosen) if self.chosen else ""
+
+
+def picked(name: str) -> Pick:
+    """The state of the filter `name` (unit, directive) for this request: its id (`?unit=5`, a 404
+    when the user may not see it), or the text typed in its field (`?unit_q=…`): the row whose label
+    it still is, else the one row it matches (or the one it names exactly), else no choice and the
+    matches to list."""
+    cache = g.setdefault("picks", {})
+    if name in cache:
+        return cache[name]
+    search, get, label = PICKERS[name]
+    text = request.args.get(f"{name}_q")
+    chosen_id = query_id(name)
+    chosen = get(current_user, chosen_id) if chosen_id else None
+    if text is None:
+        if chosen_id and chosen is None:
+            abort(404)
+        pick = Pick(chosen)
+    elif not (text := text.strip()[:200]):
+        pick = Pick()
+    elif chosen is not None and fold(label(chosen)) == fold(text):
+        pick = Pick(chosen)
+    else:
+        matches = search(current_user, text, PICK_LIMIT + 1)
+        exact = [m for m in matches if fold(label(m)) == fold(text)]
+        if len(matches) == 1 or len(exact) == 1:
+            pick = Pick((exact or matches)[0])
+        else:
+            pick = Pick(None, text, matches)
+    cache[name] = pick
+    return pick

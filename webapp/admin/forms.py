@@ -21,7 +21,7 @@ from wtforms.validators import (
 )
 
 from ..core.indicators import ColumnInput, GroupInput, IndicatorInput
-from ..forms import NONE, Form, choices, optional_int
+from ..forms import NONE, Form, UnitPickField, choices, optional_int
 from ..models import AGGREGATIONS, ROLES, TARGET_PERIODS, UNIT_KINDS
 from ..rules.deadlines import COUNTED_FROM_LABELS, KIND_LABELS, MAX_DAYS, WEEKDAY_LABELS
 from ..rules.input import (
@@ -59,8 +59,7 @@ class DirectiveForm(Form):
     number = StringField("Số, ký hiệu", validators=[too_long(100)],
                          description="Ví dụ 159/KH-UBND; văn bản chưa có số: /UBND-KGVX.")
     issued = StringField("Ngày ban hành", description=f"{PARTIAL_DATE_HELP} Để trống nếu chưa có.")
-    issuer = SelectField("Cơ quan ban hành", coerce=optional_int,
-                         validators=[InputRequired("Vui lòng chọn cơ quan ban hành.")])
+    issuer = UnitPickField("Cơ quan ban hành", required_message="Vui lòng chọn cơ quan ban hành.")
     place = StringField("Địa danh", validators=[too_long(100)], description="Ví dụ: Quảng Trị.")
     subject = TextAreaField("Trích yếu", render_kw={"rows": 2},
                             validators=[DataRequired("Vui lòng nhập trích yếu."), too_long(2000)],
@@ -219,15 +218,13 @@ class UnitForm(Form):
                     "Để trống khi thêm mới: lấy chữ cái đầu của tên đơn vị.")
     # validate_choice is off so that a parent inside the unit's own subtree gets the clear message
     # from core.units.parent_error rather than "not a valid choice".
-    parent = SelectField("Đơn vị cấp trên", coerce=optional_int, validate_choice=False,
-                         description="Để trống nếu là đơn vị gốc.")
+    parent = UnitPickField("Đơn vị cấp trên", description="Để trống nếu là đơn vị gốc.")
     active = BooleanField("Đang hoạt động", description="Bỏ chọn khi đơn vị giải thể; lịch sử vẫn được giữ.")
-    merged_into = SelectField("Đã sáp nhập vào", coerce=optional_int,
-                              description="Chọn khi đơn vị đã sáp nhập vào đơn vị khác; đơn vị sẽ ngừng hoạt động.")
+    merged_into = UnitPickField("Đã sáp nhập vào",
+                                description="Chọn khi đơn vị đã sáp nhập vào đơn vị khác; đơn vị sẽ ngừng hoạt động.")
     position = IntegerField("Thứ tự chính thức", validators=[Optional(), NumberRange(0, 9999)],
                             description="Thứ tự trong đơn vị cấp trên mà các phụ lục in (1, 2, 3 …); để trống "
                                         "hoặc 0: xếp sau, theo tên.")
-
 
     def validate_abbreviation(self, field):
         value = "".join((field.data or "").split()).upper()
@@ -265,7 +262,7 @@ class UserForm(Form):
                         description="Để nhận thư tổng hợp thông báo hằng ngày; người dùng tự tắt được ở trang "
                                     "“Tài khoản của tôi”.")
     role = SelectField("Vai trò", choices=choices(ROLES), validators=[InputRequired("Vui lòng chọn vai trò.")])
-    unit = SelectField("Đơn vị", coerce=optional_int, validators=[InputRequired("Vui lòng chọn đơn vị.")])
+    unit = UnitPickField("Đơn vị", required_message="Vui lòng chọn đơn vị.")
     active = BooleanField("Đang hoạt động", description="Bỏ chọn để khóa tài khoản (người dùng không đăng nhập được).")
 
     def validate_email(self, field):

@@ -4,7 +4,7 @@ import calendar as stdlib_calendar
 from dataclasses import dataclass, field
 from datetime import date
 
-from peewee import fn
+from peewee import JOIN, fn
 
 from ..core import indicators as sets
 from ..core.units import tree_order
@@ -26,6 +26,7 @@ from ..models import (
 from ..rules import appendix
 from ..rules import indicators as rules
 from ..rules.unit_match import UnitRef
+from ..rules.vietnamese import fold
 from ..rules.workdays import SATURDAY, SUNDAY
 
 INDENT = "\u00a0\u00a0\u00a0"  # non-breaking spaces survive inside <option>
@@ -44,7 +45,12 @@ def counts() -> dict:
     }
 
 
-def unit_options(keep_ids=(), exclude_ids=(), include_inactive=False) -> list[tuple[int, str]]:
+INLINE_GROUP = 60   # a checklist group this small is on the task form; a larger one loads on demand
+GROUP_CHUNK = 200   # boxes of a large group loaded at once
+
+
+def unit_options(keep_ids=(), exclude_ids=(), include_inactive=False,
+                 parents_only=False, ordered=None) -> list[tuple[int, str]]:
     """(id, label indented by depth) of the active units in tree order.
 
     Inactive units listed in keep_ids stay (marked) so that editing a record that points at a
@@ -52,9 +58,13 @@ def unit_options(keep_ids=(), exclude_ids=(), include_inactive=False) -> list[tu
     names retired units).
     """
     keep, exclude = set(keep_ids), set(exclude_ids)
+    parents = set(Unit.select(Unit.parent).where(Unit.parent.is_null(False)).distinct().tuples()) \
+        if parents_only else set()
     options = []
-    for unit, depth in tree_order(Unit.select()):
+    for unit, depth in ordered if ordered is not None else tree_order(Unit.select()):
         if unit.id in exclude or not (unit.active or include_inactive or unit.id in keep):
+            continue
+        if parents_only and (unit.id,) not in parents and unit.id not in keep:
             continue
         label = INDENT * depth + unit.name + ("" if unit.active else " (ngừng hoạt động)")
         options.append((unit.id, label))
@@ -65,10 +75,99 @@ def subtree_ids(unit: Unit) -> list[int]:
     return [u.id for u in Unit.select(Unit.id).where(Unit.path.startswith(unit.path))]
 
 
-def unit_rows() -> list[tuple[Unit, int, int]]:
-    """(unit, depth, number of users) for every unit, in tree order."""
-    users = dict(User.select(User.unit, fn.COUNT(User.id)).group_by(User.unit).tuples())
-    return [(u, depth, users.get(u.id, 0)) for u, depth in tree_order(Unit.select())]
+TREE_BUDGET = 150   # units shown at first: levels are opened while their children fit
+TREE_CHUNK = 100    # children loaded at once when a unit is opened
+
+
+@dataclass
+class TreeNode:
+    """A unit of the admin tree: its row, how many units are directly under it, its users, and
+    the children shown (None: not loaded; opened on demand), with how many more there are."""
+    unit: Unit
+    child_count: int = 0
+    users: int = 0
+    children: list | None = None
+    more: int = 0
+    start: int = 0  # the first child shown (a page of the tree opened at this unit)
+
+    @property
+    def has_children(self):
+        return self.child_count > 0
+
+
+def child_counts(parent_ids=None) -> dict:
+    query = Unit.select(Unit.parent, fn.COUNT(Unit.id)).where(Unit.parent.is_null(False))
+    if parent_ids is not None:
+        query = query.where(Unit.parent.in_(list(parent_ids)))
+    return dict(query.group_by(Unit.parent).tuples())
+
+
+def nodes_of(units, counts) -> list[TreeNode]:
+    users = dict(User.select(User.unit, fn.COUNT(User.id)).where(User.unit.in_([u.id for u in units]))
+                 .group_by(User.unit).tuples()) if units else {}
+    return [TreeNode(u, counts.get(u.id, 0), users.get(u.id, 0)) for u in units]
+
+
+def _children(parent_id, offset=0, limit=TREE_CHUNK) -> list[Unit]:
+    query = Unit.select().where(Unit.parent == parent_id if parent_id else Unit.parent.is_null())
+    return list(query.order_by(Unit.sort_name, Unit.id).offset(offset).limit(limit))
+
+
+def unit_tree(opened: Unit | None = None, offset: int = 0) -> list[TreeNode]:
+    """The top units, opened level by level while the units shown stay within TREE_BUDGET; with
+    `opened`, the way down to it is opened and its children shown from `offset` (a page without
+    JavaScript). The rest is loaded when a unit is opened (unit_children)."""
+    counts = child_counts()
+    roots = nodes_of(_children(None, 0, None), counts)
+    path_ids = [int(p) for p in opened.path.strip("/").split("/")] if opened else []
+    shown, level = len(roots), roots
+    while level:
+        next_level = []
+        for node in level:
+            # The way to the unit asked for, and the top units (a first chunk), are always open.
+            forced = node.unit.id in path_ids or node in roots
+            if node.has_children and (forced or shown + node.child_count <= TREE_BUDGET):
+                start = offset if opened and node.unit.id == opened.id else 0
+                kids = _children(node.unit.id, start, TREE_CHUNK)
+                node.children = nodes_of(kids, counts)
+                node.start = start
+                node.more = max(0, node.child_count - start - len(kids))
+                shown += len(kids)
+                next_level.extend(node.children)
+        level = next_level
+    return roots
+
+
+def unit_children(parent: Unit, offset: int) -> tuple[list[TreeNode], int]:
+    """A chunk of a unit's children (collapsed) and how many remain after it."""
+    kids = _children(parent.id, offset)
+    nodes = nodes_of(kids, child_counts([k.id for k in kids]))
+    return nodes, max(0, child_counts([parent.id]).get(parent.id, 0) - offset - len(kids))
+
+
+def unit_choice_search(text: str, limit: int, keep_ids=()) -> list[Unit]:
+    """Active units (and those in keep_ids) whose name holds every word typed, by name, each with
+    its parent's name (a form's unit field, forms.UnitPickField)."""
+    words = fold(text).split()[:8]
+    parent = Unit.alias()
+    rows = (Unit.select(Unit, parent.name.alias("parent_name"))
+            .join(parent, JOIN.LEFT_OUTER, on=(Unit.parent == parent.id))
+            .where((Unit.active == True) | Unit.id.in_([i for i in keep_ids if i]))  # noqa: E712
+            .order_by(Unit.sort_name, Unit.id).objects())
+    return [u for u in rows if all(w in fold(u.name) for w in words)][:limit]
+
+
+def unit_choice(unit_id, keep_ids=()) -> Unit | None:
+    """The unit a form's unit field may hold: an active one, or one it already held."""
+    unit = Unit.get_or_none(Unit.id == unit_id)
+    return unit if unit is not None and (unit.active or unit.id in keep_ids) else None
+
+
+def search_units(text: str):
+    """Units whose name holds every word typed (tone marks and case ignored), by name."""
+    words = fold(text).split()[:8]
+    units = [u for u in Unit.select().order_by(Unit.sort_name, Unit.id) if all(w in fold(u.name) for w in words)]
+    return units
 
 
 def search_directives(text: str = ""):
@@ -128,13 +227,13 @@ class UnitGroup:
         return f"Thuộc {self.parent.name}" if self.parent else "Đơn vị cấp cao nhất"
 
 
-def unit_groups(keep_ids=()) -> list[UnitGroup]:
+def unit_groups(keep_ids=(), ordered=None) -> list[UnitGroup]:
     """The units for the checklists, grouped by parent in tree order ("chọn tất cả các xã của huyện
     Gio Linh"): active units, and retired ones still assigned (keep_ids), as unit_options lists them.
     A unit alone under its parent joins the group above (the working group of each commune sits with
     the district's communes), so that a district's units of one kind can be taken at once."""
     keep = set(keep_ids)
-    ordered = tree_order(Unit.select())
+    ordered = ordered if ordered is not None else tree_order(Unit.select())
     by_id = {u.id: u for u, _ in ordered}
     position = {u.id: i for i, (u, _) in enumerate(ordered)}
     members: dict = {}

@@ -30,6 +30,7 @@ from ..rules.directive_review import (
 )
 from ..rules.unit_match import EXACT, GROUP, NEAR, NONE, Matcher, NameMatch, UnitRef
 from .forms import DirectiveForm, TaskForm, add_error, blank_first
+from .queries import unit_choice, unit_choice_search
 
 MAX_ROWS = 200        # tasks in one review
 MAX_KEY = 9999        # row keys are small numbers: "t12-text"
@@ -240,7 +241,9 @@ class Review:
 
     def _header_form(self, formdata=None, data=None) -> DirectiveForm:
         form = DirectiveForm(formdata=formdata, data=data, prefix="d-", meta={"csrf": False})
-        form.issuer.choices = blank_first("— Chọn cơ quan ban hành —", self.unit_options)
+        # The issuer is typed by name, as on the manual form: active units, and the one read.
+        form.issuer.search = lambda text, limit: unit_choice_search(text, limit)
+        form.issuer.lookup = lambda unit_id: unit_choice(unit_id)
         return form
 
     def _match_issuer(self, parent: str | None, issuer: str | None) -> NameMatch | None:

@@ -1,8 +1,9 @@
 """Admin pages: directives and their tasks, units, users, and the audit log. Views parse the request,
 call core, render; a refusal from core lands beside its field."""
+import re
 from datetime import date
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..core import audit, uploads, work_calendar, workdays
@@ -19,7 +20,7 @@ from ..core.directives import (
     store_task,
     task_footprint,
 )
-from ..core.units import lead_units, save_unit, units_by_ids
+from ..core.units import lead_units, save_unit, tree_order, units_by_ids
 from ..core.uploads import UploadError
 from ..core.users import (
     create_user,
@@ -36,14 +37,18 @@ from ..rules.directive_reader import read_directive
 from ..rules.document_text import MAX_BYTES as MAX_DOCUMENT_BYTES
 from ..rules.document_text import DocumentError, text_from_upload
 from ..rules.input import InputError, format_partial_date, parse_day, rule_form_data
+from ..rules.vietnamese import fold
 from ..web import (
+    ListPage,
     Page,
     drops_blank_args,
     get_or_404,
     is_htmx,
     now,
     page_number,
+    picked,
     query_id,
+    query_int,
     roles_required,
 )
 from . import bp, queries
@@ -214,8 +219,7 @@ def _directive_form(directive, is_new, read_form=None):
         form = DirectiveForm(formdata=None, data={"shift_days_off": True})
     else:
         form = DirectiveForm(data={"shift_days_off": True} if is_new else _directive_initial(directive))
-    form.issuer.choices = blank_first("— Chọn cơ quan ban hành —",
-                                      queries.unit_options(keep_ids=[directive.issuer_id]))
+    _unit_field(form.issuer, keep_ids=[directive.issuer_id])
     if read_form is None and form.validate_on_submit():
         save_directive(directive, form.directive_fields(), now=now(), actor_id=current_user.id)
         flash("Đã thêm văn bản." if is_new else "Đã lưu văn bản.", "success")
@@ -281,10 +285,16 @@ def _task_form(directive, task, is_new):
     form = TaskForm(data=initial)
     # Units already assigned stay selectable even if retired since, so saving does not drop them.
     keep = [a.unit_id for a in assignments]
-    options = queries.unit_options(keep_ids=keep)
+    ordered = tree_order(Unit.select())  # once: the choices, the group scope and the checklists
+    # The boxes are drawn from the groups; the choices only check what is posted (the ticked ids).
+    posted = {int(v) for name in ("lead_units", "cooperating_units") for v in request.form.getlist(name)
+              if v.isdigit() and len(v) <= 18}
+    options = queries.unit_options(keep_ids=keep, ordered=[(u, d) for u, d in ordered if u.id in posted])
     form.lead_units.choices = choices(options)
     form.cooperating_units.choices = choices(options)
-    form.group_parent.choices = blank_first("— Toàn bộ hệ thống —", queries.unit_options())
+    # A group is taken within a unit that has units under it: those are few, the others pointless.
+    form.group_parent.choices = blank_first("— Toàn bộ hệ thống —", queries.unit_options(
+        keep_ids=[form.group_parent.data] if form.group_parent.data else (), parents_only=True, ordered=ordered))
     refresh = request.method == "POST" and "refresh" in request.form
     if refresh:
         # Without JavaScript, "Hiện các trường" posts the form back to show the kind's fields: nothing
@@ -294,10 +304,35 @@ def _task_form(directive, task, is_new):
         flash(f"Đã lưu {_task_name(task)}.", "success")
         return redirect(url_for("admin.directive", directive_id=directive.id, _anchor=f"task-{task.id}"))
     reported = set() if is_new else reported_unit_ids(task)
+    searched = {name: request.form.get(f"{name}_q", "").strip()[:100]
+                for name in ("lead_units", "cooperating_units")} if refresh else {}
     return render_template("admin/task_form.html", form=form, directive=directive, task=task,
                            is_new=is_new, title=title, assignments=assignments,
-                           unit_groups=queries.unit_groups(keep_ids=keep), kind_labels=UNIT_KINDS,
-                           locked=[a.unit.name for a in assignments if a.unit_id in reported])
+                           unit_groups=queries.unit_groups(keep_ids=keep, ordered=ordered), kind_labels=UNIT_KINDS,
+                           locked=[a.unit.name for a in assignments if a.unit_id in reported],
+                           inline_group=queries.INLINE_GROUP, searched=searched, fold=fold)
+
+
+@bp.route("/nhom-don-vi")
+def unit_group_choices():
+    """The boxes of a large group of a task form's unit checklist, loaded when it is opened or
+    searched (htmx): those not already ticked, matching the words typed, a chunk at a time."""
+    name = request.args.get("field") if request.args.get("field") in ("lead_units", "cooperating_units") else "lead_units"
+    parent_id = query_int("group", 0)
+    offset = query_int("tu", 0, maximum=10**9)
+    ticked = {int(v) for v in request.args.getlist(name) if v.isdigit() and len(v) <= 18}
+    text = request.args.get(f"{name}_q", "").strip()[:100]
+    group = next((g for g in queries.unit_groups(keep_ids=list(ticked))
+                  if (g.parent.id if g.parent else 0) == parent_id), None)
+    if group is None:
+        abort(404)
+    words = fold(text).split()
+    units = [u for u in group.units if u.id not in ticked and all(w in fold(u.name) for w in words)]
+    chunk = units[offset:offset + queries.GROUP_CHUNK]
+    return render_template("admin/_group_choices.html", name=name, units=chunk, more=len(units) - offset - len(chunk),
+                           next_url=url_for("admin.unit_group_choices", field=name, group=parent_id,
+                                            tu=offset + len(chunk), **{f"{name}_q": text} if text else {}),
+                           text=text)
 
 
 def _working_days_default(form, data, task, is_new) -> None:
@@ -349,8 +384,44 @@ def task_delete(task_id):
 
 @bp.route("/don-vi/")
 def units():
-    rows = queries.unit_rows()
-    return render_template("admin/units.html", rows=rows, names={u.id: u.name for u, _, _ in rows})
+    """The unit tree, opened as far as a few screens hold; a unit opens on demand (htmx, or the
+    page itself with ?mo=<id> without JavaScript); or the units whose name holds the words of ?q."""
+    q = request.args.get("q", "").strip()[:100]
+    names = {}
+    if q:
+        found = queries.search_units(q)
+        page = ListPage(found, page_number(), current_app.config["PAGE_SIZE"])
+        nodes = queries.nodes_of(page.items, queries.child_counts([u.id for u in page.items]))
+        parents = {u.parent_id for u in page.items if u.parent_id}
+        names = dict(Unit.select(Unit.id, Unit.name).where(Unit.id.in_(list(parents))).tuples()) if parents else {}
+        return render_template("admin/units.html", q=q, page=page, found=nodes, names=names)
+    opened = None
+    if unit_id := query_id("mo"):
+        opened = get_or_404(Unit, Unit.id == unit_id)
+    offset = max(0, (page_number("trang") - 1) * queries.TREE_CHUNK) if opened else 0
+    tree = queries.unit_tree(opened, offset)
+    merged = {n.unit.merged_into_id for n in _walk(tree) if n.unit.merged_into_id}
+    names = dict(Unit.select(Unit.id, Unit.name).where(Unit.id.in_(list(merged))).tuples()) if merged else {}
+    return render_template("admin/units.html", q=q, tree=tree, names=names, opened=opened, offset=offset,
+                           chunk=queries.TREE_CHUNK)
+
+
+def _walk(nodes):
+    for node in nodes:
+        yield node
+        yield from _walk(node.children or [])
+
+
+@bp.route("/don-vi/<id:unit_id>/con")
+def unit_children(unit_id):
+    """The children of a unit opened in the tree (htmx), TREE_CHUNK at a time."""
+    parent = get_or_404(Unit, Unit.id == unit_id)
+    offset = query_int("tu", 0, maximum=10**9)
+    nodes, more = queries.unit_children(parent, offset)
+    merged = {n.unit.merged_into_id for n in nodes if n.unit.merged_into_id}
+    names = dict(Unit.select(Unit.id, Unit.name).where(Unit.id.in_(list(merged))).tuples()) if merged else {}
+    return render_template("admin/_unit_nodes.html", nodes=nodes, parent=parent, more=more,
+                           next_offset=offset + len(nodes), names=names)
 
 
 @bp.route("/don-vi/moi", methods=["GET", "POST"])
@@ -370,17 +441,31 @@ def _unit_initial(unit) -> dict:
             "merged_into": unit.merged_into_id, "abbreviation": unit.abbreviation, "position": unit.position or None}
 
 
+def _unit_field(field, keep_ids=()) -> None:
+    """A form's unit chosen by typing: active units, and the one it already holds."""
+    keep = [i for i in keep_ids if i]
+    field.search = lambda text, limit: queries.unit_choice_search(text, limit, keep)
+    field.lookup = lambda unit_id: queries.unit_choice(unit_id, keep)
+
+
+@bp.route("/goi-y-don-vi")
+def unit_suggestions():
+    """The matches of what is typed in a form's unit field (htmx): active units, by name."""
+    name = request.args.get("field", "")
+    # A field's name, with the form's prefix if it has one ("d-issuer" on a directive's review).
+    text = request.args.get(f"{name}_q", "").strip()[:200] if re.fullmatch(r"[A-Za-z_][\w-]{0,60}", name) else ""
+    units = queries.unit_choice_search(text, 16) if text else []
+    return render_template("admin/_unit_suggestions.html", units=units, text=text, limit=15)
+
+
 def _fill_unit_choices(form, unit) -> None:
-    """The unit's own subtree is left out of the parent list; the server checks again anyway."""
-    subtree = queries.subtree_ids(unit) if unit else []
-    form.parent.choices = blank_first("— Không có (đơn vị gốc) —", queries.unit_options(
-        keep_ids=[unit.parent_id] if unit else [], exclude_ids=subtree))
-    form.merged_into.choices = blank_first("— Không —", queries.unit_options(
-        keep_ids=[unit.merged_into_id] if unit else [], exclude_ids=[unit.id] if unit else []))
+    """The parent may not be inside the unit's own subtree: core.units.parent_error says so on save."""
+    _unit_field(form.parent, keep_ids=[unit.parent_id] if unit else [])
+    _unit_field(form.merged_into, keep_ids=[unit.merged_into_id] if unit else [])
 
 
 def _unit_or_error(field):
-    """The unit a select names, or None for blank; an error beside the field if it is gone."""
+    """The unit a field names, or None for blank; an error beside the field if it is gone."""
     if field.data is None:
         return None, True
     unit = Unit.get_or_none(Unit.id == field.data)
@@ -426,7 +511,7 @@ def _user_initial(user) -> dict:
 
 
 def _fill_user_units(form, keep_id=None) -> None:
-    form.unit.choices = blank_first("— Chọn đơn vị —", queries.unit_options(keep_ids=[keep_id]))
+    _unit_field(form.unit, keep_ids=[keep_id])
 
 
 @bp.route("/nguoi-dung/moi", methods=["GET", "POST"])
@@ -541,18 +626,16 @@ def audit_log():
                    object_types=audit.OBJECT_TYPES)
     if is_htmx():
         return render_template("admin/_audit_list.html", **context)
-    return render_template("admin/audit.html", **context, users=queries.user_options(),
-                           units=queries.unit_options(include_inactive=True))
+    return render_template("admin/audit.html", **context, users=queries.user_options(), unit_pick=picked("unit"))
 
 
 def _audit_filters() -> tuple[dict, list[str]]:
     """The filters from the query string, and Vietnamese messages for the ones we cannot read."""
     args, errors = request.args, []
-    unit_id = query_id("unit")
     object_type = args.get("object", "")
     filters = {
         "user_id": query_id("user"),
-        "unit": Unit.get_or_none(Unit.id == unit_id) if unit_id else None,
+        "unit": picked("unit").chosen,
         "object_type": object_type if object_type in audit.OBJECT_TYPES else "",
         "object_id": query_id("id"),
         "start": _day(args.get("from", ""), "Từ ngày", errors),

@@ -6,17 +6,32 @@ the leaders of any unit above it, and admins: they confirm or return a reported 
 extension requests. The assigned unit's own people (and admins) report progress, ask for extensions
 and pass the assignment down to units of their subtree.
 """
-from peewee import fn
+from peewee import JOIN, fn
 
 from ..models import Assignment, Cooperation, Directive, Task, Unit
-from .units import subtree_unit_ids, tree_order
+from ..rules.vietnamese import fold
+from .units import subtree_unit_ids
+
+
+def sees_everything(user) -> bool:
+    """An admin, or a leader of the tree's only top unit: every condition of scope is true, and
+    left out so that the database can use the index of a list's order. Kept on the user object for
+    the request."""
+    if user.is_admin:
+        return True
+    if not user.is_leader or user.unit.parent_id is not None:
+        return False
+    if getattr(user, "_sees_everything", None) is None:
+        user._sees_everything = not (Unit.select(Unit.id)
+                                     .where(Unit.parent.is_null() & (Unit.id != user.unit_id)).exists())
+    return user._sees_everything
 
 
 def visible_units(user):
     """Units whose data the user may read: for leaders their subtree and the units their own
     directives are assigned to."""
     query = Unit.select()
-    if user.is_admin:
+    if sees_everything(user):
         return query
     if user.is_leader:
         issued_inside = Directive.select(Directive.id).where(Directive.issuer.in_(subtree_unit_ids(user.unit)))
@@ -31,7 +46,7 @@ def assignment_scope(user):
     Leaders see their subtree and every assignment of a directive issued inside it, since the
     issuing body follows up its own directive.
     """
-    if user.is_admin:
+    if sees_everything(user):
         return True
     if user.is_leader:
         issued_inside = Directive.select(Directive.id).where(
@@ -144,16 +159,13 @@ def visible_directives(user):
     query = Directive.select()
     if user.is_admin:
         return query
+    if sees_everything(user):  # every directive issued inside: all
+        return query
     has_visible = fn.EXISTS(Assignment.select(Assignment.id).join(Task)
                             .where((Task.directive == Directive.id) & assignment_scope(user)))
     if user.is_leader:
         return query.where(Directive.issuer.in_(subtree_unit_ids(user.unit)) | has_visible)
     return query.where(has_visible)
-
-
-def unit_choices(user):
-    """(unit, depth) pairs in tree order for a filter, reading only the columns a menu needs."""
-    return tree_order(visible_units(user).select(Unit.id, Unit.name, Unit.parent, Unit.sort_name))
 
 
 def directive_choices(user):
@@ -162,6 +174,33 @@ def directive_choices(user):
             .select(Directive.id, Directive.number, Directive.issued_on, Directive.issued_precision,
                     Directive.subject)
             .order_by(Directive.issued_on.desc(nulls="LAST"), Directive.id.desc()))
+
+
+# --- Search-as-you-type filters (a few matches, never the whole list) ---------------------------
+
+def _matching(rows, text: str, limit: int, label) -> list:
+    """The rows whose label holds every word typed, without regard to case or tone marks (đ as d)."""
+    words = fold(text).split()[:8]
+    return [row for row in rows if all(w in fold(label(row)) for w in words)][:limit]
+
+
+def search_units(user, text: str, limit: int) -> list[Unit]:
+    """Units the user may see whose name holds every word typed, at most `limit`, in Vietnamese
+    alphabetical order; each with its parent's name (`parent_name`) to tell namesakes apart."""
+    parent = Unit.alias()
+    rows = (visible_units(user)
+            .select(Unit.id, Unit.name, Unit.sort_name, Unit.parent, parent.name.alias("parent_name"))
+            .join(parent, JOIN.LEFT_OUTER, on=(Unit.parent == parent.id))
+            .order_by(Unit.sort_name, Unit.id).objects())
+    return _matching(rows, text, limit, lambda u: u.name)
+
+
+def search_directives(user, text: str, limit: int) -> list[Directive]:
+    """Directives the user may see whose number or subject holds every word typed, newest first."""
+    rows = (visible_directives(user).select(Directive.id, Directive.number, Directive.issued_on,
+                                            Directive.issued_precision, Directive.subject)
+            .order_by(Directive.issued_on.desc(nulls="LAST"), Directive.id.desc()))
+    return _matching(rows, text, limit, lambda d: f"{d.number} {d.subject}")
 
 
 def can_view_rollup(user, unit) -> bool:

@@ -1,9 +1,9 @@
 """The unit tree: creating, moving, editing and listing units with their materialised paths."""
 from datetime import datetime
 
-from peewee import Value, fn
+from peewee import SQL, Case, NodeList, Value, fn
 
-from ..db import database
+from ..db import database, is_sqlite
 from ..models import Unit
 from ..rules.input import InputError
 from ..rules.nd30 import abbreviation_of
@@ -98,6 +98,28 @@ def save_unit(unit: Unit | None, name: str, kind: str, parent: Unit | None, acti
         audit.record_change("unit", unit.id, before, unit, user_id=actor_id, unit_id=unit.id, at=now,
                             summary=f"Sửa đơn vị #{unit.id}: {unit.name}")
     return unit
+
+
+def group_of_sql(root: Unit | None, unit=Unit):
+    """SQL for the unit a row of `unit` is counted under on the dashboard: the child of `root` it
+    lies in (the path's segment after root's), root itself, the top unit (no root), or, outside
+    root's subtree, the unit alone. The twin of dashboard.queries._group_of."""
+    def segment_after(length: int):
+        rest = fn.SUBSTR(unit.path, length + 1)
+        slash = fn.INSTR(rest, "/") if is_sqlite() else fn.STRPOS(rest, "/")
+        return fn.SUBSTR(rest, 1, slash - 1).cast("INTEGER")
+    if root is None:
+        return segment_after(1)
+    return Case(None, [(unit.path == root.path, root.id),
+                       (unit.path.startswith(root.path), segment_after(len(root.path)))], unit.id)
+
+
+def whole_days(start, end):
+    """SQL: whole days from `start` to a later `end` (timestamps), as timedelta.days counts them."""
+    if is_sqlite():  # whole seconds, so that no rounding of julianday's float loses a day
+        return (fn.strftime("%s", end).cast("INTEGER") - fn.strftime("%s", start).cast("INTEGER")) / 86400
+    seconds = NodeList([SQL("EXTRACT(EPOCH FROM"), end - start, SQL(")")])
+    return fn.FLOOR(seconds / 86400).cast("INTEGER")
 
 
 def tree_order(units) -> list[tuple[Unit, int]]:

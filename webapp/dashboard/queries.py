@@ -11,12 +11,13 @@ the monthly report's rule: a completion or report after the moment has not happe
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from peewee import SQL, Case, fn
+from peewee import JOIN, SQL, Case, Select, fn
 
-from ..core.access import assignment_scope, cooperation_scope
+from ..core import tallies
+from ..core.access import assignment_scope, cooperation_scope, sees_everything
 from ..core.assignments import existed_by, scoped, status_case
 from ..core.cooperation import sent_condition
-from ..core.units import subtree_unit_ids
+from ..core.units import group_of_sql, subtree_unit_ids, whole_days
 from ..models import (
     Assignment,
     Cooperation,
@@ -79,76 +80,138 @@ def _scoped(user, filters: Filters):
     return query.where(existed_by(filters.as_of)) if filters.as_of else query
 
 
-def unit_rows(user, filters: Filters, now, due_soon_days) -> list[UnitRow]:
+def _by_tallies(filters: Filters) -> bool:
+    """Counts over whole directives come from the database's tallies (core/tallies); one directive's
+    few assignments are counted directly, and so is every count "as of" a moment, which leaves out the
+    directives issued after it (existed_by), as the monthly report does."""
+    return not filters.directive_id and not filters.as_of
+
+
+def unit_rows(user, filters: Filters, now, due_soon_days, rates=True) -> list[UnitRow]:
     """Counts by status class, reporting rates, what each unit passed down and its partners' inputs,
-    one level below the unit looked at."""
+    one level below the unit looked at, the most overdue first: all of them."""
+    return unit_rows_page(user, filters, now, due_soon_days, 0, None, rates)[0]
+
+
+def unit_rows_page(user, filters: Filters, now, due_soon_days, offset: int, size: int | None,
+                   rates=True) -> tuple[list[UnitRow], int]:
+    """A slice of unit_rows and how many rows there are. Over whole directives the groups are
+    summed and ranked in SQL from the tallies, and only the slice is read with its rates."""
     root = _root(user, filters)
-    case = status_case(now, due_soon_days)
-    counts = (_scoped(user, filters)
-              .select(Unit.path.alias("path"), case.alias("cls"), fn.COUNT(Assignment.id).alias("n"))
-              .group_by(Unit.path, SQL("cls")).order_by().dicts())
+    group = group_of_sql(root)
     # The expanded view counts what was passed down: reports and partners stay with the units' own view.
-    rates = [] if filters.delegated else reporting_rows(user, filters, now)
-    by_group: dict[int, dict] = {}
-
-    def bucket(path):
-        return by_group.setdefault(_group_of(path, root), {"counts": {}, "rate": Rate(0, 0, 0), "children": [0, 0],
-                                                          "partners": [0, 0]})
-    for row in counts:
-        b = bucket(row["path"])
-        b["counts"][row["cls"]] = b["counts"].get(row["cls"], 0) + row["n"]
-    for row in rates:
-        b = bucket(row["path"])
-        b["rate"] = b["rate"] + Rate(row["expected"], row["submitted"] or 0, row["on_time"] or 0)
-    if not filters.delegated:
-        for row in delegated_rows(user, filters, now):
-            b = bucket(row["path"])
-            b["children"][0] += row["done"] or 0
-            b["children"][1] += row["total"]
-    for row in ([] if filters.delegated else partner_rows(user, filters)):
-        b = bucket(row["path"])
-        b["partners"][0] += row["sent"] or 0
-        b["partners"][1] += row["asked"]
-    units = ({u.id: u for u in Unit.select(Unit.id, Unit.name, Unit.sort_name).where(Unit.id.in_(list(by_group)))}
-             if by_group else {})
-    result = []
-    for gid, b in by_group.items():
-        row = UnitRow(units[gid], rate=b["rate"], children=tuple(b["children"]), partners=tuple(b["partners"]))
-        row.counts.update(b["counts"])
-        result.append(row)
+    children = {} if filters.delegated else {
+        r["gid"]: (r["done"] or 0, r["total"]) for r in delegated_rows(user, filters, now, group)}
+    partners = {} if filters.delegated else {
+        r["gid"]: (r["sent"] or 0, r["asked"]) for r in partner_rows(user, filters, group)}
+    if _by_tallies(filters):
+        limit = None if size is None else offset + size
+        counted, total = tallies.ranked_units(user, filters.unit, filters.delegated, now, due_soon_days, group, limit)
+        extra = (set(children) | set(partners)) - {gid for gid, _ in counted}
+        if extra:  # units with partners' inputs or passed-down work only: no count of their own
+            extra -= {gid for gid, _ in tallies.ranked_units(user, filters.unit, filters.delegated, now,
+                                                            due_soon_days, group, None, only=extra)[0]}
+            total += len(extra)
+    else:
+        case = status_case(now, due_soon_days)
+        by_gid: dict[int, dict] = {}
+        for gid, cls, n in (_scoped(user, filters).select(group.alias("gid"), case.alias("cls"), fn.COUNT(Assignment.id))
+                            .group_by(SQL("gid"), SQL("cls")).order_by().tuples()):
+            by_gid.setdefault(gid, {c: 0 for c in status.CLASSES})[cls] += n
+        counted = list(by_gid.items())
+        extra = (set(children) | set(partners)) - set(by_gid)
+        total = len(counted) + len(extra)
+    pairs = counted + [(gid, {c: 0 for c in status.CLASSES}) for gid in extra]
+    units = ({u.id: u for u in Unit.select(Unit.id, Unit.name, Unit.sort_name).where(Unit.id.in_([g for g, _ in pairs]))}
+             if pairs else {})
     # What leaders chase first: the most overdue units on top.
-    return sorted(result, key=lambda r: (-r.counts[status.OVERDUE], r.unit.sort_name))
+    pairs.sort(key=lambda p: (-p[1][status.OVERDUE], units[p[0]].sort_name))
+    pairs = pairs[offset:] if size is None else pairs[offset:offset + size]
+    rate_of = {}
+    if rates and not filters.delegated and pairs:
+        for gid, expected, submitted, on_time in reporting_by(user, filters, now, due_soon_days, group,
+                                                              [g for g, _ in pairs]).tuples():
+            rate_of[gid] = Rate(expected, submitted or 0, on_time or 0)
+    rows = []
+    for gid, counts in pairs:
+        row = UnitRow(units[gid], rate=rate_of.get(gid, Rate(0, 0, 0)), children=children.get(gid, (0, 0)),
+                      partners=partners.get(gid, (0, 0)))
+        row.counts.update(counts)
+        rows.append(row)
+    return rows, total
 
 
-def delegated_rows(user, filters: Filters, now):
-    """Per unit path: the sub-assignments passed down inside the view, done (as of now) and total."""
+def rate_rows_page(user, filters: Filters, now, due_soon_days, offset: int, size: int) -> tuple[list[UnitRow], int]:
+    """The reporting rates of the units one level below the unit looked at, by name, a slice (ranked
+    in SQL: only the slice is read)."""
+    group = group_of_sql(_root(user, filters))
+    sums = reporting_by(user, filters, now, due_soon_days, group).alias("r")
+    g = Unit.alias("g")
+    rows = list(Select([sums], [g.id, g.name, g.sort_name, sums.c.expected, sums.c.submitted, sums.c.on_time,
+                                fn.COUNT(SQL("*")).over()])
+                .join(g, JOIN.CROSS).where(g.id == sums.c.gid)
+                .order_by(g.sort_name, g.id).offset(offset).limit(size).bind(Unit._meta.database).tuples())
+    return ([UnitRow(Unit(id=r[0], name=r[1], sort_name=r[2]), rate=Rate(r[3], r[4] or 0, r[5] or 0)) for r in rows],
+            rows[0][-1] if rows else 0)
+
+
+def delegated_rows(user, filters: Filters, now, group=None):
+    """Per unit path (or `group`): the sub-assignments passed down inside the view, done (as of
+    now) and total."""
     done = Case(None, [(Assignment.done_at.is_null(False) & (Assignment.done_at <= now), 1)], 0)
+    key = group if group is not None else Unit.path
     return (scoped(user, filters.unit, filters.directive_id, delegated=True)
-            .select(Unit.path.alias("path"), fn.SUM(done).alias("done"), fn.COUNT(Assignment.id).alias("total"))
-            .group_by(Unit.path).order_by().dicts())
+            .select(key.alias("gid" if group is not None else "path"), fn.SUM(done).alias("done"),
+                    fn.COUNT(Assignment.id).alias("total"))
+            .group_by(SQL("gid") if group is not None else Unit.path).order_by().dicts())
 
 
-def partner_rows(user, filters: Filters):
-    """Per partner unit path: cooperations asked of it and those answered (sent)."""
+def partner_rows(user, filters: Filters, group=None):
+    """Per partner unit path (or `group`): cooperations asked of it and those answered (sent)."""
     sent = fn.SUM(Case(None, [(sent_condition(), 1)], 0))
-    query = (Cooperation.select(Unit.path.alias("path"), fn.COUNT(Cooperation.id).alias("asked"), sent.alias("sent"))
+    key = group if group is not None else Unit.path
+    query = (Cooperation.select(key.alias("gid" if group is not None else "path"),
+                                fn.COUNT(Cooperation.id).alias("asked"), sent.alias("sent"))
              .join(Unit).switch(Cooperation).join(Task)
              .where(cooperation_scope(user, filters.unit) & _partner_visible(user)))
     if filters.directive_id:
         query = query.where(Task.directive == filters.directive_id)
-    return query.group_by(Unit.path).order_by().dicts()
+    return query.group_by(SQL("gid") if group is not None else Unit.path).order_by().dicts()
 
 
 def _partner_visible(user):
     """Leaders also follow the partners of the directives issued inside their subtree."""
-    if user.is_admin or not user.is_leader:
+    if user.is_admin or not user.is_leader or sees_everything(user):
         return True
     issued_inside = Directive.select(Directive.id).where(Directive.issuer.in_(subtree_unit_ids(user.unit)))
     return Cooperation.unit.in_(subtree_unit_ids(user.unit)) | Task.directive.in_(issued_inside)
 
 
-def reporting_rows(user, filters: Filters, now):
+def _reporting_scope(user, filters: Filters):
+    condition = assignment_scope(user)
+    if filters.unit is not None:
+        condition = condition & Assignment.unit.in_(subtree_unit_ids(filters.unit))
+    if filters.directive_id:
+        condition = condition & (Task.directive == filters.directive_id)
+    return condition
+
+
+def reporting_by(user, filters: Filters, now, due_soon_days, group, only=None):
+    """(group, expected, submitted, on_time) for the occurrences due in the period so far (core/tallies);
+    `only`: these groups."""
+    where = _reporting_scope(user, filters)
+    if only is not None:
+        where = where & group.in_(list(only))
+    return tallies.reporting(now, due_soon_days, filters.period, where, [group.alias("gid")])
+
+
+def reporting_rows(user, filters: Filters, now, due_soon_days=3):
     """Per unit: occurrences due in the period so far, how many were submitted (by now), and on time."""
+    return tallies.reporting(now, due_soon_days, filters.period, _reporting_scope(user, filters)).dicts()
+
+
+def reporting_recount(user, filters: Filters, now):
+    """reporting_rows counted from the occurrences themselves (the tallies' check)."""
     start = datetime.combine(filters.period.start, time.min)
     end = min(datetime.combine(filters.period.end, time.max), now)
     submitted = Occurrence.submitted_at.is_null(False) & (Occurrence.submitted_at <= now)
@@ -166,26 +229,58 @@ def reporting_rows(user, filters: Filters, now):
 
 
 def directive_rows(user, filters: Filters, now, due_soon_days):
-    """(directive, counts by class, (partners sent, asked)) for each directive with assignments in view."""
-    case = status_case(now, due_soon_days)
-    rows = (_scoped(user, filters)
-            .select(Directive.id.alias("did"), case.alias("cls"), fn.COUNT(Assignment.id).alias("n"))
-            .group_by(Directive.id, SQL("cls")).order_by().dicts())
+    """(directive, counts by class, (partners sent, asked)) for each directive with assignments in
+    view, the most overdue first (the newest first among equals)."""
     counts: dict[int, dict] = {}
-    for row in rows:
-        counts.setdefault(row["did"], {c: 0 for c in status.CLASSES})[row["cls"]] = row["n"]
-    sent = fn.SUM(Case(None, [(sent_condition(), 1)], 0))
-    partner_query = (Cooperation.select(Task.directive.alias("did"), fn.COUNT(Cooperation.id).alias("asked"),
-                                        sent.alias("sent"))
-                     .join(Task).where(cooperation_scope(user, filters.unit) & _partner_visible(user)
-                                       & Task.directive.in_(list(counts) or [0]))
-                     .group_by(Task.directive).dicts())
-    partners = {r["did"]: (r["sent"] or 0, r["asked"]) for r in partner_query}
+    if filters.directive_id or filters.as_of or filters.unit is not None or not (user.is_admin or user.is_leader):
+        outside = _scoped(user, filters)  # one directive, one unit's subtree, or as of a moment: counted
+    else:
+        root = _root(user, filters)
+        inside = None if sees_everything(user) else user.unit
+        counts = tallies.directive_counts(user, root, filters.delegated, now, due_soon_days, issued_inside=inside)
+        outside = None
+        if inside is not None:  # directives issued above the leader: only the part inside the subtree
+            issued_inside = Directive.select(Directive.id).where(Directive.issuer.in_(subtree_unit_ids(user.unit)))
+            outside = _scoped(user, filters).where(Task.directive.not_in(issued_inside))
+    if outside is not None:
+        case = status_case(now, due_soon_days)
+        for did, cls, n in (outside.select(Directive.id.alias("did"), case.alias("cls"), fn.COUNT(Assignment.id))
+                            .group_by(Directive.id, SQL("cls")).order_by().tuples()):
+            counts.setdefault(did, {c: 0 for c in status.CLASSES})[cls] += n
     directives = (Directive.select(Directive.id, Directive.number, Directive.issued_on, Directive.issued_precision,
                                    Directive.subject).where(Directive.id.in_(list(counts)))
                   if counts else [])
-    return sorted(((d, counts[d.id], partners.get(d.id, (0, 0))) for d in directives),
+    return sorted(((d, counts[d.id]) for d in directives),
                   key=lambda row: (-row[1][status.OVERDUE], -(row[0].issued_on or date.min).toordinal()))
+
+
+def directive_rows_page(user, filters: Filters, now, due_soon_days, offset: int, size: int):
+    """A slice of directive_rows and how many there are; for the whole tree ranked in SQL."""
+    if not (filters.directive_id or filters.as_of or filters.unit is not None) and (
+            user.is_admin or sees_everything(user)):
+        return tallies.ranked_directives(_root(user, filters), filters.delegated, now, due_soon_days, offset, size)
+    rows = directive_rows(user, filters, now, due_soon_days)
+    return rows[offset:offset + size], len(rows)
+
+
+def directive_partners(user, filters: Filters, directive_ids) -> dict:
+    """{directive id: (partners sent, asked)} for the directives shown."""
+    if not directive_ids:
+        return {}
+    sent = fn.SUM(Case(None, [(sent_condition(), 1)], 0))
+    rows = (Cooperation.select(Task.directive.alias("did"), fn.COUNT(Cooperation.id).alias("asked"),
+                               sent.alias("sent"))
+            .join(Task).where(cooperation_scope(user, filters.unit) & _partner_visible(user)
+                              & Task.directive.in_(list(directive_ids)))
+            .group_by(Task.directive).dicts())
+    return {r["did"]: (r["sent"] or 0, r["asked"]) for r in rows}
+
+
+def overdue_total(user, filters: Filters, now, due_soon_days) -> int:
+    """How many are overdue (the dashboard's heading, the overdue list's pages)."""
+    if _by_tallies(filters):
+        return tallies.status_counts(user, filters.unit, filters.delegated, now, due_soon_days)[status.OVERDUE]
+    return overdue(user, filters, now, due_soon_days).count()
 
 
 def overdue(user, filters: Filters, now, due_soon_days):
@@ -269,45 +364,57 @@ SCORE_KEYS = {
 
 
 def scorecard(user, filters: Filters, now, due_soon_days) -> list[ScoreRow]:
-    """The figures per unit one level below the unit looked at, for the period, as of now."""
+    """The figures per unit one level below the unit looked at, for the period, as of now: summed in
+    SQL per unit (the assignments due in the period, returns, extension requests), the overdue
+    counts from the tallies."""
     root = _root(user, filters)
+    group = group_of_sql(root)
     start = datetime.combine(filters.period.start, time.min)
     end = datetime.combine(filters.period.end, time.max)
     rows: dict[int, ScoreRow] = {}
 
-    def row(path) -> ScoreRow:
-        gid = _group_of(path, root)
+    def row(gid) -> ScoreRow:
         return rows.setdefault(gid, ScoreRow(None))
     in_period = (Assignment.due_at >= start) & (Assignment.due_at <= end)
-    for r in (_scoped(user, filters).select(Unit.path, Assignment.due_at, Assignment.done_at, Assignment.reported_at)
-              .where(in_period).order_by().dicts()):
-        target = row(r["path"])
-        target.due += 1
-        done = r["done_at"] if r["done_at"] and r["done_at"] <= now else None
-        cls = status.classify(r["due_at"], done, now, due_soon_days, r["reported_at"])
-        if cls == status.DONE_ON_TIME:
-            target.on_time += 1
-        elif cls in (status.DONE_LATE, status.OVERDUE):
-            target.late += 1
-            target.late_days += status.days_late(r["due_at"], done or r["reported_at"], now)
-    for r in (_scoped(user, filters).select(Unit.path.alias("path"), fn.COUNT(Assignment.id).alias("n"))
-              .where(status_case(now, due_soon_days) == status.OVERDUE).group_by(Unit.path).order_by().dicts()):
-        row(r["path"]).overdue_now += r["n"]
+    cls = status_case(now, due_soon_days)
+    late = cls.in_([status.DONE_LATE, status.OVERDUE])
+    # status.days_late to the completion (as of now), else to a report that waits, else to now.
+    done = Case(None, [(Assignment.done_at <= now, Assignment.done_at)])
+    finished = fn.COALESCE(done, Assignment.reported_at)
+    until = Case(None, [(finished.is_null(False) & (finished <= now), finished)], now)
+    for gid, due, on_time, n_late, days in (
+            _scoped(user, filters).select(group.alias("gid"), fn.COUNT(Assignment.id),
+                                          fn.SUM(Case(None, [(cls == status.DONE_ON_TIME, 1)], 0)),
+                                          fn.SUM(Case(None, [(late, 1)], 0)),
+                                          fn.SUM(Case(None, [(late & (until > Assignment.due_at),
+                                                              whole_days(Assignment.due_at, until))], 0)))
+            .where(in_period).group_by(SQL("gid")).order_by().tuples()):
+        target = row(gid)
+        target.due, target.on_time, target.late, target.late_days = due, on_time or 0, n_late or 0, int(days or 0)
+    if _by_tallies(filters):
+        overdue_counts = [(gid, counts[status.OVERDUE]) for gid, counts in
+                          tallies.ranked_units(user, filters.unit, filters.delegated, now, due_soon_days, group,
+                                               None)[0] if counts[status.OVERDUE]]
+    else:
+        overdue_counts = (_scoped(user, filters).select(group.alias("gid"), fn.COUNT(Assignment.id))
+                          .where(cls == status.OVERDUE).group_by(SQL("gid")).order_by().tuples())
+    for gid, n in overdue_counts:
+        row(gid).overdue_now += n
     returned = (_scoped(user, filters).join_from(Assignment, Update)
-                .select(Unit.path.alias("path"), fn.COUNT(Update.id).alias("n"))
+                .select(group.alias("gid"), fn.COUNT(Update.id))
                 .where((Update.kind == "returned") & (Update.created_at >= start) & (Update.created_at <= min(end, now)))
-                .group_by(Unit.path).order_by().dicts())
-    for r in returned:
-        row(r["path"]).returned += r["n"]
+                .group_by(SQL("gid")).order_by().tuples())
+    for gid, n in returned:
+        row(gid).returned += n
     asked = (_scoped(user, filters).join_from(Assignment, Extension)
-             .select(Unit.path.alias("path"), fn.COUNT(Extension.id).alias("n"))
+             .select(group.alias("gid"), fn.COUNT(Extension.id))
              .where((Extension.requested_at >= start) & (Extension.requested_at <= min(end, now)))
-             .group_by(Unit.path).order_by().dicts())
-    for r in asked:
-        row(r["path"]).extensions += r["n"]
-    for r in reporting_rows(user, filters, now):
-        target = row(r["path"])
-        target.rate = target.rate + Rate(r["expected"], r["submitted"] or 0, r["on_time"] or 0)
+             .group_by(SQL("gid")).order_by().tuples())
+    for gid, n in asked:
+        row(gid).extensions += n
+    for gid, expected, submitted, on_time in reporting_by(user, filters, now, due_soon_days, group).tuples():
+        target = row(gid)
+        target.rate = target.rate + Rate(expected, submitted or 0, on_time or 0)
     units = ({u.id: u for u in Unit.select(Unit.id, Unit.name, Unit.sort_name).where(Unit.id.in_(list(rows)))}
              if rows else {})
     for gid, r in rows.items():

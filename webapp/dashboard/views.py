@@ -17,13 +17,14 @@ from flask_login import current_user
 
 from ..config import ROOT
 from ..core import urging
-from ..core.access import directive_choices, unit_choices, visible_units
 from ..models import Unit, UrgingLetter
 from ..rules import scorecard_workbook, status
 from ..rules.input import InputError, parse_day
 from ..rules.reporting import PERIOD_KINDS, period_containing
 from ..rules.urging import letter_docx
 from ..web import (
+    ListPage,
+    RowsPage,
     Page,
     drops_blank_args,
     due_soon_days,
@@ -33,8 +34,8 @@ from ..web import (
     is_htmx,
     now,
     page_number,
+    picked,
     query_date,
-    query_id,
     roles_required,
     work_calendar,
 )
@@ -44,7 +45,8 @@ from .forms import LetterForm
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 PREVIEW_ROWS = 10
-SUMMARY_ROWS = 25  # units and directives shown before "show all"
+SUMMARY_ROWS = 25  # units and directives shown before "show all", rows of the reporting rates
+ALL_ROWS = 50  # a page of "show all"
 DUE_AHEAD_DAYS = 7
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -72,18 +74,17 @@ def _as_of() -> tuple[datetime | None, str | None]:
 def _filters() -> queries.Filters:
     """Read the filters from the query string; a unit the user may not see is a 404. A day that
     cannot be read (or outside 1900–2100) falls back to today, with the reason as `date_error`."""
-    unit = None
-    if unit_id := query_id("unit"):
-        unit = get_or_404(visible_units(current_user), Unit.id == unit_id)
+    unit = picked("unit").chosen
+    directive = picked("directive").chosen
     kind = request.args.get("period") if request.args.get("period") in PERIOD_KINDS else "month"
     as_of, _ = _as_of()
     day, error = query_date("date", (as_of or now()).date())
-    return queries.Filters(query_id("directive"), unit, period_containing(kind, day), day=day, date_error=error,
-                           delegated=request.args.get("delegated") == "1", as_of=as_of)
+    return queries.Filters(directive.id if directive else None, unit, period_containing(kind, day), day=day,
+                           date_error=error, delegated=request.args.get("delegated") == "1", as_of=as_of)
 
 
 def _filter_choices():
-    return dict(directives=directive_choices(current_user), units=unit_choices(current_user),
+    return dict(picks={"unit": picked("unit"), "directive": picked("directive")},
                 period_kinds=PERIOD_KINDS, as_of_text=request.args.get("as_of", "").strip(),
                 as_of_error=_as_of()[1])
 
@@ -97,16 +98,26 @@ def index():
     soon = due_soon_days()
     overdue = queries.overdue(current_user, filters, moment, soon)
     due_soon = queries.due_within(current_user, filters, moment, DUE_AHEAD_DAYS)
-    unit_rows = queries.unit_rows(current_user, filters, moment, soon)
-    directive_rows = queries.directive_rows(current_user, filters, moment, soon)
     show_all = request.args.get("all", "")
+    units = RowsPage(page_number("upage") if show_all == "units" else 1,
+                     ALL_ROWS if show_all == "units" else SUMMARY_ROWS,
+                     lambda offset, size: queries.unit_rows_page(current_user, filters, moment, soon, offset, size))
+    directives = RowsPage(page_number("dpage") if show_all == "directives" else 1,
+                          ALL_ROWS if show_all == "directives" else SUMMARY_ROWS,
+                          lambda offset, size: queries.directive_rows_page(current_user, filters, moment, soon,
+                                                                           offset, size))
+    partners = queries.directive_partners(current_user, filters, [d.id for d, _ in directives.items])
+    rates = (RowsPage(page_number("rpage"), SUMMARY_ROWS,
+                      lambda offset, size: queries.rate_rows_page(current_user, filters, moment, soon, offset, size))
+             if not filters.delegated else ListPage([], 1, SUMMARY_ROWS))
     context = dict(
-        filters=filters, now=moment, classes=status.CLASSES,
-        unit_rows=unit_rows if show_all == "units" else unit_rows[:SUMMARY_ROWS], unit_total=len(unit_rows),
-        rate_rows=[r for r in unit_rows if r.rate.expected],
-        directive_rows=directive_rows if show_all == "directives" else directive_rows[:SUMMARY_ROWS],
-        directive_total=len(directive_rows),
-        overdue=queries.with_days_overdue(overdue.limit(PREVIEW_ROWS), moment), overdue_total=overdue.count(),
+        filters=filters, now=moment, classes=status.CLASSES, show_all=show_all,
+        unit_rows=units.items, unit_page=units, unit_total=units.total,
+        rate_rows=rates.items, rate_page=rates,
+        directive_rows=[(d, counts, partners.get(d.id, (0, 0))) for d, counts in directives.items],
+        directive_page=directives, directive_total=directives.total,
+        overdue=queries.with_days_overdue(overdue.limit(PREVIEW_ROWS), moment),
+        overdue_total=queries.overdue_total(current_user, filters, moment, soon),
         due_soon=list(due_soon.limit(PREVIEW_ROWS)), due_soon_total=due_soon.count(),
         **_filter_choices(),
     )
@@ -120,8 +131,9 @@ def overdue_list():
     """The whole overdue list, most days overdue first, a page at a time."""
     filters = _filters()
     moment = filters.as_of or ensure_occurrences()
-    page = Page(queries.overdue(current_user, filters, moment, due_soon_days()),
-                page_number(), current_app.config["PAGE_SIZE"])
+    soon = due_soon_days()
+    page = Page(queries.overdue(current_user, filters, moment, soon), page_number(),
+                current_app.config["PAGE_SIZE"], queries.overdue_total(current_user, filters, moment, soon))
     context = dict(filters=filters, now=moment, page=page, rows=queries.with_days_overdue(page.items, moment),
                    urged=queries.last_urged(page.items), **_filter_choices())
     template = "dashboard/_overdue.html" if is_htmx() else "dashboard/overdue.html"
@@ -207,10 +219,12 @@ def _scorecard():
 
 
 @bp.route("/xep-hang")
+@drops_blank_args
 def scorecard():
     """Xếp hạng đơn vị: per unit for a period, every figure a link to the list behind it."""
     filters, moment, rows, key, descending = _scorecard()
-    context = dict(filters=filters, now=moment, rows=rows, sort_key=key, descending=descending,
+    page = ListPage(rows, page_number(), ALL_ROWS)
+    context = dict(filters=filters, now=moment, rows=page.items, page=page, sort_key=key, descending=descending,
                    keys=queries.SCORE_KEYS, **_filter_choices())
     template = "dashboard/_scorecard.html" if is_htmx() else "dashboard/scorecard.html"
     return render_template(template, **context)

@@ -61,6 +61,13 @@ def narrow(query, args, now, due_soon_days):
     return query
 
 
+NARROWING = ("due_from", "due_to", "since", "until", "flag")
+
+
+def is_narrowed(args) -> bool:
+    return any(args.get(k) for k in NARROWING)
+
+
 def waiting_count(user) -> int:
     """Completions to confirm and extension requests to answer, for the user."""
     awaiting = (Assignment.select().join(Task).join(Directive)
