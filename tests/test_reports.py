@@ -1,6 +1,7 @@
 """The monthly report: each section against a hand-computed case, freezing, PDF and Excel."""
 import io
 import json
+import os
 from datetime import date, datetime, time
 
 import openpyxl
@@ -33,6 +34,7 @@ from webapp.models import (
     Task,
     Unit,
 )
+from webapp import pdf as pdf_document
 from webapp.rules import nd30
 
 
@@ -493,3 +495,66 @@ def test_libreoffice_opens_the_docx_and_lays_it_out_on_numbered_a4_pages(demo_re
         assert [r[0] for r in page if r[2] < 56.7] == [str(number)]
     text = " ".join(r[0] for page in pages for r in page)
     assert "Nguyễn Thị Hương" in text and "356,3%" in text and "Chưa báo cáo" in text
+
+
+# --- What a report covers, and how much of section IV a document lists ------------------------------
+
+@pytest.fixture
+def many_late(app, factory, clock):
+    """Province R, its Sở U owing the monthly report of directive 30/UBND-VX, and a district whose 60
+    communes each missed the task due 10/03/2024."""
+    clock.now = datetime(2024, 3, 20, 10, 0)
+    province = factory.unit("UBND tỉnh R", kind="ubnd_tinh")
+    so = factory.unit("Sở U", kind="so_nganh", parent=province)
+    district = factory.unit("Huyện V", kind="ubnd_huyen", parent=province)
+    communes = [factory.unit(f"Xã V{n:02d}", kind="ubnd_xa", parent=district) for n in range(60)]
+    directive = factory.directive(issuer=province, number="30/UBND-VX", place="R")
+    factory.task(directive, lead=communes, due=date(2024, 3, 10), number="1")
+    factory.task(directive, lead=[so], kind="monthly", month_day=28, window_start=date(2024, 3, 1), number="2")
+    staff = factory.user("canbo_u", unit=so)
+    return {"so": so, "communes": communes, "directive": directive, "staff": staff}
+
+
+def test_section_iv_lists_the_50_longest_overdue_and_the_excel_all_of_them(many_late, client_for, clock):
+    report = queries.open_draft(many_late["so"], many_late["directive"], 2024, 3, many_late["staff"].id, clock.now)
+    data = queries.report_data(report, clock.now)
+    assert len(data["overdue"]) == 60 and len(data["overdue_shown"]) == 50
+    assert data["overdue_note"] == ("Trên đây là 50 việc quá hạn lâu nhất trong tổng số 60 việc quá hạn; "
+                                    "danh sách đầy đủ trong tệp Excel của báo cáo.")
+    client = client_for("canbo_u")
+    page = client.get(f"/bao-cao/{report.id}").get_data(as_text=True)
+    table = page.split("IV. Nhiệm vụ quá hạn")[1].split("V. Đánh giá")[0]
+    assert table.count("<tr>") == 1 + 50 and data["overdue_note"] in table
+    doc = Document(io.BytesIO(client.get(f"/bao-cao/{report.id}/docx").data))
+    overdue = next(t for t in doc.tables if [c.text for c in t.rows[0].cells][-2:] == ["Số ngày quá hạn", "Ghi chú"])
+    assert len(overdue.rows) == 1 + 50 and data["overdue_note"] in [p.text for p in doc.paragraphs]
+    workbook = openpyxl.load_workbook(io.BytesIO(client.get(f"/bao-cao/{report.id}/excel").data))
+    rows = [r for r in workbook["IV. Quá hạn"].iter_rows(min_row=4, values_only=True) if r[0]]
+    assert len(rows) == 60
+
+
+def test_a_report_by_a_unit_that_owes_no_monthly_report_covers_its_own_subtree(many_late, factory, clock):
+    commune = many_late["communes"][7]
+    user = factory.user("canbo_xa", unit=commune)
+    report = queries.open_draft(commune, many_late["directive"], 2024, 3, user.id, clock.now)
+    data = queries.report_data(report, clock.now)
+    assert [r["unit"] for r in data["tasks"]["rows"]] == ["Xã V07"]
+    assert [r["unit"] for r in data["overdue"]] == ["Xã V07"] and data["overdue_note"] == ""
+    # The Sở, which owes the directive's monthly report, covers every unit.
+    so_report = queries.open_draft(many_late["so"], many_late["directive"], 2024, 3, many_late["staff"].id, clock.now)
+    assert len(queries.report_data(so_report, clock.now)["tasks"]["rows"]) == 61
+
+
+def test_pdfs_are_laid_out_in_a_child_process_that_gives_its_memory_back(case, client_for, monkeypatch):
+    assert pdf_document.in_child(os.getpid) != os.getpid()
+    calls = []
+    real = pdf_document.in_child
+
+    def watched(function, *args, **kwargs):
+        calls.append(function.__name__)
+        return real(function, *args, **kwargs)
+    monkeypatch.setattr(pdf_document, "in_child", watched)
+    response = client_for("canbo_s").get(f"/bao-cao/{case['report'].id}/pdf")
+    assert response.data.startswith(b"%PDF") and calls == ["_layout"]
+    with pytest.raises(ZeroDivisionError):  # a failure in the child comes back as itself
+        pdf_document.in_child(divmod, 1, 0)

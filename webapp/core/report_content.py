@@ -9,7 +9,7 @@ import calendar
 from dataclasses import asdict
 from datetime import date, datetime, time
 
-from peewee import Case, fn
+from peewee import SQL, Case, fn
 
 from ..models import (
     GROUPS,
@@ -22,11 +22,11 @@ from ..models import (
     Task,
     Unit,
 )
-from ..rules import nd30, status
+from ..rules import deadlines, nd30, status
 from ..rules.reporting import REPORT_PERIODS, monthly_report_period
 from ..rules.targets import rate
 from . import progress
-from .assignments import existed_by
+from .assignments import existed_by, status_case
 from .units import document_place, shown_parent
 
 QUOC_HIEU = nd30.QUOC_HIEU
@@ -109,23 +109,42 @@ def intro(report, directives) -> str:
             f"như sau:")
 
 
-def task_results(directive_ids, moment: datetime) -> dict:
+# Section IV lists the longest overdue items; the Excel has them all.
+MAX_OVERDUE_LISTED = 50
+DUE_SOON_DAYS = 3  # as rules.status.classify counts by default
+
+
+def covered(unit: Unit | None, directive_ids):
+    """The units a report covers (a condition on Unit): for a directive whose monthly report the
+    reporting unit owes (it holds the directive's monthly duty, as the Sở does for the province), every
+    unit; for the others its own subtree, so a commune's report is about the commune's work."""
+    if unit is None:
+        return Unit.id.is_null(False)
+    consolidated = [d for (d,) in (Task.select(Task.directive).join(Assignment)
+                                   .where((Assignment.unit == unit.id) & (Task.deadline_kind == deadlines.MONTHLY)
+                                          & Task.directive.in_(directive_ids)).distinct().tuples())]
+    return Task.directive.in_(consolidated or [0]) | Unit.path.startswith(unit.path)
+
+
+def task_results(directive_ids, moment: datetime, unit: Unit | None = None) -> dict:
     """I. Per unit: the directive's own assignments (lead units; what they passed down is theirs) of
-    the tasks that existed at the moment, in each status class as of the moment, the completion rate,
-    how many were extended, and per unit its cooperations: asked and answered as of the moment."""
-    rows = (Assignment.select(Assignment.due_at, Assignment.done_at, Assignment.reported_at,
-                              Assignment.original_due_at, Unit.name, Unit.sort_name)
+    the tasks that existed at the moment, in each status class as of the moment (counted in SQL), the
+    completion rate, how many were extended, and per unit its cooperations: asked and answered as of
+    the moment. `unit`: the reporting unit, whose scope (covered) the rows keep to."""
+    extended_case = fn.SUM(Case(None, [(Assignment.original_due_at.is_null(False), 1)], 0))
+    rows = (Assignment.select(Unit.name, Unit.sort_name, status_case(moment, DUE_SOON_DAYS).alias("cls"),
+                              fn.COUNT(Assignment.id), extended_case)
             .join(Task).join(Directive).switch(Assignment).join(Unit)
-            .where(Task.directive.in_(directive_ids) & Assignment.delegated_from.is_null() & existed_by(moment))
-            .dicts())
+            .where(Task.directive.in_(directive_ids) & Assignment.delegated_from.is_null() & existed_by(moment)
+                   & covered(unit, directive_ids))
+            .group_by(Unit.name, Unit.sort_name, SQL("cls")).order_by().tuples())
     empty = {c: 0 for c in status.CLASSES}
     by_unit, extended = {}, {}
-    for row in rows:
-        cls = status.classify(row["due_at"], row["done_at"], moment, reported_at=row["reported_at"])
-        key = (row["sort_name"], row["name"])
-        by_unit.setdefault(key, dict(empty))[cls] += 1
-        extended[key] = extended.get(key, 0) + (1 if row["original_due_at"] else 0)
-    partners = partners_as_of(directive_ids, moment)
+    for name, sort_name, cls, n, n_extended in rows:
+        key = (sort_name, name)
+        by_unit.setdefault(key, dict(empty))[cls] += n
+        extended[key] = extended.get(key, 0) + (n_extended or 0)
+    partners = partners_as_of(directive_ids, moment, unit)
     for key in partners:
         by_unit.setdefault(key, dict(empty))
     table = [_result_row(name, counts, extended.get((sort, name), 0), partners.get((sort, name), (0, 0)))
@@ -136,11 +155,12 @@ def task_results(directive_ids, moment: datetime) -> dict:
     return {"classes": status.CLASSES, "labels": status.LABELS, "rows": table, "total": total}
 
 
-def partners_as_of(directive_ids, moment: datetime) -> dict:
+def partners_as_of(directive_ids, moment: datetime, unit: Unit | None = None) -> dict:
     """{(sort name, name): (sent, asked)} of the cooperations asked of each unit by the moment; one
     counts as sent when an input came after the lead's last request before the moment."""
     coops = (Cooperation.select(Cooperation.id, Unit.name, Unit.sort_name).join(Task).switch(Cooperation).join(Unit)
-             .where(Task.directive.in_(directive_ids) & (Cooperation.requested_at <= moment)).dicts())
+             .where(Task.directive.in_(directive_ids) & (Cooperation.requested_at <= moment)
+                    & covered(unit, directive_ids)).dicts())
     by_id = {c["id"]: (c["sort_name"], c["name"]) for c in coops}
     history = (CooperationInput.select(CooperationInput.cooperation, CooperationInput.kind, CooperationInput.created_at)
                .where(CooperationInput.cooperation.in_(list(by_id) or [0]) & (CooperationInput.created_at <= moment))
@@ -210,7 +230,7 @@ def _figure_row(name, r, last_day) -> dict:
             "rate_total": r.rate_total, "target_to_date": r.target_to_date, "rate_target": r.rate_target}
 
 
-def discipline(directive_ids, start: datetime, moment: datetime) -> dict:
+def discipline(directive_ids, start: datetime, moment: datetime, unit: Unit | None = None) -> dict:
     """III. Reporting discipline in the period: occurrences due from `start` to the moment, submitted
     by the moment, on time."""
     submitted = Occurrence.submitted_at.is_null(False) & (Occurrence.submitted_at <= moment)
@@ -219,7 +239,8 @@ def discipline(directive_ids, start: datetime, moment: datetime) -> dict:
                               fn.SUM(Case(None, [(submitted, 1)], 0)).alias("submitted"),
                               fn.SUM(Case(None, [(on_time, 1)], 0)).alias("on_time"))
             .join(Assignment).join(Task).switch(Assignment).join(Unit)
-            .where(Task.directive.in_(directive_ids) & (Occurrence.due_at >= start) & (Occurrence.due_at <= moment))
+            .where(Task.directive.in_(directive_ids) & (Occurrence.due_at >= start) & (Occurrence.due_at <= moment)
+                   & covered(unit, directive_ids))
             .group_by(Unit.name, Unit.sort_name).order_by(Unit.sort_name).dicts())
     table = [_rate_row(r["name"], r["expected"], r["submitted"] or 0, r["on_time"] or 0) for r in rows]
     total = _rate_row(f"Tổng cộng ({len(table)} đơn vị)",
@@ -232,7 +253,7 @@ def _rate_row(name, expected, submitted, on_time) -> dict:
             "rate": rate(submitted, expected), "on_time_rate": rate(on_time, expected)}
 
 
-def overdue_items(directive_ids, moment: datetime) -> list:
+def overdue_items(directive_ids, moment: datetime, unit: Unit | None = None) -> list:
     """IV. The directive's own assignments past due and not done as of the moment (a completion
     reported in time and waiting for confirmation is not chased), the longest overdue first, with
     their extension and "waiting for confirmation" marks."""
@@ -243,7 +264,7 @@ def overdue_items(directive_ids, moment: datetime) -> list:
                               Unit.name.alias("unit"), Task.number, Task.text, Directive.number.alias("directive"))
             .join(Task).join(Directive).switch(Assignment).join(Unit)
             .where(Task.directive.in_(directive_ids) & Assignment.delegated_from.is_null() & existed_by(moment)
-                   & (Assignment.due_at < moment) & ~done & ~reported_in_time)
+                   & (Assignment.due_at < moment) & ~done & ~reported_in_time & covered(unit, directive_ids))
             .order_by(Assignment.due_at, Unit.sort_name).dicts())
     items = []
     for r in rows:
@@ -275,10 +296,11 @@ def assemble(report, now: datetime) -> dict:
                    "text": period_text(period, moment)},
         "header": header(report, directives, report.signed_on or now.date()),
         "intro": intro(report, directives),
-        "tasks": task_results(ids, moment),
+        "tasks": task_results(ids, moment, report.unit),
         "targets": target_progress(report.unit, moment),
-        "discipline": discipline(ids, datetime.combine(period.start, time.min), moment),
-        "overdue": overdue_items(ids, moment),
+        "discipline": discipline(ids, datetime.combine(period.start, time.min), moment, report.unit),
+        "overdue": overdue_items(ids, moment, report.unit),
+        "overdue_listed": MAX_OVERDUE_LISTED,
         "assessment": report.assessment,
         "copies": nd30.copies_lines(_lines(report.copies) or ["Như trên"]),
         "signature": asdict(nd30.signature(report.signing_authority, report.signer_title, report.signer_name)),

@@ -6,6 +6,7 @@ from peewee import IntegrityError
 
 from ..db import database
 from ..models import Assignment, Directive, MonthlyReport, Occurrence, Task, Unit
+from ..rules.reporting import overdue_listed
 from . import audit, occurrences
 from . import report_content as build
 
@@ -104,7 +105,8 @@ def submit(report: MonthlyReport, actor_id: int, now: datetime) -> None:
 
 
 def report_data(report: MonthlyReport, now: datetime) -> dict:
-    """The frozen copy of a submitted report, or the draft computed from today's data."""
-    if report.frozen:
-        return build.normalise(json.loads(report.frozen))
-    return build.assemble(report, now)
+    """The frozen copy of a submitted report, or the draft computed from today's data; with the part
+    of section IV a document lists ("overdue_shown", "overdue_note"; the Excel keeps "overdue")."""
+    data = build.normalise(json.loads(report.frozen)) if report.frozen else build.assemble(report, now)
+    data["overdue_shown"], data["overdue_note"] = overdue_listed(data["overdue"], data.get("overdue_listed"))
+    return data

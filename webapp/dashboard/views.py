@@ -15,7 +15,7 @@ from flask import (
 )
 from flask_login import current_user
 
-from ..config import ROOT
+from .. import pdf as pdf_document
 from ..core import urging
 from ..models import Unit, UrgingLetter
 from ..rules import scorecard_workbook, status
@@ -195,13 +195,8 @@ def letter_docx_file(letter_id):
 
 @bp.route("/don-doc/<id:letter_id>/pdf")
 def letter_pdf(letter_id):
-    from weasyprint import (  # imported here: loading Pango is only needed for a PDF
-        CSS,
-        HTML,
-    )
     letter = _letter_or_404(letter_id)
-    html = render_template("dashboard/letter_print.html", doc=urging.content(letter))
-    body = HTML(string=html).write_pdf(stylesheets=[CSS(filename=str(ROOT / "static" / "report.css"))])
+    body = pdf_document.render(render_template("dashboard/letter_print.html", doc=urging.content(letter)))
     return Response(body, mimetype="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="{urging.file_name(letter, "pdf")}"'})
 

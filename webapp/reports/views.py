@@ -3,7 +3,7 @@ downloaded as PDF, Word and Excel, frozen when submitted."""
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ..config import ROOT
+from .. import pdf as pdf_document
 from ..core import reports
 from ..core.report_content import symbol as report_symbol
 from ..core.access import (
@@ -106,14 +106,9 @@ def submit(report_id):
 
 @bp.route("/<id:report_id>/pdf")
 def pdf(report_id):
-    from weasyprint import (  # imported here: loading Pango is only needed for a PDF
-        CSS,
-        HTML,
-    )
     report = _report_or_404(report_id)
     data = reports.report_data(report, now())
-    html = render_template("reports/print.html", report=report, data=data)
-    body = HTML(string=html).write_pdf(stylesheets=[CSS(filename=str(ROOT / "static" / "report.css"))])
+    body = pdf_document.render(render_template("reports/print.html", report=report, data=data))
     return Response(body, mimetype="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="bao-cao-{report.year}-{report.month:02d}.pdf"'})
 

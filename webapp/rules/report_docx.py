@@ -73,7 +73,7 @@ def _short(text: str, n: int = 160) -> str:
     return text if len(text) <= n else text[: n - 1].rstrip() + "…"
 
 
-def _overdue(doc, overdue) -> None:
+def _overdue(doc, overdue, note="") -> None:
     if not overdue:
         nd30_docx.paragraph(doc, "Không có nhiệm vụ quá hạn.")
         return
@@ -81,6 +81,8 @@ def _overdue(doc, overdue) -> None:
             for r in overdue]
     nd30_docx.table(doc, ["Đơn vị", "Nhiệm vụ", "Văn bản", "Hạn", "Số ngày quá hạn", "Ghi chú"], rows,
                     [3.0, 5.6, 2.0, 1.9, 1.4, 2.6], numeric_from=4, size=10)
+    if note:
+        nd30_docx.paragraph(doc, note)
 
 
 def build_document(data: dict) -> bytes:
@@ -102,7 +104,7 @@ def build_document(data: dict) -> bytes:
     nd30_docx.heading(doc, f"III. Tình hình báo cáo định kỳ tháng {data['month']}")
     _discipline(doc, data["discipline"])
     nd30_docx.heading(doc, "IV. Nhiệm vụ quá hạn")
-    _overdue(doc, data["overdue"])
+    _overdue(doc, data.get("overdue_shown", data["overdue"]), data.get("overdue_note", ""))
     nd30_docx.heading(doc, "V. Đánh giá, kiến nghị")
     paragraphs = [p for p in (data.get("assessment") or "").split("\n") if p.strip()]
     for text in paragraphs or ["(Chưa có nội dung đánh giá, kiến nghị.)"]:

@@ -74,3 +74,13 @@ class Rate:
     def __add__(self, other: "Rate") -> "Rate":
         return Rate(self.expected + other.expected, self.submitted + other.submitted,
                     self.on_time + other.on_time)
+
+
+def overdue_listed(items: list, limit: int | None) -> tuple[list, str]:
+    """The overdue items a printed report lists (the longest overdue first, at most `limit`) and, when
+    some are left out, the sentence saying how many there are and where the rest is."""
+    if not limit or len(items) <= limit:
+        return items, ""
+    total = f"{len(items):,}".replace(",", ".")
+    return items[:limit], (f"Trên đây là {limit} việc quá hạn lâu nhất trong tổng số {total} việc quá hạn; "
+                           "danh sách đầy đủ trong tệp Excel của báo cáo.")
