@@ -23,7 +23,7 @@ PAGES = {
     "assignment": ("leader", "/giao-viec/{assignment_id}"),
     "assignment_staff": ("staff", "/giao-viec/{staff_assignment_id}"),
     "waiting": ("leader", "/giao-viec/cho-xac-nhan"),
-    "rollup_2a": ("leader", "/so-lieu/2a/{province_id}"),
+    "rollup": ("leader", "/so-lieu/bo/{set_id}/tong-hop/{province_id}"),
     "report": ("leader", "/bao-cao/{report_id}"),
     "admin_units": ("admin", "/quan-tri/don-vi/"),
     "admin_users": ("admin", "/quan-tri/nguoi-dung/"),
@@ -35,7 +35,7 @@ PAGES = {
     "admin_audit": ("admin", "/quan-tri/nhat-ky"),
 }
 # Pages a role may not open (the query-count test expects a 403 there).
-LEADERS_ONLY = {"dashboard", "dashboard_as_of", "dashboard_all_units", "overdue_list", "scorecard", "rollup_2a"}
+LEADERS_ONLY = {"dashboard", "dashboard_as_of", "dashboard_all_units", "overdue_list", "scorecard", "rollup"}
 
 
 @contextmanager

@@ -10,7 +10,8 @@ from datetime import datetime, time, timedelta
 from peewee import chunked
 
 from webapp.db import database
-from webapp.models import Assignment, Directive, Occurrence, Task, Unit, Update, User
+from webapp.models import (Assignment, Directive, Figure, FigureEntry, Indicator, IndicatorGroup, IndicatorSet,
+                           Occurrence, Target, Task, Unit, Update, User)
 from webapp.core.users import hash_password
 from webapp.rules.vietnamese import sort_key
 
@@ -98,13 +99,47 @@ def generate(scale: float, now: datetime, seed: int = 2024) -> dict:
         _insert(Occurrence, occurrence_rows)
         from webapp.core.occurrences import recurring_lead_assignments, refresh_status
         refresh_status(list(recurring_lead_assignments().where(Assignment.id.in_(daily_ids))), now.date())
+        set_id = _indicator_set(rng, directives[0], root, communes, now)
     return {
         "units": Unit.select().count(), "directives": len(directives), "tasks": len(tasks),
         "assignments": len(ids), "occurrences": len(occurrence_rows), "updates": Update.select().count(),
-        "directive_id": directives[0], "staff_unit": communes[0].id,
+        "directive_id": directives[0], "staff_unit": communes[0].id, "set_id": set_id,
+        "figures": Figure.select().count(),
     }
 
 
 def _assignment(task, unit_id, due, done, role):
     return {"task": task.id, "unit": unit_id, "role": role, "state": "done" if done else "in_progress",
             "percent": 100 if done else 50, "due_at": due, "done_at": done, "version": 1}
+
+
+def _indicator_set(rng, directive_id, root, communes, now) -> int:
+    """An indicator set of the first directive, every commune reporting, with a year's targets for the
+    base indicator and twelve weekly entries of three figures each: what the roll-up page reads."""
+    indicator_set = IndicatorSet.create(directive=directive_id, name="Số liệu thử nghiệm", scope=root.id,
+                                        reporting_kind="ubnd_xa", target_period="year",
+                                        appendix_label="Phụ lục 01", created_at=now)
+    group = IndicatorGroup.create(indicator_set=indicator_set, name="", position=0)
+    base = Indicator.create(indicator_set=indicator_set, name="Số đối tượng", aggregation="stock", is_base=True,
+                            has_targets=True, position=0)
+    done = Indicator.create(indicator_set=indicator_set, name="Số đã thực hiện", aggregation="cumulative",
+                            at_most=base, has_targets=True, position=1)
+    week = Indicator.create(indicator_set=indicator_set, name="Số thực hiện trong kỳ", aggregation="period",
+                            position=2)
+    _insert(Target, [{"indicator": indicator.id, "group": group.id, "unit": unit.id, "year": now.year, "part": 0,
+                      "value": 1000, "updated_at": now} for unit in communes for indicator in (base, done)])
+    user = User.get(User.username == "bench_admin")
+    days = [now.date() - timedelta(days=7 * back) for back in range(12, 0, -1)]
+    _insert(FigureEntry, [{"indicator_set": indicator_set.id, "unit": unit.id, "day": day, "note": "",
+                           "entered_by": user.id, "entered_at": now} for unit in communes for day in days])
+    entries = FigureEntry.select(FigureEntry.id, FigureEntry.unit, FigureEntry.day).where(
+        FigureEntry.indicator_set == indicator_set.id).order_by(FigureEntry.unit, FigureEntry.day)
+    rows, running = [], {}
+    for entry in entries:
+        step = rng.randint(0, 40)
+        running[entry.unit_id] = running.get(entry.unit_id, 0) + step
+        for indicator, value in ((base, 1000), (done, min(1000, running[entry.unit_id])), (week, step)):
+            rows.append({"entry": entry.id, "indicator": indicator.id, "group": group.id, "unit": entry.unit_id,
+                         "day": entry.day, "value": value})
+    _insert(Figure, rows)
+    return indicator_set.id

@@ -9,6 +9,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from tests.helpers import DEMO_PASSWORD, FAST_HASH, fallback_fonts, load_demo, make_app, pdf_fonts, pdf_runs
+from webapp.models import Unit
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -462,7 +463,10 @@ def test_the_admin_pastes_tuan_giao_corrects_the_review_and_saves_it_whole(live_
     page.click("button:has-text('Đọc văn bản')")
     page.wait_for_selector("h1:has-text('Xem lại văn bản đọc được')")
     assert page.locator("fieldset.review-task").count() == 12
-    assert page.locator("select[name=d-issuer] option:checked").inner_text().strip() == "Ban Chỉ đạo Đề án 06 huyện Tuần Giáo"
+    # The issuer read from the header, in the unit field typed by name (its id in the hidden input).
+    assert page.locator("#d-issuer").input_value() == "Ban Chỉ đạo Đề án 06 huyện Tuần Giáo"
+    assert page.locator("input[type=hidden][name=d-issuer]").input_value() == str(
+        Unit.get(Unit.name == "Ban Chỉ đạo Đề án 06 huyện Tuần Giáo").id)
     unlabeled = page.evaluate("""() => [...document.querySelectorAll('input, select, textarea')]
         .filter(e => e.type !== 'hidden' && !e.labels.length && !e.getAttribute('aria-label')).map(e => e.name)""")
     assert unlabeled == []

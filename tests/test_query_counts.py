@@ -26,7 +26,7 @@ def page_query_counts(tmp_path, scale):
                 response = client.get(url)
             if who == role:
                 assert response.status_code == 200, (who, url)
-            elif name in LEADERS_ONLY - {"rollup_2a"} or name.startswith("admin"):
+            elif name in LEADERS_ONLY - {"rollup"} or name.startswith("admin"):
                 assert response.status_code == 403, (who, url)
             counts[(who, name)] = (response.status_code, counter["n"])
     return info, counts
