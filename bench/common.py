@@ -34,6 +34,8 @@ PAGES = {
     "admin_user_form": ("admin", "/quan-tri/nguoi-dung/moi"),
     "admin_audit": ("admin", "/quan-tri/nhat-ky"),
 }
+# The same page at its address before indicator sets, for a baseline whose data has no set (no set_id).
+EARLIER = {"rollup": "/so-lieu/2a/{province_id}"}
 # Pages a role may not open (the query-count test expects a 403 there).
 LEADERS_ONLY = {"dashboard", "dashboard_as_of", "dashboard_all_units", "overdue_list", "scorecard", "rollup"}
 

@@ -29,7 +29,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.common import NOW, PAGES  # noqa: E402
+from bench.common import EARLIER, NOW, PAGES  # noqa: E402
 from bench.generate import PASSWORD  # noqa: E402
 from bench.loadtest import Browser, start_gunicorn  # noqa: E402
 
@@ -109,6 +109,8 @@ class Target:
         if floor_bytes is not None:
             response = browser.get(f"/__floor/?bytes={floor_bytes}")
         else:
+            if "set_id" not in self.info and page in EARLIER:
+                path = EARLIER[page]
             response = browser.get(path.format(**self.info))
         return response
 
