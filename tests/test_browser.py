@@ -250,6 +250,24 @@ def test_pages_fit_the_screen_except_scrollable_tables(live_server, browser, wid
     page.close()
 
 
+def test_a_table_shown_as_cards_on_a_phone_needs_no_sideways_scrolling(live_server, browser):
+    # A long figure name beside its number wraps rather than pushing the number out of the card.
+    page = browser.new_page()
+    page.set_viewport_size({"width": 360, "height": 800})
+    log_in(page, live_server, "lanhdao")
+    page.goto(live_server + "/chi-tieu/")
+    rollups = [a.get_attribute("href") for a in page.locator("a:has-text('Tổng hợp số liệu')").all()]
+    assert len(rollups) == 2
+    for path in rollups:
+        page.goto(live_server + path)
+        clipped = page.evaluate("""() => [...document.querySelectorAll('.table-scroll')]
+            .filter(s => getComputedStyle(s.querySelector('thead')).display === 'none')
+            .filter(s => s.scrollWidth > s.clientWidth + 1).map(s => s.scrollWidth - s.clientWidth)""")
+        assert page.locator("table.progress-table").count() >= 1
+        assert clipped == [], (path, clipped)
+    page.close()
+
+
 def test_every_form_field_has_a_label_and_focus_is_visible(live_server, browser):
     page = browser.new_page()
     log_in(page, live_server, "admin")
