@@ -25,17 +25,21 @@ class UpdateRefused(InputError):
 def status_case(now, due_soon_days, model=Assignment):
     """The SQL twin of rules.status.classify, so lists can be filtered and counted in the database.
     `model` may be an alias of Assignment."""
-    soon_limit = now + timedelta(days=due_soon_days)
-    done = model.done_at.is_null(False) & (model.done_at <= now)
-    reported_in_time = (model.reported_at.is_null(False) & (model.reported_at <= now)
+    return class_case(model, now, now + timedelta(days=due_soon_days))
+
+
+def class_case(model, moment, soon):
+    """rules.status.classify in SQL at `moment` (a value or a column), `soon` = moment + due-soon days."""
+    done = model.done_at.is_null(False) & (model.done_at <= moment)
+    reported_in_time = (model.reported_at.is_null(False) & (model.reported_at <= moment)
                         & (model.reported_at <= model.due_at))
     return Case(None, [
         (done & (model.due_at.is_null() | (model.done_at <= model.due_at)), status.DONE_ON_TIME),
         (done, status.DONE_LATE),
         (model.due_at.is_null(), status.NOT_DUE),
         (reported_in_time, status.NOT_DUE),
-        (model.due_at < now, status.OVERDUE),
-        (model.due_at <= soon_limit, status.DUE_SOON),
+        (model.due_at < moment, status.OVERDUE),
+        (model.due_at <= soon, status.DUE_SOON),
     ], status.NOT_DUE)
 
 

@@ -36,7 +36,7 @@ from ..models import (
 )
 from ..rules import status
 from .access import sees_everything
-from .assignments import view_root
+from .assignments import class_case, view_root
 from .units import subtree_unit_ids
 
 KEEP_FOR = timedelta(minutes=10)
@@ -75,27 +75,10 @@ def _run(key, build, now, soon) -> list[tuple]:
 def _scope_key(user, unit, delegated) -> tuple:
     """What scope_condition's statement depends on."""
     return (user.role, user.unit_id, user.unit.path, unit.id if unit else None, unit.path if unit else None,
-            bool(delegated), _sees_all(user))
+            bool(delegated), sees_everything(user))
 
 
-def _sees_all(user) -> bool:
-    return sees_everything(user)
 TALLY_LOCK = 170017  # the advisory lock of migrations.TALLY_TRIGGERS (PostgreSQL)
-
-
-def class_case(model, moment, soon):
-    """rules.status.classify in SQL at `moment` (a value or a column), `soon` = moment + due-soon days."""
-    done = model.done_at.is_null(False) & (model.done_at <= moment)
-    reported_in_time = (model.reported_at.is_null(False) & (model.reported_at <= moment)
-                        & (model.reported_at <= model.due_at))
-    return Case(None, [
-        (done & (model.due_at.is_null() | (model.done_at <= model.due_at)), status.DONE_ON_TIME),
-        (done, status.DONE_LATE),
-        (model.due_at.is_null(), status.NOT_DUE),
-        (reported_in_time, status.NOT_DUE),
-        (model.due_at < moment, status.OVERDUE),
-        (model.due_at <= soon, status.DUE_SOON),
-    ], status.NOT_DUE)
 
 
 # --- Keeping them ---------------------------------------------------------------------------
