@@ -9,7 +9,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from tests.helpers import DEMO_PASSWORD, FAST_HASH, fallback_fonts, load_demo, make_app, pdf_fonts, pdf_runs
-from webapp.models import Unit
+from webapp.models import Directive, IndicatorSet, Unit
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -268,12 +268,19 @@ def test_a_table_shown_as_cards_on_a_phone_needs_no_sideways_scrolling(live_serv
     page.close()
 
 
+def quang_tri_directive() -> int:
+    return Directive.select().join(Unit, on=(Directive.issuer == Unit.id)).where(
+        Unit.name.contains("Quảng Trị")).get().id
+
+
 def test_every_form_field_has_a_label_and_focus_is_visible(live_server, browser):
     page = browser.new_page()
     log_in(page, live_server, "admin")
+    indicator_set = IndicatorSet.select().join(Unit).where(Unit.name == "UBND tỉnh Quảng Trị").get()
+    gio_linh = Unit.get(Unit.name == "UBND huyện Gio Linh")
     for path in ("/", "/tong-hop/", "/chi-tieu/", "/bao-cao/", "/quan-tri/van-ban/moi", "/quan-tri/nguoi-dung/moi",
-                 "/so-lieu/bo/1/nhap/23", "/quan-tri/bo-chi-tieu/1", "/quan-tri/bo-chi-tieu/1/phu-luc",
-                 "/doi-mat-khau"):
+                 f"/so-lieu/bo/{indicator_set.id}/nhap/{gio_linh.id}", f"/quan-tri/bo-chi-tieu/{indicator_set.id}",
+                 f"/quan-tri/bo-chi-tieu/{indicator_set.id}/phu-luc", "/doi-mat-khau"):
         page.goto(live_server + path)
         unlabeled = page.evaluate("""() => [...document.querySelectorAll('input, select, textarea')]
             .filter(e => e.type !== 'hidden' && !e.labels.length && !e.getAttribute('aria-label'))
@@ -288,7 +295,7 @@ def test_every_form_field_has_a_label_and_focus_is_visible(live_server, browser)
 def test_the_task_form_swaps_deadline_fields_and_picks_units_from_a_searchable_checklist(live_server, browser):
     page = browser.new_page()
     log_in(page, live_server, "admin")
-    page.goto(live_server + "/quan-tri/van-ban/1/nhiem-vu/moi")
+    page.goto(live_server + f"/quan-tri/van-ban/{quang_tri_directive()}/nhiem-vu/moi")
     assert page.locator("input[name=deadline_date]").count() == 1
     assert page.locator("button[name=refresh]").count() == 0  # a <noscript> button: not there with JavaScript
     # A new kind: htmx swaps in its fields only.
@@ -337,7 +344,7 @@ def test_the_new_pages_fit_the_screen(live_server, browser, width):
     page = browser.new_page()
     page.set_viewport_size({"width": width, "height": 800})
     log_in(page, live_server, "admin")
-    paths = ["/quan-tri/van-ban/1/nhiem-vu/moi", "/quan-tri/lich-lam-viec", "/thong-bao/", "/tai-khoan",
+    paths = [f"/quan-tri/van-ban/{quang_tri_directive()}/nhiem-vu/moi", "/quan-tri/lich-lam-viec", "/thong-bao/", "/tai-khoan",
              "/tong-hop/qua-han"]
     for path in paths:
         page.goto(live_server + path)
