@@ -348,7 +348,7 @@ def test_every_write_route_at_once_gives_no_server_error_and_no_locked_database(
         thread.join(timeout=240)
     assert not any(thread.is_alive() for thread in threads), "the posts did not finish within 240 s"
     log = server.log()
-    assert not problems, problems[:8]
+    assert not problems, (problems[:8], log[-3000:])
     assert "database is locked" not in log and "Traceback" not in log, log[-3000:]
     assert server.write_routes - seen == set(), f"write routes with no step in Hammer.run: {server.write_routes - seen}"
 

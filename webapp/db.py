@@ -3,7 +3,7 @@ import os
 
 from peewee import DatabaseProxy, SqliteDatabase
 from playhouse import db_url
-from playhouse.pool import _PooledSqliteDatabase
+from playhouse.pool import PooledPostgresqlDatabase, _PooledSqliteDatabase
 
 database = DatabaseProxy()
 
@@ -33,6 +33,23 @@ class PooledImmediateSqliteDatabase(_PooledSqliteDatabase, ImmediateSqliteDataba
     file are paid once per connection); each is used by one thread at a time."""
 
 
+WRITE_LOCK = 170018  # PostgreSQL advisory lock held by every transaction from its BEGIN
+
+
+class PooledOneWriterPostgresqlDatabase(PooledPostgresqlDatabase):
+    """PostgreSQL whose transactions run one at a time, as SQLite's BEGIN IMMEDIATE makes them.
+
+    The counts kept by triggers (migrations.TALLY_TRIGGERS) make writers that touch different rows
+    meet on the same few tally rows, in whatever order their statements come: two admins saving
+    tasks at once deadlocked there, and PostgreSQL aborted one with an error page. Taking one lock
+    first, before any row, leaves no order to get wrong. Writes here are short and few; reads
+    outside `atomic()` never wait. Statements run outside a transaction (autocommit) do not take it."""
+
+    def begin(self, *args, **kwargs):
+        super().begin(*args, **kwargs)
+        self.execute_sql("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
+
+
 def open_database(url: str):
     """Create the peewee database for a URL and bind the proxy to it (a pool bound before is emptied:
     tests and commands make several apps in one process)."""
@@ -45,11 +62,14 @@ def open_database(url: str):
                                            stale_timeout=POOL_STALE)
     elif url.startswith("sqlite"):  # playhouse's other SQLite flavours (sqliteext, sqlite+pool)
         db = db_url.connect(url, pragmas=SQLITE_PRAGMAS, timeout=10)
-    else:
+    elif url.split("://", 1)[0] in ("postgres", "postgresql", "postgres+pool", "postgresql+pool"):
         # No JIT: these are short statements, and a plan cost misjudged (a table never analysed) made
         # PostgreSQL spend half a second compiling one.
+        db = PooledOneWriterPostgresqlDatabase(**db_url.parse(url), autoconnect=True, max_connections=POOL_SIZE,
+                                               stale_timeout=POOL_STALE, timeout=POOL_WAIT, options="-c jit=off")
+    else:
         db = db_url.connect(pooled(url), autoconnect=True, max_connections=POOL_SIZE, stale_timeout=POOL_STALE,
-                            timeout=POOL_WAIT, options="-c jit=off")
+                            timeout=POOL_WAIT)
     database.initialize(db)
     return db
 
