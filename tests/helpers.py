@@ -339,3 +339,24 @@ def reported_without_figures(task_number="1.2", directive_number="/BCĐĐA06"):
                                                & (Directive.number == directive_number)).get()
     IndicatorSet.update(task=None).where(IndicatorSet.task == task.id).execute()
     return task
+
+
+# --- Headless Chromium (the fixtures are in conftest.py) -----------------------------------------
+
+CHROMIUM = "/usr/bin/chromium"
+# No network beyond localhost, no GPU, and /tmp rather than a small /dev/shm for the renderers' memory.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-quic", "--disable-dev-shm-usage"]
+ACTION_TIMEOUT_MS = 20_000  # a click, a wait or a page load that takes longer fails the test
+
+
+def watched_context(chromium, **options):
+    """A browser context whose pages fail the test on any Content-Security-Policy violation and whose
+    actions give up after ACTION_TIMEOUT_MS instead of waiting for ever."""
+    context = chromium.new_context(**options)
+    context.set_default_timeout(ACTION_TIMEOUT_MS)
+    context.set_default_navigation_timeout(ACTION_TIMEOUT_MS)
+    context.violations = []
+    context.on("console", lambda msg: context.violations.append(msg.text)
+               if "Content Security Policy" in msg.text else None)
+    return context

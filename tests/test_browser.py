@@ -1,62 +1,12 @@
 """End to end in a real headless Chromium: a commune marks its task done, the leader sees it."""
-import os
 import re
-import threading
 import unicodedata
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
 
-from tests.helpers import DEMO_PASSWORD, FAST_HASH, fallback_fonts, load_demo, make_app, pdf_fonts, pdf_runs
+from tests.helpers import DEMO_PASSWORD, FAST_HASH, fallback_fonts, pdf_fonts, pdf_runs
 from webapp.models import Directive, IndicatorSet, Unit
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run", "--disable-quic"]
-
-
-@pytest.fixture
-def live_server(tmp_path):
-    """The app with CSRF on, the demo loaded, served by a real WSGI server on a free port."""
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
-            pytest.fail("Chromium is missing: in CI the browser tests must run")
-        pytest.skip("Chromium is not installed (make test installs it; never skipped in CI)")
-    app = make_app(tmp_path, WTF_CSRF_ENABLED=True)
-    load_demo()
-    app.static_hits = []
-    wsgi_app = app.wsgi_app
-
-    def counting(environ, start_response):  # which static files the browser really fetched
-        if environ["PATH_INFO"].startswith("/static/"):
-            app.static_hits.append(environ["PATH_INFO"])
-        return wsgi_app(environ, start_response)
-    app.wsgi_app = counting
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    base = f"http://127.0.0.1:{server.server_port}"
-    live = type("Live", (str,), {})(base)
-    live.app = app
-    yield live
-    server.shutdown()
-
-
-@pytest.fixture
-def browser():
-    """Chromium whose pages fail the test on any Content-Security-Policy violation."""
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        violations = []
-        context = browser.new_context()
-        context.on("console", lambda msg: violations.append(msg.text)
-                   if "Content Security Policy" in msg.text else None)
-        yield context
-        context.close()
-        browser.close()
-        assert violations == []
 
 
 def log_in(page, base, username):

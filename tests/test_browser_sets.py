@@ -9,7 +9,7 @@ from datetime import date, datetime, time
 import openpyxl
 
 from tests.helpers import DEMO_PASSWORD, FAST_HASH
-from tests.test_browser import browser, live_server, log_in  # noqa: F401 - fixtures
+from tests.test_browser import log_in
 from webapp.core import indicators as sets
 from webapp.core.directives import save_task
 from webapp.core.users import create_user

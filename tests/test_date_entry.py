@@ -7,8 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import DEMO_PASSWORD
-from tests.test_browser import ARGS, CHROMIUM, live_server  # noqa: F401 - the live server fixture
+from tests.helpers import DEMO_PASSWORD, watched_context
 from webapp.models import MonthlyReport, Unit, User
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -78,18 +77,11 @@ def test_blank_filter_parameters_are_dropped_from_the_address(demo, client_for, 
 # --- In a real browser with an English locale ----------------------------------------------------
 
 @pytest.fixture
-def english_browser():
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        violations = []
-        context = browser.new_context(locale="en-US", timezone_id="Asia/Ho_Chi_Minh")
-        context.on("console", lambda msg: violations.append(msg.text)
-                   if "Content Security Policy" in msg.text else None)
-        yield context
-        context.close()
-        browser.close()
-        assert violations == []
+def english_browser(chromium):
+    context = watched_context(chromium, locale="en-US", timezone_id="Asia/Ho_Chi_Minh")
+    yield context
+    context.close()
+    assert context.violations == []
 
 
 def logged_in_page(context, base, username, width=1280):
