@@ -54,7 +54,7 @@ BENCH_BASELINE ?= 796038f
 BENCH_DB       ?= tracker_bench17
 bench: install chromium
 	$(PY) bench/run.py $(if $(BENCH_BASELINE),--baseline $(BENCH_BASELINE)) $(BENCH_ARGS)
-	$(PY) bench/concurrent.py
+	$(PY) bench/throughput.py
 	$(PY) bench/slow.py
 
 ## make bench-pg: the same with a PostgreSQL column (the cluster started as for make test-pg)

@@ -157,3 +157,12 @@ def test_the_wall_clock_is_vietnam_time_whatever_the_server_zone(utc_process):
     expected = datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).replace(tzinfo=None)
     assert abs((vietnam_now() - expected).total_seconds()) < 5
     assert abs((vietnam_now() - datetime.now()).total_seconds()) > 6 * 3600  # the server says UTC
+
+
+def test_no_script_run_from_its_folder_hides_a_standard_module():
+    # `python bench/run.py` puts bench/ first on sys.path: a bench/concurrent.py there made
+    # `import concurrent.futures` (webapp/pdf.py) fail and `make bench` stop before measuring.
+    folders = [ROOT / "bench", ROOT / "scripts", ROOT]
+    shadowing = sorted(str(path.relative_to(ROOT)) for folder in folders for path in folder.glob("*.py")
+                       if path.stem in sys.stdlib_module_names)
+    assert shadowing == []

@@ -3,7 +3,7 @@ page of the same size, served by the same gunicorn (2 workers × 4 threads) on t
 by N clients for a few seconds, one after the other. Part of `make bench`; adds "concurrency" to
 bench/results.json. Goal (issue 17): the unit home serves at least a third of the floor's requests.
 
-  .venv/bin/python bench/concurrent.py [--clients 10] [--seconds 10] [--size 5x]
+  .venv/bin/python bench/throughput.py [--clients 10] [--seconds 10] [--size 5x]
 """
 import argparse
 import json
