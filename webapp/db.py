@@ -22,7 +22,7 @@ class ImmediateSqliteDatabase(SqliteDatabase):
     snapshot is older than the last commit, SQLite answers "database is locked" at once, whatever
     the busy timeout. Beginning IMMEDIATE makes the second writer wait its turn (busy_timeout)
     before it reads anything. Every `database.atomic()` in core goes through here; nested ones
-    are savepoints. PostgreSQL is unchanged."""
+    are savepoints. PostgreSQL does the same with an advisory lock (below)."""
 
     def begin(self, lock_type="IMMEDIATE"):
         super().begin(lock_type)
@@ -90,11 +90,3 @@ def pooled(url: str) -> str:
 
 def is_sqlite() -> bool:
     return isinstance(database.obj, SqliteDatabase)
-
-
-def serialize_writes(key: str) -> None:
-    """Inside a transaction: wait until no other transaction holding `key` is running, until this
-    one ends. SQLite already has the one write lock (BEGIN IMMEDIATE); PostgreSQL takes a
-    transaction-level advisory lock on the key."""
-    if not is_sqlite():
-        database.execute_sql("SELECT pg_advisory_xact_lock(hashtext(%s))", (key,))

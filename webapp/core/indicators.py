@@ -10,7 +10,7 @@ from datetime import datetime
 
 from peewee import IntegrityError
 
-from ..db import database, serialize_writes
+from ..db import database
 from ..models import (
     AGGREGATIONS,
     TARGET_PERIODS,
@@ -217,8 +217,6 @@ def create_set(directive: Directive, name: str, task: Task | None, scope: Unit |
     choosing the same duty at once: the database keeps one set per duty, the second is told."""
     try:
         with database.atomic():
-            if task is not None:
-                serialize_writes(f"indicator-set-task-{task.id}")
             _check_fields(name, task, directive.id, scope, reporting_kind, target_period)
             indicator_set = _create(directive, name, task, scope, reporting_kind, target_period, now, actor_id)
     except IntegrityError:
@@ -239,9 +237,8 @@ def _create(directive, name, task, scope, reporting_kind, target_period, now, ac
 
 
 def _hold(indicator_set) -> None:
-    """Inside a write transaction: wait for any other change of the set, then make sure it still
-    exists (an admin may have deleted it meanwhile)."""
-    serialize_writes(f"indicator-set-{indicator_set.id}")
+    """Inside a write transaction (which runs alone, db.py): make sure the set still exists (an
+    admin may have deleted it meanwhile)."""
     if not IndicatorSet.select().where(IndicatorSet.id == indicator_set.id).exists():
         raise SetError("Bộ chỉ tiêu này vừa bị xóa.")
 
@@ -261,7 +258,6 @@ def save_set(indicator_set: IndicatorSet, name: str, task: Task | None, scope: U
     with database.atomic():
         _hold(indicator_set)
         if task is not None and task.id != indicator_set.task_id:
-            serialize_writes(f"indicator-set-task-{task.id}")
             _check_fields(name, task, indicator_set.directive_id, scope, reporting_kind, target_period, indicator_set.id)
         indicator_set.name, indicator_set.task, indicator_set.scope = name.strip(), task, scope
         indicator_set.reporting_kind, indicator_set.target_period = reporting_kind or "", target_period

@@ -3,7 +3,7 @@ importing and exporting them as the set's appendix, and a unit's split among the
 from dataclasses import dataclass
 from datetime import datetime
 
-from ..db import database, serialize_writes
+from ..db import database
 from ..models import Indicator, IndicatorSet, Target, Unit
 from ..rules import appendix
 from ..rules import indicators as rules
@@ -43,7 +43,6 @@ def upsert_targets(indicator_set, values: dict, year: int, now: datetime, *, act
     names = {i.id: i.name for i in sets.indicators_of(indicator_set, with_retired=True)}
     group_names = {g.id: g.name for g in sets.groups_of(indicator_set)}
     with database.atomic():
-        serialize_writes(f"targets-{indicator_set.id}-{year}")
         existing = {(t.unit_id, t.indicator_id, t.group_id, t.part): t for t in Target.select().where(
             Target.unit.in_(list({key[0] for key in values}) or [0]) & (Target.year == year)
             & Target.indicator.in_(list(names) or [0]))}

@@ -7,11 +7,10 @@ from datetime import datetime, timedelta
 
 from peewee import fn
 
-from ..db import database, serialize_writes
+from ..db import database
 from ..models import LoginAttempt
 
 KEEP = timedelta(days=2)  # older attempts are of no use to the throttle
-LOCK_KEY = "login-throttle"
 
 
 def _failures_since(condition, start: datetime) -> int:
@@ -41,7 +40,6 @@ def begin_attempt(username: str, address: str, now: datetime, max_per_user: int,
     succeeded() if it is right), or (None, why not) when the login must wait; either way the
     attempt counts as a failure until it succeeds."""
     with database.atomic():
-        serialize_writes(LOCK_KEY)
         message = lockout_message(username, address, now, max_per_user, max_per_address, window_minutes)
         attempt = LoginAttempt.create(username=username[:60], address=address[:64], at=now, succeeded=False)
         LoginAttempt.delete().where(LoginAttempt.at < now - KEEP).execute()
