@@ -12,6 +12,7 @@ from ..rules import indicators as rules
 from . import audit, occurrences
 from . import indicators as sets
 from . import targets as target_values
+from .units import path_ids
 
 
 class FiguresError(ValueError):
@@ -318,62 +319,65 @@ def rollup(indicator_set, parent: Unit, day: date, since: date | None = None, ro
 
 
 def _latest(indicator_ids, parent: Unit, day: date):
-    """Each unit's latest figure on or before `day`, per indicator and group, under `parent` (a subquery)."""
+    """Each unit's latest figure on or before `day`, per indicator and group, under `parent`:
+    (unit id, its path, indicator id, group id, value)."""
     last = (Figure.select(Figure.unit.alias("u"), Figure.indicator.alias("i"), Figure.group.alias("g"),
                           fn.MAX(Figure.day).alias("d"))
             .join(Unit, on=(Figure.unit == Unit.id))
             .where(Figure.indicator.in_(indicator_ids) & (Figure.day <= day) & Unit.path.startswith(parent.path))
             .group_by(Figure.unit, Figure.indicator, Figure.group)).alias("last")
-    return (Figure.select(Figure.unit, Figure.indicator, Figure.group, Figure.value)
+    return (Figure.select(Figure.unit, Unit.path, Figure.indicator, Figure.group, Figure.value)
             .join(last, on=((Figure.unit == last.c.u) & (Figure.indicator == last.c.i) & (Figure.group == last.c.g)
-                            & (Figure.day == last.c.d))))
+                            & (Figure.day == last.c.d)))
+            .join(Unit, on=(Figure.unit == Unit.id)))
 
 
 def _in_period(indicator_ids, parent: Unit, since: date | None, day: date):
-    """Each unit's per-period figures summed from `since` to `day` (a subquery)."""
+    """Each unit's per-period figures summed from `since` to `day`, as _latest's."""
     condition = Figure.indicator.in_(indicator_ids) & (Figure.day <= day) & Unit.path.startswith(parent.path)
     if since is not None:
         condition &= Figure.day >= since
-    return (Figure.select(Figure.unit, Figure.indicator, Figure.group, fn.SUM(Figure.value).alias("value"))
+    return (Figure.select(Figure.unit, Unit.path, Figure.indicator, Figure.group, fn.SUM(Figure.value))
             .join(Unit, on=(Figure.unit == Unit.id)).where(condition)
-            .group_by(Figure.unit, Figure.indicator, Figure.group))
+            .group_by(Figure.unit, Unit.path, Figure.indicator, Figure.group))
+
+
+def _rows_holding(result: dict, path: str) -> list:
+    """The rows a unit's figures count in: those on its path (itself, or a unit above it). Summed
+    here rather than joined in SQL on path prefixes, which compared every row with every unit."""
+    return [(unit_id, result[unit_id]) for unit_id in path_ids(path) if unit_id in result]
 
 
 def _fill(result: dict, figures, own_only: bool = False) -> None:
-    """Add up a subquery of unit figures into the rows: a row's own figures where nothing below it
-    reported that indicator and group, else what its units below reported (own_only: its own)."""
-    child, member = Unit.alias("child"), Unit.alias("member")
-    figures = figures.alias("figures")
-    own = member.id == child.id
-    rows = (child.select(child.id.alias("cid"), figures.c.indicator_id.alias("ind"), figures.c.group_id.alias("grp"),
-                         fn.SUM(Case(None, [(own, 0)], 1)).alias("below_n"),
-                         fn.SUM(Case(None, [(own, 1)], 0)).alias("own_n"),
-                         fn.SUM(Case(None, [(own, 0)], figures.c.value)).alias("below"),
-                         fn.SUM(Case(None, [(own, figures.c.value)], 0)).alias("own"))
-            .join(member, on=member.path.startswith(child.path))
-            .join(figures, on=(figures.c.unit_id == member.id))
-            .where(child.id.in_(list(result)))
-            .group_by(child.id, figures.c.indicator_id, figures.c.group_id).dicts())
-    for row in rows:
-        value = row["own"] if own_only else row["below"] if row["below_n"] else row["own"]
-        if own_only and row["own_n"] == 0:
+    """Add up unit figures (_latest, _in_period) into the rows: a row's own figures where nothing
+    below it reported that indicator and group, else what its units below reported (own_only: its own)."""
+    sums = {}  # (row id, indicator id, group id) -> [figures below, own figures, sum below, own sum]
+    for unit_id, path, indicator_id, group_id, value in figures.tuples():
+        for row_id, _ in _rows_holding(result, path):
+            acc = sums.setdefault((row_id, indicator_id, group_id), [0, 0, 0.0, 0.0])
+            own = row_id == unit_id
+            acc[1 if own else 0] += 1
+            acc[3 if own else 2] += value or 0
+    for (row_id, indicator_id, group_id), (below_n, own_n, below, own) in sums.items():
+        if own_only and own_n == 0:
             continue
-        result[row["cid"]].values[(row["ind"], row["grp"])] = float(value or 0)
+        value = own if own_only else below if below_n else own
+        result[row_id].values[(indicator_id, group_id)] = float(value)
 
 
 def _entry_days(result: dict, indicator_set, parent: Unit, since: date, day: date) -> None:
     """Each row's latest entry day up to `day`, and whether one falls within since..day."""
-    child, member = Unit.alias("child"), Unit.alias("member")
-    rows = (child.select(child.id.alias("cid"), fn.MAX(FigureEntry.day).alias("last"),
-                         fn.SUM(Case(None, [(FigureEntry.day >= since, 1)], 0)).alias("current"))
-            .join(member, on=member.path.startswith(child.path))
-            .join(FigureEntry, on=(FigureEntry.unit == member.id))
-            .where(child.id.in_(list(result)) & (FigureEntry.indicator_set == indicator_set.id)
-                   & (FigureEntry.day <= day))
-            .group_by(child.id).dicts())
-    for row in rows:
-        result[row["cid"]].last_day = _day(row["last"]) if row["last"] else None
-        result[row["cid"]].current = bool(row["current"])
+    entries = (FigureEntry.select(FigureEntry.unit, Unit.path, fn.MAX(FigureEntry.day),
+                                  fn.SUM(Case(None, [(FigureEntry.day >= since, 1)], 0)))
+               .join(Unit, on=(FigureEntry.unit == Unit.id))
+               .where((FigureEntry.indicator_set == indicator_set.id) & (FigureEntry.day <= day)
+                      & Unit.path.startswith(parent.path))
+               .group_by(FigureEntry.unit, Unit.path).tuples())
+    for _, path, last, current in entries:
+        last = _day(last)
+        for _, row in _rows_holding(result, path):
+            row.last_day = last if row.last_day is None else max(row.last_day, last)
+            row.current = row.current or bool(current)
 
 
 def _targets(result: dict, indicator_set, indicators, day: date) -> None:

@@ -32,6 +32,7 @@ from ..rules.deadlines import RECURRING
 from ..rules.input import InputError
 from ..rules.vietnamese import fold
 from . import audit
+from .units import path_ids
 
 MAX_INDICATORS = 30
 MAX_GROUPS = 20
@@ -127,8 +128,8 @@ def row_units(indicator_set, parent: Unit, reporting=None) -> list[Unit]:
     children = list(Unit.select().where((Unit.parent == parent.id) & (Unit.active == True)))  # noqa: E712
     with_targets = {row.unit_id for row in Target.select(Target.unit).distinct().join(Indicator).where(
         (Indicator.indicator_set == indicator_set.id) & Target.unit.in_([c.id for c in children] or [0]))}
-    paths = [u.path for u in reporting]
-    rows = [c for c in children if c.id in with_targets or any(p.startswith(c.path) for p in paths)]
+    holding = {unit_id for u in reporting for unit_id in path_ids(u.path)}  # they and every unit above them
+    rows = [c for c in children if c.id in with_targets or c.id in holding]
     return sorted(rows, key=lambda u: u.order_key)
 
 

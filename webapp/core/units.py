@@ -182,10 +182,15 @@ _PLACE_PREFIXES = ("UBND tỉnh ", "UBND thành phố ", "UBND huyện ", "UBND 
                    "Ủy ban nhân dân tỉnh ", "Ủy ban nhân dân thành phố ", "Ủy ban nhân dân huyện ")
 
 
+def path_ids(path: str) -> list[int]:
+    """The ids on a materialised path ("/1/5/23/" -> [1, 5, 23]): the units above, then the unit."""
+    return [int(part) for part in path.strip("/").split("/") if part]
+
+
 def document_place(unit: Unit) -> str:
     """The place a unit's documents are dated from when none is given: the name of its province or
     district ("Quảng Trị" for a Sở under UBND tỉnh Quảng Trị, "Tuần Giáo" for a body of the district)."""
-    ancestor_ids = [int(p) for p in unit.path.strip("/").split("/") if p]
+    ancestor_ids = path_ids(unit.path)
     local = (Unit.select().where(Unit.id.in_(ancestor_ids) & Unit.kind.in_(("ubnd_tinh", "ubnd_huyen")))
              .order_by(fn.LENGTH(Unit.path).desc()).first())
     name = local.name if local else unit.name
@@ -197,6 +202,6 @@ def document_place(unit: Unit) -> str:
 
 def district_of(unit: Unit) -> Unit | None:
     """The district a unit belongs to (itself if it is one), at any depth of the tree."""
-    ancestor_ids = [int(p) for p in unit.path.strip("/").split("/") if p]
+    ancestor_ids = path_ids(unit.path)
     return (Unit.select().where(Unit.id.in_(ancestor_ids) & (Unit.kind == "ubnd_huyen"))
             .order_by(fn.LENGTH(Unit.path).desc()).first())
