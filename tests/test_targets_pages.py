@@ -245,3 +245,29 @@ def test_numbers_beyond_what_the_database_holds_are_refused_with_the_limit_and_n
                                         data=entry_form(gio_an, b=value)).get_data(as_text=True)
         assert page.count("Số quá lớn: tối đa 2.000.000.000.") == 2  # one per group
     assert Figure.select().count() == before
+
+
+def test_a_roll_up_of_many_units_shows_them_a_page_at_a_time_with_the_total_of_all(app, factory, client_for):
+    from tests.helpers import figures_row
+    from webapp.core import figures
+    district = factory.unit("UBND huyện Nhiều Xã", kind="ubnd_huyen")
+    communes = [factory.unit(f"UBND xã Số {n:02d}", parent=district) for n in range(1, 58)]
+    s = sets.create_set(factory.directive(issuer=district), "Số hộ được thăm", None, district, "ubnd_xa", "year",
+                        now=factory.now)
+    sets.save_definition(s, [sets.IndicatorInput(None, "Số hộ", aggregation="stock")],
+                         [sets.GroupInput(g.id, g.name) for g in sets.groups_of(s)], now=factory.now)
+    officer = factory.user("nhieuxa", unit=district)
+    figures.save(s, district, date(2024, 3, 20), {c.id: figures_row(s, [[n]]) for n, c in enumerate(communes, 1)},
+                 officer.id, factory.now)
+    factory.user("quantri", role="admin")
+    client = client_for("quantri")
+    first = client.get(f"/so-lieu/bo/{s.id}/tong-hop/{district.id}?day=2024-03-20").get_data(as_text=True)
+    second = client.get(f"/so-lieu/bo/{s.id}/tong-hop/{district.id}?day=2024-03-20&page=2").get_data(as_text=True)
+    assert "Trang 1/2 · 57 mục" in first and "Trang 2/2 · 57 mục" in second
+    assert [f"UBND xã Số {n:02d}" in first for n in (1, 50, 51)] == [True, True, False]
+    assert [f"UBND xã Số {n:02d}" in second for n in (50, 51, 57)] == [False, True, True]
+    assert "1.653" in first and "1.653" in second  # Tổng cộng: 1 + 2 + … + 57 on every page
+    assert "57/57" in second
+    excel = client.get(f"/so-lieu/bo/{s.id}/tong-hop/{district.id}/excel?day=2024-03-20")
+    names = [row[1] for row in openpyxl.load_workbook(io.BytesIO(excel.data)).active.iter_rows(values_only=True)]
+    assert sum(1 for name in names if str(name).startswith("Xã Số") or str(name).startswith("UBND xã Số")) == 57

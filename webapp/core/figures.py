@@ -255,6 +255,7 @@ class Rollup:
     rows: list
     total: RollupRow
     own: RollupRow | None = None  # the parent's own figures (a district's for itself), when it has any
+    drill: set = field(default_factory=set)  # the rows with reporting units below them (a roll-up of their own)
 
     @property
     def base(self):
@@ -295,7 +296,8 @@ def rollup(indicator_set, parent: Unit, day: date, since: date | None = None, ro
     units, indicators or groups."""
     indicators = sets.indicators_of(indicator_set)
     groups = sets.groups_of(indicator_set)
-    units = sets.row_units(indicator_set, parent) if rows is None else rows
+    reporting = sets.reporting_units(indicator_set)
+    units = sets.row_units(indicator_set, parent, reporting) if rows is None else rows
     result = {u.id: RollupRow(u) for u in units}
     latest_ids = [i.id for i in indicators if i.aggregation != "period"]
     period_ids = [i.id for i in indicators if i.aggregation == "period"]
@@ -315,7 +317,9 @@ def rollup(indicator_set, parent: Unit, day: date, since: date | None = None, ro
     own_row = own[parent.id] if own[parent.id].reported else None
     if own_row is not None:
         _targets(own, indicator_set, indicators, day)
-    return Rollup(indicator_set, parent, day, since, indicators, groups, list(result.values()), total, own_row)
+    above_reporting = {unit_id for r in reporting for unit_id in path_ids(r.path)[:-1]}
+    return Rollup(indicator_set, parent, day, since, indicators, groups, list(result.values()), total, own_row,
+                  drill={unit_id for unit_id in result if unit_id in above_reporting})
 
 
 def _latest(indicator_ids, parent: Unit, day: date):

@@ -5,7 +5,6 @@ from datetime import datetime, timedelta
 from ..core import figures, targets
 from ..core import indicators as sets
 from ..core.access import can_enter_figures, can_split_targets, can_view_rollup
-from ..core.units import path_ids
 from ..models import Assignment, Occurrence
 from ..rules import appendix, progress_sheet, status
 from ..rules import indicators as rules
@@ -138,11 +137,9 @@ def entry_values(indicator_set, context: dict, day) -> dict:
 
 def rollup_links(result) -> dict:
     """Which rows lead to a roll-up of their own (units that report below them), and the level above."""
-    above_reporting = {unit_id for r in sets.reporting_units(result.indicator_set) for unit_id in path_ids(r.path)[:-1]}
-    below = {row.unit.id for row in result.rows if row.unit.id in above_reporting}
     scope = result.indicator_set.scope
     up = result.parent.parent if result.parent.id != scope.id and result.parent.parent_id else None
-    return {"drill": below, "up": up}
+    return {"drill": result.drill, "up": up}
 
 
 def column_label(kind: str, indicator, base) -> str:

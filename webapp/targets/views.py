@@ -12,7 +12,7 @@ from ..core.uploads import UploadError, discard, store_evidence
 from ..models import IndicatorSet, Unit
 from ..rules import appendix
 from ..rules import indicators as rules
-from ..web import ensure_occurrences, get_or_404, is_htmx, now, query_date, query_int
+from ..web import ListPage, ensure_occurrences, get_or_404, is_htmx, now, page_number, query_date, query_int
 from . import bp, forms, queries
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
@@ -224,9 +224,13 @@ def rollup(set_id, unit_id):
         return Response(body, mimetype=XLSX, headers={
             "Content-Disposition": f'attachment; filename="{name}-{day:%Y-%m-%d}.xlsx"'})
     template = "targets/_rollup.html" if is_htmx() else "targets/rollup.html"
+    # A flat province can have a thousand communes in rows: the page shows them a page at a time
+    # (the total is of all of them; the Excel has every row).
+    rows = ListPage(result.rows, page_number(), current_app.config["PAGE_SIZE"])
     excel_url = url_for("targets.rollup_excel", set_id=indicator_set.id, unit_id=unit.id, day=day.isoformat(),
                         since=since.isoformat() if since else None)
-    return render_template(template, s=indicator_set, unit=unit, r=result, day=day, since=since, excel_url=excel_url,
+    return render_template(template, s=indicator_set, unit=unit, r=result, rows=rows, day=day, since=since,
+                           excel_url=excel_url,
                            day_error=day_error or since_error, day_text=request.args.get("day", "")[:20],
                            since_text=request.args.get("since", "")[:20], **queries.rollup_links(result))
 
