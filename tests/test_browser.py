@@ -17,6 +17,13 @@ def log_in(page, base, username):
     page.wait_for_selector("h1:has-text('Việc của đơn vị')")
 
 
+def log_out(page):
+    """Log out and wait for the login form: closing a page while the logout's redirect is still
+    loading can leave Chromium's close waiting for ever."""
+    page.click("button:has-text('Đăng xuất')")
+    page.wait_for_url("**/dang-nhap")
+
+
 def test_commune_marks_done_the_leader_confirms_and_sees_it_in_the_matrix(live_server, browser):
     page = browser.new_page()
     log_in(page, live_server, "quaicang")
@@ -32,7 +39,7 @@ def test_commune_marks_done_the_leader_confirms_and_sees_it_in_the_matrix(live_s
     assert page.locator(".history li").first.inner_text().count("Đã thành lập tổ 6 người") == 1
     assert "Chờ xác nhận" in page.locator(".status-line").inner_text()
 
-    page.click("button:has-text('Đăng xuất')")
+    log_out(page)
     log_in(page, live_server, "lanhdao")
     page.goto(live_server + "/van-ban/")
     page.click("a:has-text('/BCĐĐA06')")
@@ -46,7 +53,6 @@ def test_commune_marks_done_the_leader_confirms_and_sees_it_in_the_matrix(live_s
     page.click("a:has-text('/BCĐĐA06')")
     row = page.locator("table.matrix tr", has=page.locator("th:has-text('Tổ công tác Đề án 06 xã Quài Cang')"))
     assert row.locator("td a").first.get_attribute("data-status") == "done_on_time"
-    page.close()
 
 
 def test_unit_home_filters_in_place_and_keeps_the_url_in_step(live_server, browser):
@@ -60,7 +66,6 @@ def test_unit_home_filters_in_place_and_keeps_the_url_in_step(live_server, brows
     page.wait_for_url(lambda url: "status=overdue" not in url)
     page.wait_for_selector("select[name=status]")
     assert page.locator("select[name=status]").input_value() == ""
-    page.close()
 
 
 def test_leader_filters_the_dashboard_and_follows_a_number_to_the_overdue_items(live_server, browser):
@@ -80,7 +85,6 @@ def test_leader_filters_the_dashboard_and_follows_a_number_to_the_overdue_items(
     badges = page.locator("#assignment-list table.list .badge").all_inner_texts()
     assert len(badges) == min(expected, 50) and all("quá hạn" in b for b in badges)
     assert all("/BCĐĐA06" in t for t in page.locator("#assignment-list table.list tbody td:nth-child(3)").all_inner_texts())
-    page.close()
 
 
 def test_district_splits_a_target_among_communes_and_sees_the_live_sum(live_server, browser):
@@ -110,7 +114,6 @@ def test_district_splits_a_target_among_communes_and_sees_the_live_sum(live_serv
     page.click("button:has-text('Lưu chỉ tiêu của các đơn vị')")
     page.wait_for_selector(".flash:has-text('Đã lưu chỉ tiêu cho 17 đơn vị')")
     assert page.locator(f'table.split input[name$="-{key}"]').nth(0).input_value() == "1.200"
-    page.close()
 
 
 def test_the_monthly_report_prints_to_a4_without_navigation(live_server, browser):
@@ -155,7 +158,6 @@ def test_the_monthly_report_prints_to_a4_without_navigation(live_server, browser
         assert squash(expected) in text, expected
     for navigation in ("Việc của đơn vị", "Đăng xuất", "In báo cáo", "Tải PDF", "Lưu dự thảo"):
         assert squash(navigation) not in text, navigation
-    page.close()
 
 
 def test_the_unit_home_is_light_and_later_pages_reuse_the_cached_static_files(live_server, browser):
@@ -197,7 +199,6 @@ def test_pages_fit_the_screen_except_scrollable_tables(live_server, browser, wid
             .map(e => e.tagName + '.' + e.className)""")
         assert too_wide == [], (path, width, too_wide[:5])
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), (path, width)
-    page.close()
 
 
 def test_a_table_shown_as_cards_on_a_phone_needs_no_sideways_scrolling(live_server, browser):
@@ -215,7 +216,6 @@ def test_a_table_shown_as_cards_on_a_phone_needs_no_sideways_scrolling(live_serv
             .filter(s => s.scrollWidth > s.clientWidth + 1).map(s => s.scrollWidth - s.clientWidth)""")
         assert page.locator("table.progress-table").count() >= 1
         assert clipped == [], (path, clipped)
-    page.close()
 
 
 def quang_tri_directive() -> int:
@@ -330,7 +330,7 @@ def test_the_follow_up_loop_from_delegation_to_the_leaders_dashboard(live_server
     page.click(".delegate-form button:has-text('Giao cho cấp dưới')")
     page.wait_for_selector(".flash:has-text('Đã giao cho 2 đơn vị cấp dưới.')")
     assert "cấp dưới: 0/2 hoàn thành" in page.locator("#chain").inner_text()
-    page.click("button:has-text('Đăng xuất')")
+    log_out(page)
 
     def commune_reports(when, note):
         clock.now = when
@@ -341,7 +341,7 @@ def test_the_follow_up_loop_from_delegation_to_the_leaders_dashboard(live_server
         page.fill("#assignment-panel textarea[name=note]", note)
         page.click("#assignment-panel button[type=submit]")
         page.wait_for_selector("#assignment-panel .flash:has-text('chờ UBND huyện Gio Linh xác nhận')")
-        page.click("button:has-text('Đăng xuất')")
+        log_out(page)
 
     def giolinh_decides(when, action):
         clock.now = when
@@ -349,7 +349,7 @@ def test_the_follow_up_loop_from_delegation_to_the_leaders_dashboard(live_server
         page.click(".waiting-banner a")
         page.click("table.waiting a:has-text('3.5.')")
         action()
-        page.click("button:has-text('Đăng xuất')")
+        log_out(page)
 
     commune_reports(datetime(2024, 3, 21, 9, 0), "Đã xác minh 30 hồ sơ.")
 
@@ -362,7 +362,7 @@ def test_the_follow_up_loop_from_delegation_to_the_leaders_dashboard(live_server
     clock.now = datetime(2024, 3, 22, 9, 0)
     log_in(page, live_server, "xagioan")
     assert "Thiếu biên bản xác minh có chữ ký Công an xã." in page.locator(".decisions").inner_text()
-    page.click("button:has-text('Đăng xuất')")
+    log_out(page)
     commune_reports(datetime(2024, 3, 22, 10, 0), "Đã bổ sung biên bản xác minh.")
 
     def confirm():
@@ -393,7 +393,6 @@ def test_the_follow_up_loop_from_delegation_to_the_leaders_dashboard(live_server
     page.wait_for_selector(".as-of-line:has-text('23:59 21/03/2024')")
     row = page.locator("table.counts-table tr", has=page.locator("th:has-text('UBND xã Gio An')"))
     assert row.locator("a[data-status=done_on_time]").inner_text() == "1"  # returned that day: not done yet
-    page.close()
 
 
 def test_the_follow_up_pages_fit_and_label_every_field(live_server, browser):
@@ -401,7 +400,7 @@ def test_the_follow_up_pages_fit_and_label_every_field(live_server, browser):
     log_in(page, live_server, "sldtbxh")
     page.click("a:has-text('1.1. Khẩn trương chủ trì')")
     lead_page = page.url
-    page.click("button:has-text('Đăng xuất')")
+    log_out(page)
     for username, paths in (("sldtbxh", [lead_page]), ("giolinh", ["/giao-viec/cho-xac-nhan", "/"]),
                             ("lanhdao", ["/tong-hop/xep-hang", "/tong-hop/?delegated=1"])):
         log_in(page, live_server, username)
@@ -418,8 +417,7 @@ def test_the_follow_up_pages_fit_and_label_every_field(live_server, browser):
                     .map(e => e.name)""")
                 assert unlabeled == [], (path, unlabeled)
                 assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), (path, width)
-        page.click("button:has-text('Đăng xuất')")
-    page.close()
+        log_out(page)
 
 
 def review_row(page, number):
@@ -478,4 +476,3 @@ def test_the_admin_pastes_tuan_giao_corrects_the_review_and_saves_it_whole(live_
     for unit in ("Tổ công tác Đề án 06 xã Quài Cang", "Công an huyện Tuần Giáo",
                  "Phòng Lao động - Thương binh và Xã hội huyện Tuần Giáo", "VNPT Điện Biên"):
         assert matrix.locator("th", has_text=unit).count() == 1, unit
-    page.close()

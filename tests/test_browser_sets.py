@@ -9,7 +9,7 @@ from datetime import date, datetime, time
 import openpyxl
 
 from tests.helpers import DEMO_PASSWORD, FAST_HASH
-from tests.test_browser import log_in
+from tests.test_browser import log_in, log_out
 from webapp.core import indicators as sets
 from webapp.core.directives import save_task
 from webapp.core.users import create_user
@@ -112,7 +112,7 @@ def test_an_admin_defines_a_set_imports_its_targets_communes_report_and_the_dist
     assert Target.select().join(Unit, on=(Target.unit == Unit.id)).where(Unit.parent == gio_linh.id).count() == 9
     table = page.locator("table.appendix").inner_text()
     assert "Xã Gio Châu" in table and "260" in table and "87%" in table  # 260/300
-    page.click("button:has-text('Đăng xuất')")
+    log_out(page)
 
     # Each commune reports two Fridays on the report's own form (Gio Mai misses the second).
     weeks = [(datetime(2024, 3, 8, 10, 0), {0: (120, 30), 1: (80, 20), 2: (100, 15)}),
@@ -138,7 +138,7 @@ def test_an_admin_defines_a_set_imports_its_targets_communes_report_and_the_dist
         page.goto(f"{live_server}/giao-viec/{duty.id}")
         numbers = page.locator("table.occurrences .figures-inline").first.inner_text()
         assert "Số trẻ được tiêm trong tuần" in numbers  # the duty's page shows the numbers beside the report
-        page.click("button:has-text('Đăng xuất')")
+        log_out(page)
     assert FigureEntry.select().where(FigureEntry.indicator_set == s.id).count() == 5
 
     # The district's roll-up by commune: this week, then since the start of the campaign.
@@ -174,4 +174,3 @@ def test_an_admin_defines_a_set_imports_its_targets_communes_report_and_the_dist
     assert round(ws.cell(rows["Tổng cộng"], 5).value, 3) == 0.333 and round(ws.cell(rows["Tổng cộng"], 7).value, 3) == 0.833
     assert [ws.cell(rows["Xã Gio An"], c).value for c in (3, 4, 6)] == [120, 55, 50]
     assert ws.cell(rows["Tổng cộng"], 8).value == "3/3 đơn vị báo cáo kỳ này"  # from 01/03 to 15/03
-    page.close()
