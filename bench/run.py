@@ -63,6 +63,13 @@ def pg_url(base: str, label: str, size: str) -> str:
     return urlunsplit(parts._replace(path=f"{parts.path}_{label}_{size}"))
 
 
+def empty_pg(url: str) -> None:
+    """--fresh on PostgreSQL: drop this tree's tables so that build() fills the database again."""
+    import psycopg2
+    with psycopg2.connect(url) as connection, connection.cursor() as cursor:
+        cursor.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
+
+
 def build(src: Path, url: str, scale: float, info: Path) -> dict:
     subprocess.run([sys.executable, str(HERE / "build.py"), "--src", str(src), "--url", url, "--scale", str(scale),
                     "--info", str(info), "--now", NOW.isoformat()], check=True, cwd=str(src))
@@ -225,7 +232,7 @@ def main():
     parser.add_argument("--sizes", default="1x,5x")
     parser.add_argument("--pg", action="store_true", help="PostgreSQL as well (BENCH_DATABASE_URL)")
     parser.add_argument("--no-sqlite", action="store_true")
-    parser.add_argument("--fresh", action="store_true", help="rebuild this tree's data")
+    parser.add_argument("--fresh", action="store_true", help="rebuild this tree's data (SQLite files, PostgreSQL tables)")
     parser.add_argument("--out", type=Path, default=HERE / "results.json")
     args = parser.parse_args()
     pages = [p for p in (args.pages.split(",") if args.pages else PAGES) if p]
@@ -259,6 +266,9 @@ def main():
                 else:
                     url = pg_url(pg_base, "new" if version == "new" else "base", size)
                     info_path = DATA / f"pg-{label}-{size}.json"
+                    if (args.fresh and version == "new") or not info_path.exists():  # no ids: useless
+                        empty_pg(url)
+                        info_path.unlink(missing_ok=True)
                     info = build(src, url, SIZES[size], info_path)
                 targets.append(Target(version, backend, size, url, src, info))
     epoch = time.time()
