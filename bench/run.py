@@ -257,7 +257,7 @@ def main():
                 if backend == "sqlite":
                     pristine = DATA / f"{label}-{size}.db"
                     info_path = DATA / f"{label}-{size}.json"
-                    if args.fresh and version == "new":
+                    if (args.fresh and version == "new") or not info_path.exists():  # no ids: useless
                         for suffix in ("", "-wal", "-shm"):
                             Path(f"{pristine}{suffix}").unlink(missing_ok=True)
                         info_path.unlink(missing_ok=True)
