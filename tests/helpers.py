@@ -56,9 +56,11 @@ def make_app(tmp_path, **overrides):
     return app
 
 
-def load_demo(now=TEST_NOW, original_dates=True):
+def load_demo(now=TEST_NOW, original_dates=True, two_tier=False):
+    """The demo; with the two-tier province (a tree of its own) only where a test asks for it, as it
+    adds a second to every load."""
     from webapp.seed import load_demo as load
-    load(DEMO_PASSWORD, FAST_HASH, now, original_dates=original_dates)
+    load(DEMO_PASSWORD, FAST_HASH, now, original_dates=original_dates, two_tier=two_tier)
 
 
 def log_in(client, username, password=PASSWORD):

@@ -18,6 +18,7 @@ from .rules import appendix
 from .rules.directive_reader import read_directive
 from .rules.document_text import DocumentError, text_from_upload
 from .rules.vietnamese import format_number
+from . import seed_two_tier
 from .seed import DEMO_USERS, load_demo
 
 
@@ -74,8 +75,10 @@ def register_commands(app):
                                                     ", đặt quanh ngày hôm nay."))
         password = "giá trị DEMO_PASSWORD" if os.environ.get("DEMO_PASSWORD") else "doimatkhau"
         click.echo(f"Tài khoản mẫu (mật khẩu: {password}):")
-        for username, _, role, unit_name in DEMO_USERS:
+        for username, _, role, unit_name in DEMO_USERS + seed_two_tier.USERS:
             click.echo(f"  {username:<10} {ROLES[role]:<9} {unit_name}")
+        examples = ", ".join(seed_two_tier.commune_username(name) for name in seed_two_tier.COMMUNES[:3])
+        click.echo(f"  và một cán bộ cho mỗi xã, phường của tỉnh Lai Châu (tên xã viết liền không dấu: {examples}, …)")
 
     @app.cli.command("import-targets")
     @click.argument("path", type=click.Path(exists=True, dir_okay=False))

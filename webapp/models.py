@@ -52,6 +52,7 @@ UNIT_KINDS = {
     "ubnd_xa": "UBND xã / phường / thị trấn",
     "to_cong_tac": "Tổ công tác cấp xã",
     "doanh_nghiep": "Doanh nghiệp",
+    "don_vi_truc_thuoc": "Đơn vị trực thuộc",
 }
 ROLES = {"admin": "Quản trị", "leader": "Lãnh đạo", "staff": "Cán bộ"}
 ASSIGNMENT_ROLES = {"lead": "Chủ trì", "cooperating": "Phối hợp"}

@@ -16,6 +16,7 @@ import io
 
 from openpyxl import Workbook
 
+from . import seed_two_tier
 from .core import cooperation, figures, followup, occurrences, targets
 from .core import indicators as sets
 from .core.assignments import post_update
@@ -747,10 +748,11 @@ def _named_lists(group_name: str, opened: int, left: int, upload_dir: str):
 
 
 def load_demo(password: str, method: str, now: datetime, *, original_dates: bool = False,
-              upload_dir: str | None = None) -> None:
+              upload_dir: str | None = None, two_tier: bool = True) -> None:
     """Create the whole demo in one transaction: either all of it or nothing. `now` is when the
     demo's rows are created; the directives are placed around it unless original_dates. With an
-    upload folder, Tuần Giáo's weekly reports carry their named lists as files."""
+    upload folder, Tuần Giáo's weekly reports carry their named lists as files. two_tier: with the
+    province of two tiers (webapp/seed_two_tier.py) as a tree of its own."""
     if original_dates:
         qt = tg = Timeline.original(now)
     else:
@@ -776,3 +778,5 @@ def load_demo(password: str, method: str, now: datetime, *, original_dates: bool
             _figures(units, users, indicator_sets["qt"], [(date(2024, 3, day), time(8, 0)) for day in (18, 19, 20)])
         else:
             _demo_reports(units, users, qt_tasks, tg_tasks, indicator_sets, now, qt, upload_dir)
+        if two_tier:  # a province of today's two tiers (no districts), a tree of its own beside the seeds'
+            seed_two_tier.load(now, password, method, DEMO_MAIL_DOMAIN)
