@@ -487,3 +487,50 @@ def test_a_pasted_text_over_the_limit_is_refused_in_vietnamese_not_as_a_file_too
     response = admin.post(READ, data={"text": "ệ" * 200_001}, content_type="multipart/form-data")  # 600 kB
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and "Tối đa 200000 ký tự." in html and "Xem lại văn bản" not in html
+
+
+LAI_CHAU_LETTER = """ỦY BAN NHÂN DÂN
+TỈNH LAI CHÂU
+
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+
+Số: 812/UBND-KT
+V/v rà soát văn bản quy phạm pháp luật về tiêu chuẩn, quy chuẩn kỹ thuật
+
+Lai Châu, ngày 02 tháng 12 năm 2025
+
+Kính gửi:
+- Các sở, ban, ngành tỉnh;
+- UBND các xã, phường.
+
+Thực hiện Kế hoạch số 7360/KH-UBND ngày 19/11/2025 của UBND tỉnh, UBND tỉnh yêu cầu:
+
+1. UBND các xã, phường rà soát văn bản quy phạm pháp luật do địa phương ban hành có liên quan; gửi kết quả về Sở Khoa học và Công nghệ trước ngày 15/12/2025.
+
+2. Sở Tư pháp chủ trì, phối hợp với UBND các xã, phường hướng dẫn việc rà soát, hoàn thành trước ngày 10/12/2025.
+
+Nơi nhận:
+- Như trên;
+- Lưu: VT.
+
+TM. ỦY BAN NHÂN DÂN
+KT. CHỦ TỊCH
+PHÓ CHỦ TỊCH
+
+Tống Thanh Hải
+"""
+
+
+def test_a_letter_of_a_province_without_districts_gives_its_communes_as_a_group(app, client_for):
+    from tests.helpers import load_demo
+    load_demo(two_tier=True)
+    response, values = review_of(client_for("admin"), LAI_CHAU_LETTER)
+    rows = rows_of(values)
+    communes = sorted(u.name for u in Unit.select().where(
+        (Unit.parent == Unit.get(Unit.name == "UBND tỉnh Lai Châu").id) & (Unit.kind == "ubnd_xa")))
+    assert len(communes) == 38
+    assert unit_names([values["d-issuer"]]) == ["UBND tỉnh Lai Châu"]
+    assert rows["1"]["lead"] == communes
+    assert rows["2"]["lead"] == ["Sở Tư pháp tỉnh Lai Châu"] and rows["2"]["coop"] == communes
+    assert "Nhóm: 38 đơn vị trong UBND tỉnh Lai Châu" in response.get_data(as_text=True)

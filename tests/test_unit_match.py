@@ -126,6 +126,49 @@ def test_a_group_phrase_is_the_matching_group_inside_the_issuers_area(written, i
     assert found.label.startswith(f"{len(expected)} đơn vị")
 
 
+# A province of today's two tiers (since 1/7/2025): communes and wards straight under the province.
+TWO_TIER = [
+    (100, "UBND tỉnh Núi Xanh", "ubnd_tinh", None),
+    (101, "Văn phòng UBND tỉnh Núi Xanh", "van_phong", 100),
+    (102, "Sở Khoa học và Công nghệ", "so_nganh", 100),
+    (103, "Sở Tư pháp", "so_nganh", 100),
+    (104, "Bưu điện tỉnh Núi Xanh", "buu_dien", 100),
+    (105, "Công an tỉnh Núi Xanh", "cong_an", 100),
+    (110, "UBND phường Tân Phong", "ubnd_xa", 100),
+    (111, "UBND phường Đoàn Kết", "ubnd_xa", 100),
+    (112, "UBND xã Bình Lư", "ubnd_xa", 100),
+    (113, "UBND đặc khu Đảo Ngọc", "ubnd_xa", 100),
+    (120, "Công an xã Bình Lư", "cong_an", 112),
+    (121, "Trung tâm Kỹ thuật Tiêu chuẩn Đo lường Chất lượng", "don_vi_truc_thuoc", 102),
+]
+
+
+def two_tier_matcher(issuer):
+    paths, refs = {}, []
+    for uid, name, kind, parent in TWO_TIER:
+        paths[uid] = f"{paths[parent] if parent else '/'}{uid}/"
+        refs.append(UnitRef(uid, name, kind, paths[uid]))
+    return Matcher(refs, issuer)
+
+
+@pytest.mark.parametrize("written,issuer,expected", [
+    ("UBND các xã, phường", 100, {110, 111, 112, 113}),
+    ("Ủy ban nhân dân các xã, phường, đặc khu", 100, {110, 111, 112, 113}),
+    ("UBND các phường, xã", 101, {110, 111, 112, 113}),   # the office writes for the province
+    ("Các sở, ban, ngành", 100, {102, 103}),
+    ("Công an các xã, phường", 100, {120}),
+])
+def test_group_phrases_on_a_province_without_districts(written, issuer, expected):
+    found = two_tier_matcher(issuer).match(written)
+    assert found.status == GROUP and set(found.unit_ids) == expected, (found, found.unit_ids)
+    assert found.label == f"{len(expected)} đơn vị trong UBND tỉnh Núi Xanh" or written.startswith("Công an")
+
+
+def test_no_district_phrase_matches_on_a_province_without_districts():
+    found = two_tier_matcher(100).match("UBND các huyện, thị xã, thành phố")
+    assert found.status == NONE and found.unit_ids == []
+
+
 def test_a_group_label_names_the_unit_its_members_sit_in():
     assert matcher(1).match("UBND các huyện, thị xã, thành phố").label == "3 đơn vị trong UBND tỉnh Hòa Bình Mới"
 

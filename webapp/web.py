@@ -220,9 +220,18 @@ class RowsPage(Page):
             self.items, _ = fetch((self.pages - 1) * size, size)
 
 
+def query_args(endpoint: str, args=None) -> dict:
+    """The keys of a query string (default: this request's) that may go into url_for(endpoint, …) as
+    query arguments: never one url_for reads itself (_external, _anchor, _scheme, _method) nor one
+    naming an argument of the endpoint's path, which would change where the link goes or fail."""
+    args = request.args if args is None else args
+    taken = {name for rule in current_app.url_map.iter_rules(endpoint) for name in rule.arguments}
+    return {k: v for k, v in args.items() if not k.startswith("_") and k not in taken}
+
+
 def url_with(**changes) -> str:
     """The current URL with some query arguments changed; None or blank removes one."""
-    args = request.args.to_dict()
+    args = query_args(request.endpoint)
     args.update(changes)
     args = {k: v for k, v in args.items() if v is not None and str(v).strip()}
     return url_for(request.endpoint, **(request.view_args or {}), **args)

@@ -26,6 +26,7 @@ from ..core.access import (
     can_update_assignment,
     can_view_assignment,
     can_view_cooperation,
+    can_view_letter,
     lead_unit_ids,
 )
 from ..core.units import units_by_ids
@@ -43,6 +44,7 @@ from ..web import (
     is_htmx,
     now,
     page_number,
+    query_args,
 )
 from . import bp, queries
 from .forms import (
@@ -146,7 +148,7 @@ def _render(assignment, form, message=None, conflict=False, occurrence_ctx=None,
     return render_template("assignments/detail.html", **context, **occurrence_ctx,
                            **_followup_context(assignment, errors or {}), by_receipt=by_receipt,
                            received_form=received_form, urgings=letters,
-                           letters_shown={x.id for x in letters if urging.can_view(current_user, x)}), code
+                           letters_shown={x.id for x in letters if can_view_letter(current_user, x)}), code
 
 
 @bp.route("/<id:assignment_id>/ngay-nhan", methods=["POST"])
@@ -476,7 +478,7 @@ def occurrence_list(assignment_id):
     """The occurrences block alone, for htmx paging; a plain request gets the assignment page."""
     assignment = _visible_or_404(assignment_id)
     if not is_htmx():
-        return redirect(url_for("assignments.detail", assignment_id=assignment_id, **request.args))
+        return redirect(url_for("assignments.detail", assignment_id=assignment_id, **query_args("assignments.detail")))
     return _render_occurrences(assignment)
 
 

@@ -9,6 +9,7 @@ and pass the assignment down to units of their subtree.
 from peewee import JOIN, fn
 
 from ..models import Assignment, Cooperation, Directive, Task, Unit
+from ..rules.deadlines import MONTHLY
 from ..rules.vietnamese import fold
 from .units import subtree_unit_ids
 
@@ -143,15 +144,34 @@ def can_view_cooperation(user, cooperation, leads: set[int]) -> bool:
     return Unit.select().where(Unit.id.in_(list(leads)) & Unit.path.startswith(prefix)).exists() if leads else False
 
 
-def cooperation_scope(user, unit=None):
-    """A condition on Cooperation for the partners' side: the user's unit (leaders: subtree)."""
-    if unit is not None:
-        return Cooperation.unit.in_(subtree_unit_ids(unit))
-    if user.is_admin:
+def cooperation_visible(user):
+    """A condition on Cooperation (joined to Task) for the cooperations the user may read: the SQL twin
+    of can_view_cooperation (the partner, the lead units, leaders above either or above the issuer)."""
+    if sees_everything(user):
         return True
+    units = subtree_unit_ids(user.unit) if user.is_leader else [user.unit_id]
+    leads_inside = fn.EXISTS(Assignment.select(Assignment.id).where(
+        (Assignment.task == Cooperation.task) & Assignment.delegated_from.is_null()
+        & Assignment.unit.in_(units)))
+    condition = Cooperation.unit.in_(units) | leads_inside
     if user.is_leader:
-        return Cooperation.unit.in_(subtree_unit_ids(user.unit))
-    return Cooperation.unit == user.unit_id
+        condition = condition | Task.directive.in_(Directive.select(Directive.id)
+                                                   .where(Directive.issuer.in_(units)))
+    return condition
+
+
+def cooperation_scope(user, unit=None):
+    """A condition on Cooperation (joined to Task) for the partners' side of a page: the cooperations
+    of `unit`'s subtree (default: the user's unit, leaders their subtree), only those the user may read."""
+    if unit is None:
+        if user.is_admin:
+            return True
+        side = (Cooperation.unit.in_(subtree_unit_ids(user.unit)) if user.is_leader
+                else Cooperation.unit == user.unit_id)
+    else:
+        side = Cooperation.unit.in_(subtree_unit_ids(unit))
+    visible = cooperation_visible(user)
+    return side if visible is True else side & visible
 
 
 def visible_directives(user):
@@ -203,17 +223,39 @@ def search_directives(user, text: str, limit: int) -> list[Directive]:
     return _matching(rows, text, limit, lambda d: f"{d.number} {d.subject}")
 
 
+# The province's own bodies (its sở, ban, ngành and its office) follow every locality of their
+# province; its police, post office, enterprises and its districts and communes do not. An allow-list:
+# a kind added to the model is no province body until it is named here.
+PROVINCE_BODY_KINDS = frozenset({"so_nganh", "van_phong"})
+PROVINCE_KIND = "ubnd_tinh"
+
+
+def province_of_body(unit) -> Unit | None:
+    """The province a unit is a body of (a Sở under its UBND tỉnh), else None."""
+    parent = unit.parent if unit.parent_id else None
+    if unit.kind in PROVINCE_BODY_KINDS and parent is not None and parent.kind == PROVINCE_KIND:
+        return parent
+    return None
+
+
 def can_view_rollup(user, unit) -> bool:
-    """Roll-ups of a district or province: for everyone working inside it, leaders above it, admins,
-    and the province's own bodies (a Sở follows every district of its province)."""
-    if user.is_admin or user.unit.path.startswith(unit.path):
+    """The figures of the units below `unit` (its roll-up): the people who act for it (its own, leaders
+    above it), the bodies of its province, admins. A commune does not read its neighbours' figures,
+    under a district as directly under a province."""
+    if user.is_admin or acts_for(user, unit):
         return True
-    if user.is_leader and unit.path.startswith(user.unit.path):
+    province = province_of_body(user.unit)
+    return province is not None and unit.path.startswith(province.path)
+
+
+def can_view_set(user, indicator_set) -> bool:
+    """An indicator set's pages (its targets as the appendix gives them): the units inside its scope and
+    the units above it, the bodies of the scope's province, admins."""
+    scope, mine = indicator_set.scope, user.unit
+    if user.is_admin or mine.path.startswith(scope.path) or scope.path.startswith(mine.path):
         return True
-    if user.unit.kind == "ubnd_huyen":  # a district is not a province body: it sees its own
-        return False
-    parent = user.unit.parent
-    return parent is not None and parent.kind == "ubnd_tinh" and unit.path.startswith(parent.path)
+    province = province_of_body(mine)
+    return province is not None and scope.path.startswith(province.path)
 
 
 def can_split_targets(user, unit) -> bool:
@@ -228,6 +270,49 @@ def can_enter_figures(user, unit, scope) -> bool:
         return True
     mine = user.unit.path
     return unit.path.startswith(mine) and mine.startswith(scope.path)
+
+
+def report_coverage(unit, directive_ids):
+    """The units whose work a unit's monthly report on these directives covers (a condition on Unit,
+    with Task joined): its own subtree; and every unit for a directive whose consolidated monthly
+    report it owes, being its issuer or a body of the issuer's province holding the directive's
+    monthly duty (the Sở for the province). A commune or a district post office that holds a monthly
+    duty of its own reports on its own work only."""
+    if unit is None:
+        return Unit.id.is_null(False)
+    own = Unit.path.startswith(unit.path)
+    ids = list(directive_ids) or [0]
+    duty = {d for (d,) in Task.select(Task.directive).join(Assignment)
+            .where((Assignment.unit == unit.id) & Assignment.delegated_from.is_null()
+                   & (Task.deadline_kind == MONTHLY) & Task.directive.in_(ids)).tuples()}
+    province = province_of_body(unit)
+    issuers = (Directive.select(Directive.id, Directive.issuer, Unit.path)
+               .join(Unit, on=(Directive.issuer == Unit.id)).where(Directive.id.in_(ids)).tuples())
+    consolidated = [d for d, issuer_id, issuer_path in issuers
+                    if issuer_id == unit.id
+                    or (d in duty and province is not None and issuer_path.startswith(province.path))]
+    return (Task.directive.in_(consolidated) | own) if consolidated else own
+
+
+def can_sign_for(user, unit) -> bool:
+    """Sign a document (an urging letter) in a unit's name: an admin, or a leader whose subtree holds it."""
+    return user.is_admin or (user.is_leader and unit.path.startswith(user.unit.path))
+
+
+def can_view_letter(user, letter) -> bool:
+    """An urging letter: its author, the leaders above the unit it is from, admins."""
+    return user.is_admin or letter.created_by_id == user.id or (
+        user.is_leader and letter.issuer.path.startswith(user.unit.path))
+
+
+def report_scope(user):
+    """A condition on MonthlyReport (joined to Unit) for the reports the user may read, as
+    can_view_report: admins all, leaders their subtree's, others their own unit's."""
+    if user.is_admin:
+        return True
+    if user.is_leader:
+        return Unit.path.startswith(user.unit.path)
+    return Unit.id == user.unit_id
 
 
 def can_view_report(user, report) -> bool:

@@ -32,6 +32,7 @@ from ..rules.deadlines import RECURRING
 from ..rules.input import InputError
 from ..rules.vietnamese import fold
 from . import audit
+from .access import can_view_set
 from .units import path_ids
 
 MAX_INDICATORS = 30
@@ -157,16 +158,7 @@ def sets_for(user) -> list[IndicatorSet]:
     sets = list(query)
     if user.is_admin:
         return sets
-    return [s for s in sets if sees_set(user, s)]
-
-
-def sees_set(user, indicator_set) -> bool:
-    scope, mine = indicator_set.scope, user.unit
-    if user.is_admin or mine.path.startswith(scope.path) or scope.path.startswith(mine.path):
-        return True
-    parent = mine.parent
-    return (mine.kind != "ubnd_huyen" and parent is not None and parent.kind == "ubnd_tinh"
-            and scope.path.startswith(parent.path))
+    return [s for s in sets if can_view_set(user, s)]
 
 
 # --- Defining a set ---------------------------------------------------------------------------

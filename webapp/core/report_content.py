@@ -26,6 +26,7 @@ from ..rules import deadlines, nd30, status
 from ..rules.reporting import REPORT_PERIODS, monthly_report_period
 from ..rules.targets import rate
 from . import progress
+from .access import report_coverage
 from .assignments import existed_by, status_case
 from .units import document_place, shown_parent
 
@@ -114,18 +115,6 @@ MAX_OVERDUE_LISTED = 50
 DUE_SOON_DAYS = 3  # as rules.status.classify counts by default
 
 
-def covered(unit: Unit | None, directive_ids):
-    """The units a report covers (a condition on Unit): for a directive whose monthly report the
-    reporting unit owes (it holds the directive's monthly duty, as the Sở does for the province), every
-    unit; for the others its own subtree, so a commune's report is about the commune's work."""
-    if unit is None:
-        return Unit.id.is_null(False)
-    consolidated = [d for (d,) in (Task.select(Task.directive).join(Assignment)
-                                   .where((Assignment.unit == unit.id) & (Task.deadline_kind == deadlines.MONTHLY)
-                                          & Task.directive.in_(directive_ids)).distinct().tuples())]
-    return Task.directive.in_(consolidated or [0]) | Unit.path.startswith(unit.path)
-
-
 def task_results(directive_ids, moment: datetime, unit: Unit | None = None) -> dict:
     """I. Per unit: the directive's own assignments (lead units; what they passed down is theirs) of
     the tasks that existed at the moment, in each status class as of the moment (counted in SQL), the
@@ -136,7 +125,7 @@ def task_results(directive_ids, moment: datetime, unit: Unit | None = None) -> d
                               fn.COUNT(Assignment.id), extended_case)
             .join(Task).join(Directive).switch(Assignment).join(Unit)
             .where(Task.directive.in_(directive_ids) & Assignment.delegated_from.is_null() & existed_by(moment)
-                   & covered(unit, directive_ids))
+                   & report_coverage(unit, directive_ids))
             .group_by(Unit.name, Unit.sort_name, SQL("cls")).order_by().tuples())
     empty = {c: 0 for c in status.CLASSES}
     by_unit, extended = {}, {}
@@ -160,7 +149,7 @@ def partners_as_of(directive_ids, moment: datetime, unit: Unit | None = None) ->
     counts as sent when an input came after the lead's last request before the moment."""
     coops = (Cooperation.select(Cooperation.id, Unit.name, Unit.sort_name).join(Task).switch(Cooperation).join(Unit)
              .where(Task.directive.in_(directive_ids) & (Cooperation.requested_at <= moment)
-                    & covered(unit, directive_ids)).dicts())
+                    & report_coverage(unit, directive_ids)).dicts())
     by_id = {c["id"]: (c["sort_name"], c["name"]) for c in coops}
     history = (CooperationInput.select(CooperationInput.cooperation, CooperationInput.kind, CooperationInput.created_at)
                .where(CooperationInput.cooperation.in_(list(by_id) or [0]) & (CooperationInput.created_at <= moment))
@@ -240,7 +229,7 @@ def discipline(directive_ids, start: datetime, moment: datetime, unit: Unit | No
                               fn.SUM(Case(None, [(on_time, 1)], 0)).alias("on_time"))
             .join(Assignment).join(Task).switch(Assignment).join(Unit)
             .where(Task.directive.in_(directive_ids) & (Occurrence.due_at >= start) & (Occurrence.due_at <= moment)
-                   & covered(unit, directive_ids))
+                   & report_coverage(unit, directive_ids))
             .group_by(Unit.name, Unit.sort_name).order_by(Unit.sort_name).dicts())
     table = [_rate_row(r["name"], r["expected"], r["submitted"] or 0, r["on_time"] or 0) for r in rows]
     total = _rate_row(f"Tổng cộng ({len(table)} đơn vị)",
@@ -264,7 +253,7 @@ def overdue_items(directive_ids, moment: datetime, unit: Unit | None = None) -> 
                               Unit.name.alias("unit"), Task.number, Task.text, Directive.number.alias("directive"))
             .join(Task).join(Directive).switch(Assignment).join(Unit)
             .where(Task.directive.in_(directive_ids) & Assignment.delegated_from.is_null() & existed_by(moment)
-                   & (Assignment.due_at < moment) & ~done & ~reported_in_time & covered(unit, directive_ids))
+                   & (Assignment.due_at < moment) & ~done & ~reported_in_time & report_coverage(unit, directive_ids))
             .order_by(Assignment.due_at, Unit.sort_name).dicts())
     items = []
     for r in rows:

@@ -10,6 +10,7 @@ from ..rules import status, urging
 from ..rules.input import InputError
 from ..rules.workdays import WorkCalendar
 from . import audit, notifications
+from .access import can_sign_for
 from .assignments import scoped, status_case
 from .units import document_place, shown_parent
 
@@ -32,23 +33,13 @@ def overdue_assignments(user, now: datetime, due_soon_days: int, ids=None, direc
     return list(query.order_by(Unit.sort_name, Task.position))
 
 
-def may_act_for(user, unit: Unit) -> bool:
-    """Whether the user may sign for `unit`: an admin, or a leader whose subtree holds it."""
-    return user.is_admin or (user.is_leader and unit.path.startswith(user.unit.path))
-
-
-def can_view(user, letter: UrgingLetter) -> bool:
-    return user.is_admin or letter.created_by_id == user.id or (
-        user.is_leader and letter.issuer.path.startswith(user.unit.path))
-
-
 def _issuer(user, directives) -> Unit:
     """The directive's issuer when every item comes from directives it issued and the user may act
     for it (a leader above it, an admin); otherwise the user's own unit."""
     issuers = {d.issuer_id for d in directives}
     if len(issuers) == 1:
         issuer = Unit.get_by_id(issuers.pop())
-        if may_act_for(user, issuer):
+        if can_sign_for(user, issuer):
             return issuer
     return user.unit
 

@@ -173,18 +173,10 @@ def partner_rows(user, filters: Filters, group=None):
     query = (Cooperation.select(key.alias("gid" if group is not None else "path"),
                                 fn.COUNT(Cooperation.id).alias("asked"), sent.alias("sent"))
              .join(Unit).switch(Cooperation).join(Task)
-             .where(cooperation_scope(user, filters.unit) & _partner_visible(user)))
+             .where(cooperation_scope(user, filters.unit)))
     if filters.directive_id:
         query = query.where(Task.directive == filters.directive_id)
     return query.group_by(SQL("gid") if group is not None else Unit.path).order_by().dicts()
-
-
-def _partner_visible(user):
-    """Leaders also follow the partners of the directives issued inside their subtree."""
-    if user.is_admin or not user.is_leader or sees_everything(user):
-        return True
-    issued_inside = Directive.select(Directive.id).where(Directive.issuer.in_(subtree_unit_ids(user.unit)))
-    return Cooperation.unit.in_(subtree_unit_ids(user.unit)) | Task.directive.in_(issued_inside)
 
 
 def _reporting_scope(user, filters: Filters):
@@ -270,7 +262,7 @@ def directive_partners(user, filters: Filters, directive_ids) -> dict:
     sent = fn.SUM(Case(None, [(sent_condition(), 1)], 0))
     rows = (Cooperation.select(Task.directive.alias("did"), fn.COUNT(Cooperation.id).alias("asked"),
                                sent.alias("sent"))
-            .join(Task).where(cooperation_scope(user, filters.unit) & _partner_visible(user)
+            .join(Task).where(cooperation_scope(user, filters.unit)
                               & Task.directive.in_(list(directive_ids)))
             .group_by(Task.directive).dicts())
     return {r["did"]: (r["sent"] or 0, r["asked"]) for r in rows}

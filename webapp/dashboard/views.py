@@ -17,6 +17,7 @@ from flask_login import current_user
 
 from .. import pdf as pdf_document
 from ..core import urging
+from ..core.access import can_view_letter
 from ..models import Unit, UrgingLetter
 from ..rules import scorecard_workbook, status
 from ..rules.input import InputError, parse_day
@@ -164,7 +165,7 @@ def letter_new():
 
 def _letter_or_404(letter_id):
     letter = get_or_404(UrgingLetter.select(UrgingLetter, Unit).join(Unit), UrgingLetter.id == letter_id)
-    if not urging.can_view(current_user, letter):
+    if not can_view_letter(current_user, letter):
         abort(404)
     return letter
 

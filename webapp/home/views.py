@@ -15,6 +15,7 @@ from ..web import (
     is_htmx,
     page_number,
     picked,
+    query_args,
 )
 from . import bp, queries
 
@@ -78,5 +79,5 @@ def pick_options(kind):
     matches = PICKERS[name][0](current_user, text, PICK_LIMIT + 1) if text else []
     return render_template("_pick_options.html", name=name, matches=matches, text=text, page=page,
                            target=PICK_PAGES[page], limit=PICK_LIMIT,
-                           kept={k: v for k, v in request.args.items()
+                           kept={k: v for k, v in query_args(page).items()
                                  if k not in ("for", "page", name) and not k.endswith("_q") and v.strip()})

@@ -7,12 +7,22 @@ from flask_login import current_user
 
 from ..core import figures, targets
 from ..core import indicators as sets
-from ..core.access import can_enter_figures, can_split_targets, can_view_rollup
+from ..core.access import can_enter_figures, can_split_targets, can_view_rollup, can_view_set
 from ..core.uploads import UploadError, discard, store_evidence
 from ..models import IndicatorSet, Unit
 from ..rules import appendix
 from ..rules import indicators as rules
-from ..web import ListPage, ensure_occurrences, get_or_404, is_htmx, now, page_number, query_date, query_int
+from ..web import (
+    ListPage,
+    ensure_occurrences,
+    get_or_404,
+    is_htmx,
+    now,
+    page_number,
+    query_args,
+    query_date,
+    query_int,
+)
 from . import bp, forms, queries
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
@@ -22,7 +32,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def _set_or_404(set_id):
     indicator_set = get_or_404(IndicatorSet.select(IndicatorSet, Unit).join(Unit, on=(IndicatorSet.scope == Unit.id)),
                                IndicatorSet.id == set_id)
-    if not sets.sees_set(current_user, indicator_set):
+    if not can_view_set(current_user, indicator_set):
         abort(404)
     return indicator_set
 
@@ -42,7 +52,7 @@ def _only_set_with_targets():
 @bp.route("/chi-tieu/")
 def index():
     """The sets the user follows; an address of the old Phụ lục 01 page (?year=) leads to its set."""
-    if request.args.get("year") and (legacy := _only_set_with_targets()) and sets.sees_set(current_user, legacy):
+    if request.args.get("year") and (legacy := _only_set_with_targets()) and can_view_set(current_user, legacy):
         return redirect(url_for("targets.set_targets", set_id=legacy.id, year=query_int("year", None, 2000, 2100)))
     return render_template("targets/index.html", items=queries.set_list(current_user))
 
@@ -239,7 +249,7 @@ def rollup(set_id, unit_id):
 
 def _legacy_set():
     legacy = _only_set_with_targets()
-    if legacy is None or not sets.sees_set(current_user, legacy):
+    if legacy is None or not can_view_set(current_user, legacy):
         return None
     return legacy
 
@@ -249,7 +259,7 @@ def legacy_export():
     legacy = _legacy_set()
     if legacy is None:
         return redirect(url_for("targets.index"))
-    return redirect(url_for("targets.export", set_id=legacy.id, **request.args))
+    return redirect(url_for("targets.export", set_id=legacy.id, **query_args("targets.export")))
 
 
 @bp.route("/chi-tieu/nhap", methods=["POST"])
@@ -265,7 +275,7 @@ def legacy_split(district_id):
     legacy = _legacy_set()
     if legacy is None:
         return redirect(url_for("targets.index"))
-    return redirect(url_for("targets.split", set_id=legacy.id, unit_id=district_id, **request.args),
+    return redirect(url_for("targets.split", set_id=legacy.id, unit_id=district_id, **query_args("targets.split")),
                     code=307 if request.method == "POST" else 302)
 
 
@@ -287,5 +297,5 @@ def _legacy_rollup(unit_id):
     if legacy is None or not (unit.path.startswith(legacy.scope.path) or legacy.scope.path.startswith(unit.path)):
         return redirect(url_for("targets.index"))
     excel = request.endpoint.endswith("_excel")
-    return redirect(url_for("targets.rollup_excel" if excel else "targets.rollup", set_id=legacy.id,
-                            unit_id=unit.id, **request.args))
+    endpoint = "targets.rollup_excel" if excel else "targets.rollup"
+    return redirect(url_for(endpoint, set_id=legacy.id, unit_id=unit.id, **query_args(endpoint)))
