@@ -444,7 +444,7 @@ def main(argv=None):
         db_path = work / "load.db"
         backup(f"sqlite:///{source}", db_path)  # a copy: the bench data stays as `make bench` expects
         users, directive_ids = prepare(db_path, args.users - leaders, leaders)
-        env = {"DATABASE_URL": f"sqlite:///{db_path}", "SECRET_KEY": "loadtest-secret", "DB_DIR": str(work),
+        env = {"DATABASE_URL": f"sqlite:///{db_path}", "SECRET_KEY": "loadtest-secret-" + "l" * 32, "DB_DIR": str(work),
                "UPLOAD_DIR": str(work / "uploads"), "PASSWORD_METHOD": FAST_HASH}
         server = start_gunicorn(env, work / "gunicorn.log", args.workers, args.threads)
         print(f"gunicorn: {args.workers} worker × {args.threads} luồng trên 127.0.0.1:{server.port}; "

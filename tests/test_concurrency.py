@@ -43,7 +43,7 @@ def server(tmp_path_factory):
                       .where((Assignment.unit == quaicang.unit_id) & ~Task.deadline_kind.in_(sorted(RECURRING)))
                       .order_by(Assignment.id)]
     database.close()
-    env = {"DATABASE_URL": url, "SECRET_KEY": "concurrency-secret", "DB_DIR": str(tmp),
+    env = {"DATABASE_URL": url, "SECRET_KEY": "concurrency-secret-" + "c" * 32, "DB_DIR": str(tmp),
            "UPLOAD_DIR": str(tmp / "uploads"), "PASSWORD_METHOD": FAST_HASH}
     gunicorn = start_gunicorn(env, tmp / "gunicorn.log", workers=3, threads=4)
     try:

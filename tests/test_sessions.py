@@ -105,7 +105,11 @@ class CountingHash:
         return self.real(pwhash, password)
 
 
-def test_forty_simultaneous_wrong_passwords_are_checked_only_five_times(demo, app, monkeypatch):
+@pytest.mark.parametrize("spread", [False, True])
+def test_forty_simultaneous_wrong_passwords_are_checked_only_five_times(demo, app, monkeypatch, spread):
+    """From one address the per-address limit of a username holds; spread over forty addresses, the
+    limit of the username from anywhere (set to five here) holds the same way."""
+    app.config["LOGIN_MAX_FAILURES_PER_USER_ANYWHERE"] = 5
     counter = CountingHash(users.check_password_hash, delay=0.05)
     monkeypatch.setattr(users, "check_password_hash", counter)
     tries = 40
@@ -114,8 +118,9 @@ def test_forty_simultaneous_wrong_passwords_are_checked_only_five_times(demo, ap
     def attempt(n):
         client = app.test_client()
         barrier.wait(timeout=30)
+        address = f"10.0.{n // 250}.{n % 250}" if spread else "10.0.0.9"
         response = client.post("/dang-nhap", data={"username": "giolinh", "password": f"sai-{n}"},
-                               environ_base={"REMOTE_ADDR": f"10.0.{n // 250}.{n % 250}"})
+                               environ_base={"REMOTE_ADDR": address})
         answers.append((response.status_code, response.get_data(as_text=True)))
 
     threads = [threading.Thread(target=attempt, args=(n,)) for n in range(tries)]

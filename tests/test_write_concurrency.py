@@ -87,7 +87,7 @@ def server(tmp_path_factory):
     ids["paid"] = ids["qt_indicators"][2]
     ids["request"] = (ids["request"].assignment_id, ids["request"].id)
     database.close()
-    env = {"DATABASE_URL": url, "SECRET_KEY": "writes-secret", "DB_DIR": str(tmp),
+    env = {"DATABASE_URL": url, "SECRET_KEY": "writes-secret-" + "w" * 32, "DB_DIR": str(tmp),
            "UPLOAD_DIR": str(tmp / "uploads"), "PASSWORD_METHOD": FAST_HASH}
     gunicorn = start_gunicorn(env, tmp / "gunicorn.log", workers=3, threads=4)
     try:

@@ -47,9 +47,7 @@ def login():
         username = form.username.data.strip()
         address = request.remote_addr or "?"
         config = current_app.config
-        attempt_id, error = throttle.begin_attempt(
-            username, address, now(), config["LOGIN_MAX_FAILURES_PER_USER"], config["LOGIN_MAX_FAILURES_PER_ADDRESS"],
-            config["LOGIN_WINDOW_MINUTES"])
+        attempt_id, error = throttle.begin_attempt(username, address, now(), throttle.Limits.from_config(config))
         if error is None:
             user = authenticate(username, form.password.data, config["PASSWORD_METHOD"])
             if user is not None:

@@ -1,8 +1,12 @@
 """Login throttling counted in the database, so that it holds across every server worker process.
 
-Counting the failures and recording the attempt are one step (one serialised transaction): of many
-simultaneous tries with a wrong password, only as many as the limit allows reach the password
-check; the others are refused without it."""
+Failures are counted per username from one address (a few), per username from anywhere (many more:
+one address cannot lock an account out from everywhere) and per address (any usernames). An
+attempt refused because a limit was reached is not counted: refused tries cannot keep a lock alive,
+which ends when the window has passed. Checking the limits and recording the attempt are one step
+(one serialised transaction): of many simultaneous tries with a wrong password, only as many as the
+limit allows reach the password check; the others are refused without it."""
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from peewee import fn
@@ -13,6 +17,19 @@ from ..models import LoginAttempt
 KEEP = timedelta(days=2)  # older attempts are of no use to the throttle
 
 
+@dataclass(frozen=True)
+class Limits:
+    per_user_and_address: int = 5
+    per_user: int = 100
+    per_address: int = 20
+    window_minutes: int = 15
+
+    @classmethod
+    def from_config(cls, config) -> "Limits":
+        return cls(config["LOGIN_MAX_FAILURES_PER_USER"], config["LOGIN_MAX_FAILURES_PER_USER_ANYWHERE"],
+                   config["LOGIN_MAX_FAILURES_PER_ADDRESS"], config["LOGIN_WINDOW_MINUTES"])
+
+
 def _failures_since(condition, start: datetime) -> int:
     last_success = (LoginAttempt.select(fn.MAX(LoginAttempt.at))
                     .where(condition & (LoginAttempt.succeeded == True)).scalar())  # noqa: E712
@@ -21,29 +38,33 @@ def _failures_since(condition, start: datetime) -> int:
                                        & (LoginAttempt.at > since)).count()
 
 
-def lockout_message(username: str, address: str, now: datetime, max_per_user: int, max_per_address: int,
-                    window_minutes: int) -> str | None:
+def lockout_message(username: str, address: str, now: datetime, limits: Limits) -> str | None:
     """Why this login may not even be tried now, in Vietnamese; None when it may."""
-    start = now - timedelta(minutes=window_minutes)
-    if _failures_since(LoginAttempt.username == username[:60], start) >= max_per_user:
-        return (f"Tài khoản “{username}” tạm bị khóa vì nhập sai mật khẩu {max_per_user} lần. "
-                f"Vui lòng thử lại sau {window_minutes} phút hoặc liên hệ quản trị.")
-    if _failures_since(LoginAttempt.address == address[:64], start) >= max_per_address:
-        return (f"Có quá nhiều lần đăng nhập sai từ máy này. Vui lòng thử lại sau {window_minutes} phút.")
+    start = now - timedelta(minutes=limits.window_minutes)
+    user, place = LoginAttempt.username == username[:60], LoginAttempt.address == address[:64]
+    wait = f"Vui lòng thử lại sau {limits.window_minutes} phút hoặc liên hệ quản trị."
+    if _failures_since(user & place, start) >= limits.per_user_and_address:
+        return (f"Tài khoản “{username}” tạm bị khóa trên máy này vì nhập sai mật khẩu "
+                f"{limits.per_user_and_address} lần. {wait}")
+    if _failures_since(place, start) >= limits.per_address:
+        return f"Có quá nhiều lần đăng nhập sai từ máy này. Vui lòng thử lại sau {limits.window_minutes} phút."
+    if _failures_since(user, start) >= limits.per_user:
+        return (f"Tài khoản “{username}” tạm bị khóa vì có quá nhiều lần nhập sai mật khẩu từ nhiều máy. {wait}")
     return None
 
 
-def begin_attempt(username: str, address: str, now: datetime, max_per_user: int, max_per_address: int,
-                  window_minutes: int) -> tuple[int | None, str | None]:
-    """Check the limits and record this attempt as a failure, in one step that no other attempt
-    interleaves with. Returns (the attempt's id, None) when the password may be checked (call
-    succeeded() if it is right), or (None, why not) when the login must wait; either way the
-    attempt counts as a failure until it succeeds."""
+def begin_attempt(username: str, address: str, now: datetime, limits: Limits) -> tuple[int | None, str | None]:
+    """Check the limits and, when the password may be checked, record this attempt as a failure, in
+    one step that no other attempt interleaves with. Returns (the attempt's id, None) when the
+    password may be checked (call succeeded() if it is right), or (None, why not) when the login
+    must wait; a refused attempt leaves no row."""
     with database.atomic():
-        message = lockout_message(username, address, now, max_per_user, max_per_address, window_minutes)
+        message = lockout_message(username, address, now, limits)
+        if message:
+            return None, message
         attempt = LoginAttempt.create(username=username[:60], address=address[:64], at=now, succeeded=False)
         LoginAttempt.delete().where(LoginAttempt.at < now - KEEP).execute()
-    return (None, message) if message else (attempt.id, None)
+    return attempt.id, None
 
 
 def succeeded(attempt_id: int) -> None:
