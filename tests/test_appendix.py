@@ -1,5 +1,6 @@
 """Phụ lục 01 read from and written to .xlsx: the seed layout, every kind of bad file, name matching."""
 import io
+import re
 import struct
 import time
 import unicodedata
@@ -396,6 +397,42 @@ def test_hidden_rows_and_columns_in_the_table_are_refused():
     problems = problems_of(to_bytes(wb))
     assert [(p.cell, "bị ẩn" in p.reason) for p in problems if "ẩn" in p.reason] == [("E10", True), ("B12", True)]
     assert "Dòng 12 đang bị ẩn" in problems[1].reason and "Cột E đang bị ẩn" in problems[0].reason
+
+
+def with_sheet_xml(data: bytes, change) -> bytes:
+    """The workbook with its first sheet's XML rewritten by `change` (bytes -> bytes)."""
+    source, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for member in source.infolist():
+            body = source.read(member)
+            target.writestr(member, change(body) if member.filename == "xl/worksheets/sheet1.xml" else body)
+    return out.getvalue()
+
+
+def single_quoted_and_prefixed(xml: bytes) -> bytes:
+    """The same sheet as another producer may write it, still valid XML: attributes in single quotes,
+    the main namespace under a prefix."""
+    xml = re.sub(rb'(\s[\w:]+)="([^"]*)"', rb"\1='\2'", xml)
+    xml = re.sub(rb"<(/?)(?![?])(?!\w+:)(\w+)", rb"<\1x:\2", xml)
+    return xml.replace(b"xmlns='http://schemas.openxmlformats.org/spreadsheetml/2006/main'",
+                       b"xmlns:x='http://schemas.openxmlformats.org/spreadsheetml/2006/main'", 1)
+
+
+def test_hidden_rows_and_columns_are_found_however_the_xml_is_quoted():
+    wb = seed_workbook()
+    wb.active.row_dimensions[12].hidden = True
+    wb.active.column_dimensions["E"].hidden = True
+    wb.active.merge_cells("D11:E11")
+    data = with_sheet_xml(to_bytes(wb), single_quoted_and_prefixed)
+    assert b"hidden='1'" in data or b"hidden='1'" in zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml")
+    cells = [p.cell for p in problems_of(data)]
+    assert {"E10", "B12", "D11"} <= set(cells)  # the hidden column, the hidden row and the merge
+
+
+def test_a_sheet_whose_xml_is_broken_is_refused_as_such():
+    data = with_sheet_xml(to_bytes(seed_workbook()), lambda xml: xml.replace(b"</sheetData>", b"<row></sheetData>"))
+    problems = problems_of(data)
+    assert len(problems) == 1 and "không" in problems[0].reason
 
 
 def test_hidden_rows_outside_the_table_are_fine():

@@ -1,4 +1,5 @@
 """Logging in and out, login required everywhere, CSRF on every POST."""
+import gzip
 import re
 
 from tests.helpers import DEMO_PASSWORD, load_demo, make_app
@@ -57,6 +58,29 @@ def test_posts_without_a_csrf_token_are_refused_in_vietnamese(tmp_path):
     assert client.post("/dang-xuat", headers={"X-CSRFToken": token}).status_code == 400
     fresh = re.search(r'"X-CSRFToken": "([^"]+)"', client.get("/").get_data(as_text=True)).group(1)
     assert client.post("/dang-xuat", headers={"X-CSRFToken": fresh}).status_code == 302
+
+
+def test_every_page_carries_the_csrf_token_under_a_new_mask(tmp_path):
+    """BREACH: a compressed page holding the same token beside reflected text leaks it byte by byte."""
+    app = make_app(tmp_path, WTF_CSRF_ENABLED=True)
+    load_demo()
+    client = app.test_client()
+    login = client.get("/dang-nhap").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', login).group(1)
+    client.post("/dang-nhap", data={"username": "quaicang", "password": DEMO_PASSWORD, "csrf_token": token})
+    pages = [client.get("/?q=csrf", headers={"Accept-Encoding": "gzip"}) for _ in range(3)]
+    assert all(p.headers.get("Content-Encoding") == "gzip" for p in pages)
+    tokens = [re.findall(r'"X-CSRFToken": "([^"]+)"', gzip.decompress(p.data).decode())[0] for p in pages]
+    assert len(set(tokens)) == 3  # three responses, three different byte strings
+    in_form = re.search(r'name="csrf_token" value="([^"]+)"', gzip.decompress(pages[0].data).decode()).group(1)
+    assert in_form not in tokens  # even within one page
+    # Any of them is accepted; the raw token or a changed one is not.
+    assert client.post("/thong-bao/da-doc-tat-ca", headers={"X-CSRFToken": tokens[0]}).status_code == 302
+    assert client.post("/thong-bao/da-doc-tat-ca", data={"csrf_token": tokens[2]}).status_code == 302
+    from webapp.csrf import unmask
+    raw = unmask(tokens[1])
+    assert client.post("/thong-bao/da-doc-tat-ca", headers={"X-CSRFToken": raw}).status_code == 400
+    assert client.post("/thong-bao/da-doc-tat-ca", headers={"X-CSRFToken": tokens[1][:-4] + "AAAA"}).status_code == 400
 
 
 def test_user_changes_own_password(demo, client_for, app):

@@ -871,6 +871,35 @@ def test_docx_list_numbers_and_bullets_come_before_their_paragraphs():
                                  "2. Sở Tài chính:", "a) Thẩm định"]
 
 
+def roman_docx(start: str) -> bytes:
+    """A .docx of two items of a lowerRoman list whose first number is `start` (as the file says it)."""
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    def build(document):
+        numbering = document.part.numbering_part.element
+        numbering.insert(0, parse_xml(
+            f'<w:abstractNum {nsdecls("w")} w:abstractNumId="91"><w:lvl w:ilvl="0"><w:start w:val="{start}"/>'
+            '<w:numFmt w:val="lowerRoman"/><w:lvlText w:val="%1."/></w:lvl></w:abstractNum>'))
+        numbering.append(parse_xml(f'<w:num {nsdecls("w")} w:numId="91"><w:abstractNumId w:val="91"/></w:num>'))
+        for text in ("Sở Y tế rà soát", "Sở Tài chính thẩm định"):
+            num_pr = document.add_paragraph(text)._p.get_or_add_pPr().get_or_add_numPr()
+            num_pr.get_or_add_ilvl().val = 0
+            num_pr.get_or_add_numId().val = 91
+    return docx_bytes(build)
+
+
+def test_a_list_starting_at_a_huge_number_is_clamped_as_word_clamps_it():
+    """A list starting near 10^12 once made the Roman numeral routine run for ever."""
+    assert text_from_upload("ds.docx", roman_docx("4")).splitlines() == ["iv. Sở Y tế rà soát", "v. Sở Tài chính thẩm định"]
+    for start in ("40000", str(10**12), "-5"):
+        first, second = text_from_upload("ds.docx", roman_docx(start)).splitlines()
+        assert len(first.split(".")[0]) <= len("mmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmdcclxvii")
+        assert first.endswith("Sở Y tế rà soát") and second.endswith("Sở Tài chính thẩm định")
+    first, _ = text_from_upload("ds.docx", roman_docx("40000")).splitlines()
+    assert first == "m" * 32 + "dcclxvii. Sở Y tế rà soát"  # 32767, the largest start Word allows
+
+
 def test_quang_tri_typed_in_word_with_automatic_numbering_reads_as_its_text():
     """The seed as Word keeps it when "1." and "-" are list formatting: the same tasks as the text."""
     paragraphs = []

@@ -277,6 +277,35 @@ def test_a_wrong_password_or_an_untrusted_certificate_sends_nothing_and_keeps_th
     assert reminders.send_reminders(DEMO_NOW + timedelta(hours=1), settings, 3).sent > 0  # retried and sent
 
 
+@pytest.fixture
+def plain_auth_smtp():
+    """A mail server that takes a login without TLS (as a badly configured relay would)."""
+    logins = []
+
+    def authenticator(server, session, envelope, mechanism, auth_data):
+        logins.append((auth_data.login, auth_data.password))
+        return AuthResult(success=True)
+
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port(), auth_required=True,
+                            auth_require_tls=False, authenticator=authenticator)
+    controller.start()
+    yield inbox, reminders.SmtpSettings(host="127.0.0.1", port=controller.port, user="theodoi@tinh.example.invalid",
+                                        password="mat-khau-thu-2024"), logins
+    controller.stop()
+
+
+def test_a_password_is_never_sent_without_tls_unless_the_admin_allows_it(demo, plain_auth_smtp):
+    inbox, settings, logins = plain_auth_smtp
+    refused = reminders.send_reminders(DEMO_NOW, settings, 3)
+    assert refused.sent == 0 and logins == [] and inbox.messages == []
+    assert "không gửi mật khẩu SMTP qua đường truyền chưa mã hóa" in refused.errors[0]
+    allowed = reminders.send_reminders(DEMO_NOW, replace(settings, allow_plaintext_login=True), 3)
+    assert allowed.sent == len(inbox.messages) > 0
+    assert logins == [(b"theodoi@tinh.example.invalid", b"mat-khau-thu-2024")]
+    assert reminders.SmtpSettings.from_config({"SMTP_HOST": "x", "SMTP_ALLOW_PLAINTEXT_LOGIN": True}).allow_plaintext_login
+
+
 def test_the_digest_groups_items_of_several_units(app, factory, smtp):
     inbox, settings = smtp
     district = factory.unit("UBND huyện Gộp", kind="ubnd_huyen")

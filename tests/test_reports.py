@@ -3,6 +3,8 @@ import io
 import json
 import os
 from datetime import date, datetime, time
+from pathlib import Path
+from time import sleep
 
 import openpyxl
 import pytest
@@ -558,3 +560,28 @@ def test_pdfs_are_laid_out_in_a_child_process_that_gives_its_memory_back(case, c
     assert response.data.startswith(b"%PDF") and calls == ["_layout"]
     with pytest.raises(ZeroDivisionError):  # a failure in the child comes back as itself
         pdf_document.in_child(divmod, 1, 0)
+
+
+def note_pid_then_sleep(folder: str, seconds: float) -> None:
+    """In a layout child: say who it is, sleep, then leave a mark that it was not stopped."""
+    (Path(folder) / "pid").write_text(str(os.getpid()))
+    sleep(seconds)
+    (Path(folder) / "finished").write_text("x")
+
+
+def test_a_layout_past_the_limit_is_killed_at_the_limit_not_waited_for(tmp_path):
+    with pytest.raises(pdf_document.PdfTimeout) as stopped:
+        pdf_document.in_child(note_pid_then_sleep, str(tmp_path), 30, timeout=3)
+    assert "không dựng xong bản PDF trong 3 giây" in str(stopped.value)
+    pid = int((tmp_path / "pid").read_text())
+    with pytest.raises(ProcessLookupError):  # killed and reaped: no process outlives the request
+        os.kill(pid, 0)
+    assert not (tmp_path / "finished").exists()
+
+
+def test_a_pdf_that_takes_too_long_gives_a_page_saying_so(case, client_for, monkeypatch):
+    monkeypatch.setattr(pdf_document, "TIMEOUT_S", 0.001)  # no layout is done in a millisecond
+    response = client_for("canbo_s").get(f"/bao-cao/{case['report'].id}/pdf")
+    assert response.status_code == 503
+    page = response.get_data(as_text=True)
+    assert "Không tạo được bản PDF" in page and "bản Word (.docx)" in page

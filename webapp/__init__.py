@@ -3,14 +3,16 @@ import importlib
 
 from flask import Flask, flash, redirect, render_template, request, url_for
 from flask_login import LoginManager, current_user
-from flask_wtf.csrf import CSRFError, CSRFProtect
+from flask_wtf.csrf import CSRFError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import clock, compression, web
 from .cli import register_commands
 from .config import ROOT, from_env
+from .csrf import MaskedCSRFProtect
 from .core.users import active_user
 from .db import database, open_database
+from .pdf import PdfTimeout
 from .rules import status
 from .rules.deadlines import WEEKDAY_LABELS, due_label
 from .rules.nd30 import addressee_lines
@@ -21,7 +23,7 @@ from .rules.vietnamese import format_number, format_percent
 AREAS = ("auth", "home", "assignments", "directives", "dashboard", "targets", "reports", "calendar", "admin",
          "notifications")
 
-csrf = CSRFProtect()
+csrf = MaskedCSRFProtect()
 
 # No inline script or style anywhere: htmx is configured (templates/base.html) not to inject its own.
 SECURITY_HEADERS = {
@@ -41,7 +43,9 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.setdefault("CLOCK", clock.vietnam_now)
     if app.config.get("PROXY_COUNT"):
         count = app.config["PROXY_COUNT"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+        # Only the headers our nginx sets (deploy/nginx-theodoi.conf); X-Forwarded-Host passes through
+        # it as the client sent it, and would make every absolute link point elsewhere.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=0, x_port=0, x_prefix=0)
     open_database(app.config["DATABASE_URL"])
 
     csrf.init_app(app)
@@ -127,5 +131,8 @@ def _register_error_pages(app: Flask) -> None:
 
     for code in ERRORS:
         app.register_error_handler(code, lambda exc, code=code: render(code))
+    # A PDF that took too long: the layout was stopped; the page says so and what to do instead.
+    app.register_error_handler(PdfTimeout, lambda exc: (
+        render_template("error.html", title="Không tạo được bản PDF", message=str(exc)), 503))
     app.register_error_handler(
         CSRFError, lambda exc: render(400, "Biểu mẫu đã hết hạn hoặc thiếu mã bảo vệ; hãy tải lại trang rồi gửi lại."))

@@ -6,6 +6,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.utils import unset_value
 from wtforms.validators import StopValidation
 
+from .csrf import MaskedFormCSRF
 from .rules.vietnamese import fold
 from .web import MAX_ID
 
@@ -43,6 +44,8 @@ class _Translations:
 
 class Form(FlaskForm):
     class Meta:
+        csrf_class = MaskedFormCSRF  # the token masked afresh in every page (webapp/csrf.py)
+
         def get_translations(self, form):
             return _Translations()
 

@@ -36,6 +36,9 @@ class SmtpSettings:
     # The certificate authorities to trust for STARTTLS, when the server's certificate comes from the
     # province's own CA rather than one the system knows ("" = the system's).
     ca_file: str = ""
+    # A password goes to the server only over TLS, unless the admin says the line is safe without it
+    # (SMTP_ALLOW_PLAINTEXT_LOGIN=1: a relay on the same machine or a private link).
+    allow_plaintext_login: bool = False
 
     @classmethod
     def from_config(cls, config) -> "SmtpSettings | None":
@@ -45,7 +48,8 @@ class SmtpSettings:
         return cls(host=config["SMTP_HOST"], port=int(config.get("SMTP_PORT") or 25),
                    starttls=bool(config.get("SMTP_STARTTLS")), user=config.get("SMTP_USER") or "",
                    password=config.get("SMTP_PASSWORD") or "",
-                   mail_from=config.get("MAIL_FROM") or cls.mail_from, ca_file=config.get("SMTP_CA_FILE") or "")
+                   mail_from=config.get("MAIL_FROM") or cls.mail_from, ca_file=config.get("SMTP_CA_FILE") or "",
+                   allow_plaintext_login=bool(config.get("SMTP_ALLOW_PLAINTEXT_LOGIN")))
 
 
 @dataclass
@@ -96,7 +100,13 @@ def _items(user: User, app_url: str):
     return [n.id for n in rows], items
 
 
+PLAINTEXT_LOGIN_REFUSED = ("không gửi mật khẩu SMTP qua đường truyền chưa mã hóa: đặt SMTP_STARTTLS=1, hoặc "
+                           "SMTP_ALLOW_PLAINTEXT_LOGIN=1 nếu đường truyền đến máy chủ thư chắc chắn an toàn")
+
+
 def _connect(settings: SmtpSettings) -> smtplib.SMTP:
+    if settings.user and not settings.starttls and not settings.allow_plaintext_login:
+        raise smtplib.SMTPException(PLAINTEXT_LOGIN_REFUSED)  # before any connection: nothing leaves
     smtp = smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout)
     try:
         if settings.starttls:

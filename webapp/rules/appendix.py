@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import NamedTuple
 
+from lxml import etree
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter, range_boundaries
@@ -345,8 +346,9 @@ def _scan_workbook(workbook, data: bytes, layout: Layout) -> _Table:
             rows, total = _table_rows(sheet, place, layout)
             xml = _sheet_xml(data, sheet)
             has_formulas = any(c.data_type == "f" for _, cells in rows + ([total] if total else []) for c in cells)
-            return _Table(sheet.title, place, rows, total, _merged_ranges(xml), *_hidden(xml),
-                          cached=_cached_values(xml) if has_formulas else {})
+            facts = _sheet_facts(xml)
+            return _Table(sheet.title, place, rows, total, facts.merged, facts.hidden_rows, facts.hidden_cols,
+                          cached=facts.cached if has_formulas else {})
     raise AppendixError([Problem("", "", (
         f"Không tìm thấy bảng {layout.label}: không trang tính nào có dòng tiêu đề «Tên địa phương» hoặc dòng "
         f"số thứ tự cột A, B, 1, 2, …, {layout.width} trong {HEADER_SEARCH_ROWS} dòng đầu."))])
@@ -397,58 +399,79 @@ def _sheet_xml(data: bytes, sheet) -> bytes:
         return archive.read(path.lstrip("/"))  # bounded: _check_container capped the unpacked size
 
 
-def _tags(xml: bytes, name: bytes) -> list[bytes]:
-    return re.findall(rb"<(?:[A-Za-z_][\w.-]*:)?" + name + rb"\b[^>]*>", xml)
+class _SheetFacts(NamedTuple):
+    merged: list  # (min_col, min_row, max_col, max_row)
+    hidden_rows: set
+    hidden_cols: set
+    cached: dict  # "H10" -> the value a formula cell's file keeps: what Excel showed when it saved
 
 
-def _number_attribute(tag: bytes, name: bytes) -> int | None:
-    found = re.search(rb"\b" + name + rb'="(\d{1,7})"', tag)
-    return int(found[1]) if found else None
+_TRUE = ("1", "true")
+_CELL_REF = re.compile(r"[A-Z]{1,3}[0-9]{1,7}")
 
 
-def _is_hidden(tag: bytes) -> bool:
-    return re.search(rb'\bhidden="(?:1|true)"', tag) is not None
+def _local(tag) -> str:
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
 
 
-def _hidden(xml: bytes) -> tuple[set[int], set[int]]:
-    """Rows and columns the sheet hides: a hidden number would be imported unseen, so it is refused."""
-    rows = {_number_attribute(tag, b"r") for tag in _tags(xml, b"row") if _is_hidden(tag)}
-    cols = set()
-    for tag in _tags(xml, b"col"):
-        low, high = _number_attribute(tag, b"min"), _number_attribute(tag, b"max")
-        if low and high and _is_hidden(tag):
-            cols.update(range(low, min(high, 16384) + 1))
-    return rows - {None}, cols
+def _bounded_int(text, high: int) -> int | None:
+    return int(text) if text and text.isascii() and text.isdigit() and 0 < int(text) <= high else None
 
 
-def _merged_ranges(xml: bytes) -> list[tuple[int, int, int, int]]:
-    """Merged ranges of a sheet, read from its XML."""
-    refs = re.findall(rb'<(?:[A-Za-z_][\w.-]*:)?mergeCell\b[^>]*?\bref="([A-Za-z]+\d+(?::[A-Za-z]+\d+)?)"', xml)
-    return [range_boundaries(ref.decode("ascii")) for ref in refs]
+def _sheet_facts(xml: bytes) -> _SheetFacts:
+    """What openpyxl's read-only sheets leave out, read from the sheet's XML with a parser (any
+    prefix, quotes or attribute order): merged ranges, hidden rows and columns (a hidden number
+    would be imported unseen, so it is refused) and the values kept beside formulas. No DTD, no
+    entities, no network; elements are dropped as they are read."""
+    facts = _SheetFacts([], set(), set(), {})
+    if not xml:
+        return facts
+    parser = etree.iterparse(io.BytesIO(xml), events=("end",), resolve_entities=False, no_network=True,
+                             load_dtd=False, huge_tree=False, remove_comments=True, remove_pis=True)
+    try:
+        for _, element in parser:
+            name = _local(element.tag)
+            if name == "row" and element.get("hidden") in _TRUE:
+                row = _bounded_int(element.get("r"), 1_048_576)
+                if row:
+                    facts.hidden_rows.add(row)
+            elif name == "col" and element.get("hidden") in _TRUE:
+                low, high = _bounded_int(element.get("min"), 16384), _bounded_int(element.get("max"), 16384)
+                if low and high:
+                    facts.hidden_cols.update(range(low, high + 1))
+            elif name == "mergeCell" and element.get("ref"):
+                try:
+                    facts.merged.append(range_boundaries(element.get("ref")))
+                except (ValueError, TypeError):
+                    pass
+            elif name == "c":
+                _keep_cached(element, facts.cached)
+            if name in ("c", "mergeCell", "col"):
+                element.clear(keep_tail=False)
+            elif name == "row":
+                element.clear(keep_tail=False)
+                while element.getprevious() is not None:
+                    del element.getparent()[0]
+    except etree.XMLSyntaxError:
+        raise _invalid_file("Một trang tính không đọc được (XML hỏng).") from None
+    return facts
 
 
-
-_CACHED = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?c\b([^>]*?)(?:/>|>(.*?)</(?:[A-Za-z_][\w.-]*:)?c>)', re.S)
-_CACHED_VALUE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?v>([^<]{1,40})</(?:[A-Za-z_][\w.-]*:)?v>")
-
-
-def _cached_values(xml: bytes) -> dict[str, float]:
-    """The values a file keeps beside its formulas ("H10" -> 956.0): what Excel showed when it saved."""
-    values = {}
-    for match in _CACHED.finditer(xml):
-        body = match.group(2) or b""
-        if b"<f" not in body and b":f" not in body:
-            continue
-        ref = re.search(rb'\br="([A-Z]{1,3}\d{1,7})"', match.group(1))
-        value = _CACHED_VALUE.search(body)
-        if ref and value and b't="s' not in match.group(1) and b't="e' not in match.group(1):
-            try:
-                number = float(value.group(1))
-            except ValueError:
-                continue
-            if math.isfinite(number):
-                values[ref.group(1).decode("ascii")] = number
-    return values
+def _keep_cached(cell, cached: dict) -> None:
+    """A formula cell's number as the file keeps it."""
+    kind = cell.get("t") or "n"
+    if kind.startswith("s") or kind in ("e", "inlineStr"):
+        return
+    children = {_local(child.tag): child for child in cell}
+    ref, value = cell.get("r") or "", children.get("v")
+    if "f" not in children or value is None or not _CELL_REF.fullmatch(ref) or not value.text:
+        return
+    try:
+        number = float(value.text[:40])
+    except ValueError:
+        return
+    if math.isfinite(number):
+        cached[ref] = number
 
 
 # --- Reading: finding the header ---------------------------------------------------------------

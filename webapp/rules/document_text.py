@@ -90,12 +90,16 @@ _ROMAN = [(1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "x
           (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")]
 
 
+MAX_LIST_START = 32767  # Word's own bound on a list's first number
+
+
 def _roman(n: int) -> str:
-    out = ""
+    """n in lower-case Roman numerals, in time linear in the numeral's length."""
+    parts = []
     for value, letters in _ROMAN:
-        while n >= value:
-            out, n = out + letters, n - value
-    return out
+        count, n = divmod(n, value)
+        parts.append(letters * count)
+    return "".join(parts)
 
 
 class _ListNumbers:
@@ -120,7 +124,9 @@ class _ListNumbers:
             for lvl in abstract.findall(_W + "lvl")[:9]:
                 fmt, text, start = (lvl.find(_W + name) for name in ("numFmt", "lvlText", "start"))
                 try:
+                    # A hostile file may start a list anywhere: clamped as Word clamps it.
                     first = int(start.get(_W + "val")) if start is not None else 1
+                    first = min(max(first, 0), MAX_LIST_START)
                     levels[int(lvl.get(_W + "ilvl"))] = (
                         fmt.get(_W + "val") if fmt is not None else "decimal",
                         text.get(_W + "val") if text is not None else "", first)
